@@ -1,0 +1,5 @@
+"""`python -m farmscore` runs the command line."""
+
+from farmscore.cli import main
+
+main()

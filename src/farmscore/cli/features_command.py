@@ -1,0 +1,55 @@
+"""`farmscore features`: print every feature of every document."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from farmscore.cli.common import EXIT_OK, EXIT_SOME_FAILED, TableFormat, report_input_error
+from farmscore.features.extractor import analyze_text, feature_names
+from farmscore.io.readers import STDIN, iter_documents
+from farmscore.io.writers import CsvWriter, JsonlWriter
+from farmscore.report.tables import headline_columns, print_table
+from farmscore.types import Document
+
+
+def features(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files (.txt, .md, .html, .jsonl), folders of them, or - for standard input.",
+            show_default="-",
+        ),
+    ] = None,
+    output_format: Annotated[
+        TableFormat, typer.Option("--format", help="jsonl and csv carry every feature.")
+    ] = TableFormat.table,
+) -> None:
+    """Print one row of features per document."""
+    names = feature_names()
+    failed = 0
+    table_rows: list[list[object]] = []
+    shown = headline_columns(names)
+    jsonl = JsonlWriter(sys.stdout) if output_format is TableFormat.jsonl else None
+    csv_out = CsvWriter(sys.stdout, ["id", *names]) if output_format is TableFormat.csv else None
+    for record in iter_documents(paths or [STDIN]):
+        if not isinstance(record, Document):
+            report_input_error(record)
+            failed += 1
+            continue
+        values = analyze_text(record.text).values
+        if jsonl:
+            jsonl.write({"id": record.id, "features": values})
+        elif csv_out:
+            csv_out.write({"id": record.id, **values})
+        else:
+            table_rows.append([record.id, *(values[name] for name in shown)])
+    if output_format is TableFormat.table:
+        console = Console(width=max(160, Console().width))
+        print_table(
+            console, "farmscore features (all of them: --format csv)", ["id", *shown], table_rows
+        )
+    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -1,0 +1,103 @@
+"""`farmscore score`: a calibrated score, a label and the reasons for every document."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from farmscore.cli.common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    JobsOption,
+    ModelOption,
+    ThresholdOption,
+    load_scorer,
+    report_input_error,
+)
+from farmscore.io.readers import STDIN, iter_documents
+from farmscore.io.writers import CsvWriter, JsonlWriter
+from farmscore.report.serialize import reasons_summary, score_to_dict
+from farmscore.report.tables import print_table
+from farmscore.types import Document, InputError
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def score(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files (.txt, .md, .html, .htm, .jsonl), folders of them, or - for stdin.",
+            show_default="-",
+        ),
+    ] = None,
+    model: ModelOption = None,
+    output_format: Annotated[ScoreFormat, typer.Option("--format")] = ScoreFormat.table,
+    threshold: ThresholdOption = None,
+    jobs: JobsOption = 1,
+) -> None:
+    """Score each document: the probability that it is a content-farm page, and why."""
+    scorer = load_scorer(model, threshold)
+    failed = 0
+    texts: dict[str, str] = {}
+
+    def documents() -> Iterator[Document]:
+        nonlocal failed
+        for record in iter_documents(paths or [STDIN]):
+            if isinstance(record, InputError):
+                report_input_error(record)
+                failed += 1
+                continue
+            texts[record.id] = record.text
+            yield record
+
+    json_rows: list[dict[str, Any]] = []
+    table_rows: list[list[object]] = []
+    jsonl = JsonlWriter(sys.stdout) if output_format is ScoreFormat.jsonl else None
+    csv_out = (
+        CsvWriter(sys.stdout, ["id", "score", "label", "reasons"])
+        if output_format is ScoreFormat.csv
+        else None
+    )
+    for result in scorer.score_documents(documents(), n_jobs=jobs):
+        text = texts.pop(result.id, None)
+        if jsonl:
+            jsonl.write(score_to_dict(result, text))
+        elif csv_out:
+            csv_out.write(
+                {
+                    "id": result.id,
+                    "score": round(result.score, 6),
+                    "label": result.label,
+                    "reasons": reasons_summary(result, limit=5),
+                }
+            )
+        elif output_format is ScoreFormat.json:
+            json_rows.append(score_to_dict(result, text))
+        else:
+            table_rows.append([result.id, result.score, result.label, reasons_summary(result)])
+    if output_format is ScoreFormat.json:
+        json.dump(json_rows, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif output_format is ScoreFormat.table:
+        print_table(
+            Console(width=max(140, Console().width)),
+            f"farmscore (model {scorer.name}, threshold {scorer.threshold:.3f})",
+            ["id", "score", "label", "strongest reasons"],
+            table_rows,
+        )
+    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+__all__ = ["score"]

@@ -1,0 +1,205 @@
+"""`farmscore train` and `farmscore evaluate`: retrain on a team's own labels, and measure a
+model on labelled data."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+
+from farmscore.artifacts import DataSource, save_model_folder, sha256_file
+from farmscore.cli.common import JobsOption, ModelOption, ThresholdOption, fail, load_scorer
+from farmscore.features.extractor import feature_names
+from farmscore.io.labels import LabelFileError, read_label_files
+from farmscore.model import ModelKind, calibration_table, classification_metrics, fit_farm_model
+from farmscore.report.tables import print_table
+from farmscore.training import (
+    BASE_DATA_SOURCES,
+    KIND_REAL,
+    build_base_examples,
+    example_weights,
+    make_card,
+    measure,
+    training_data_records,
+)
+
+# Fewer examples than this per class cannot be calibrated over group folds with any meaning.
+MIN_EXAMPLES_PER_CLASS = 10
+MIN_GROUPS_PER_CLASS = 5
+DEFAULT_BASE_DATA = Path("../shared/data")
+
+
+class KindChoice(StrEnum):
+    boosted = "boosted"
+    logistic = "logistic"
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def train(
+    labels: Annotated[
+        list[Path],
+        typer.Argument(help="CSV, JSONL or Parquet with text (or html) and label; optional group."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Model folder to write.")],
+    base: Annotated[
+        bool, typer.Option("--base", help="Add the shared training corpora to your labels.")
+    ] = False,
+    data: Annotated[
+        Path, typer.Option("--data", help="Where the shared corpora are (with --base).")
+    ] = DEFAULT_BASE_DATA,
+    kind: Annotated[KindChoice, typer.Option("--kind", help="Classifier.")] = KindChoice.boosted,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Model name (default: folder).")
+    ] = None,
+    jobs: JobsOption = -1,
+) -> None:
+    """Train a model on labelled examples; print cross-validated metrics; write the folder."""
+    try:
+        user = read_label_files(labels)
+    except LabelFileError as error:
+        fail(str(error))
+    _check_enough(user, base)
+    user = user.assign(kind=KIND_REAL, split="train", generator="unknown", domain="unknown")
+    examples = user
+    if base:
+        if not data.is_dir():
+            fail(f"--base needs the shared corpora, but {data} is not a folder; give --data DIR")
+        shared = build_base_examples(data, progress=_say)
+        examples = pd.concat([shared[shared["split"] == "train"], user], ignore_index=True)
+    _say(f"measuring {len(examples):,} texts")
+    X = measure(examples["text"], n_jobs=jobs)
+    y = examples["label"].to_numpy()
+    model_kind: ModelKind = "boosted" if kind is KindChoice.boosted else "logistic"
+    try:
+        model = fit_farm_model(
+            X,
+            y,
+            list(examples["group"].astype(str)),
+            feature_names(),
+            model_kind,
+            sample_weight=example_weights(examples),
+        )
+    except ValueError as error:
+        fail(str(error))
+    metrics = model.extra["out_of_fold_metrics"]
+    _print_metrics("cross-validated (group folds, out-of-fold)", metrics)
+    hashes = {str(path): sha256_file(path) for path in labels}
+    sources = [
+        DataSource(name=str(path), licence="supplied by the user", credit="") for path in labels
+    ]
+    card = make_card(
+        name or out.name,
+        model,
+        training_data_records(examples, hashes),
+        {"cross_validated": metrics},
+        [*sources, *(BASE_DATA_SOURCES if base else ())],
+        notes=(f"trained with `farmscore train` on {len(user):,} labelled examples",),
+    )
+    save_model_folder(out, model, card)
+    _say(f"wrote {out} (threshold {model.threshold:.4f})")
+
+
+def evaluate(
+    data: Annotated[list[Path], typer.Argument(help="Labelled CSV, JSONL or Parquet.")],
+    model: ModelOption = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
+    threshold: ThresholdOption = None,
+    jobs: JobsOption = 1,
+) -> None:
+    """Measure a model on labelled data: ranking and calibration metrics, the confusion
+    matrix at the threshold, and a calibration table."""
+    try:
+        frame = read_label_files(data)
+    except LabelFileError as error:
+        fail(str(error))
+    scorer = load_scorer(model, threshold)
+    scores = np.array([s.score for s in scorer.score_many(list(frame["text"]), n_jobs=jobs)])
+    y = frame["label"].to_numpy()
+    metrics = classification_metrics(y, scores, scorer.threshold)
+    calibration = calibration_table(y, scores)
+    if output_format is ReportFormat.json:
+        report: dict[str, Any] = {
+            "model": scorer.name,
+            "threshold": scorer.threshold,
+            "metrics": {k: (v if np.isfinite(v) else None) for k, v in metrics.items()},
+            "confusion_matrix": {
+                "labels": ["substantive", "content_farm"],
+                "rows_true_columns_predicted": [
+                    [int(metrics["true_negatives"]), int(metrics["false_positives"])],
+                    [int(metrics["false_negatives"]), int(metrics["true_positives"])],
+                ],
+            },
+            "calibration": calibration,
+        }
+        json.dump(report, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    console = Console(width=max(100, Console().width))
+    _print_metrics(f"model {scorer.name} at threshold {scorer.threshold:.4f}", metrics, console)
+    print_table(
+        console,
+        "confusion matrix (rows: true label; columns: predicted)",
+        ["", "predicted substantive", "predicted content_farm"],
+        [
+            ["substantive", int(metrics["true_negatives"]), int(metrics["false_positives"])],
+            ["content_farm", int(metrics["false_negatives"]), int(metrics["true_positives"])],
+        ],
+    )
+    print_table(
+        console,
+        "calibration",
+        ["score bin", "documents", "mean score", "share content_farm"],
+        [
+            [f"{r['low']:.1f}-{r['high']:.1f}", r["count"], r["mean_score"], r["observed_rate"]]
+            for r in calibration
+        ],
+    )
+
+
+def _check_enough(frame: pd.DataFrame, base: bool) -> None:
+    counts = frame.groupby("label")["group"].agg(["size", "nunique"])
+    for label, name in ((0, "substantive"), (1, "content_farm")):
+        rows = int(counts["size"].get(label, 0))
+        groups = int(counts["nunique"].get(label, 0))
+        if base:
+            continue
+        if rows == 0:
+            fail(f"only one class in the labels: no {name} rows; add some, or use --base")
+        if rows < MIN_EXAMPLES_PER_CLASS or groups < MIN_GROUPS_PER_CLASS:
+            fail(
+                f"too few {name} examples: {rows} rows in {groups} groups; give at least "
+                f"{MIN_EXAMPLES_PER_CLASS} rows in {MIN_GROUPS_PER_CLASS} groups, or use --base"
+            )
+
+
+def _print_metrics(title: str, metrics: dict[str, float], console: Console | None = None) -> None:
+    names = (
+        "roc_auc",
+        "pr_auc",
+        "recall_at_1pct_fpr",
+        "brier",
+        "ece",
+        "fpr_at_threshold",
+        "recall_at_threshold",
+    )
+    print_table(
+        console or Console(stderr=True),
+        title,
+        ["metric", "value"],
+        [[name, metrics[name]] for name in names],
+    )
+
+
+def _say(message: str) -> None:
+    print(f"farmscore: {message}", file=sys.stderr, flush=True)

@@ -1,0 +1,227 @@
+"""Lexical: vocabulary diversity, word rarity, function-word share and alphabetic share.
+
+The English stop-word share doubles as a language check: English prose is about 40 % stop
+words, so a low share on a text of some length says the text is probably not English, and
+every English-trained feature of it should be read with care. An evidence span says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+from farmscore.features.base import EvidenceCollector, FamilyResult, FeatureSpec, safe_ratio
+from farmscore.features.stopwords import ENGLISH_STOP_WORDS
+from farmscore.features.text import AnalyzedText
+
+# Raw type-token ratio falls as a text grows; averaging it over fixed windows does not.
+TTR_WINDOW_WORDS = 100
+# McCarthy & Jarvis (2010): a factor ends when its running type-token ratio reaches this.
+MTLD_FACTOR_THRESHOLD = 0.72
+# A text with no repeated word has an MTLD equal to its length; past this it means nothing.
+MTLD_MAX_WORDS = 1000.0
+# A text of at least this many characters (and a few words) whose stop-word share is below
+# the cut-off is flagged as probably not English prose: English prose sits around 0.4 and
+# rarely below 0.25 (BBC news: 1st percentile 0.29). Characters, not words, because Chinese
+# or Japanese text without spaces has few, long "words".
+LANGUAGE_CHECK_MIN_CHARS = 150
+LANGUAGE_CHECK_MIN_WORDS = 5
+NON_ENGLISH_STOPWORD_FRACTION = 0.1
+
+# A whitespace token with no letter at all: numbers, symbols, separators (Gopher's test).
+# The two classes are disjoint, so the repetition cannot backtrack over the same characters.
+_NON_ALPHABETIC_TOKEN = re.compile(r"(?<!\S)(?:[^\w\s]|[\d_])+(?!\S)")
+
+FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec(
+        "lexical_window_type_token_ratio",
+        "ratio",
+        "Mean type-token ratio (distinct words over words) of consecutive 100-word windows; "
+        "the whole text's ratio when it is shorter than one window.",
+        "Spun filler restates the same few ideas in the same words, so its vocabulary per "
+        "window is narrower than reporting's.",
+    ),
+    FeatureSpec(
+        "lexical_mtld_words",
+        "words",
+        "MTLD: mean length of word runs whose type-token ratio stays above 0.72, averaged over "
+        "a forward and a backward pass (McCarthy & Jarvis 2010), capped at 1,000.",
+        "A length-robust lexical diversity: low values mark text that keeps cycling through "
+        "the same vocabulary.",
+    ),
+    FeatureSpec(
+        "lexical_zipf_frequency_mean",
+        "Zipf (log10 occurrences per billion words)",
+        "Mean Zipf frequency, in wordfreq's English list, of the alphabetic words that are on "
+        "the list.",
+        "Reporting names rare people, places and terms; filler is built from common words "
+        "and the same favoured buzzwords.",
+    ),
+    FeatureSpec(
+        "lexical_unlisted_word_fraction",
+        "fraction of alphabetic words",
+        "Share of alphabetic words absent from wordfreq's English list.",
+        "Unlisted words are rare names, jargon, typos or another language: plenty in "
+        "specific writing and non-English text, few in generic filler.",
+    ),
+    FeatureSpec(
+        "lexical_english_stopword_fraction",
+        "fraction of words",
+        "Share of words that are common English function words (a list of about 175).",
+        "Flags non-English input (near 0 for Chinese, Russian, German) and keyword-stuffed "
+        "or list-like pages, which lack the glue words of prose.",
+    ),
+    FeatureSpec(
+        "lexical_unigram_entropy_bits",
+        "bits",
+        "Shannon entropy of the distribution of lowercase words.",
+        "Repetitive text has a peaked word distribution and lower entropy than varied prose "
+        "of the same length.",
+    ),
+    FeatureSpec(
+        "lexical_alphabetic_token_fraction",
+        "fraction of tokens",
+        "Share of whitespace-separated tokens holding at least one letter (Gopher's "
+        "alphabetic-word rule).",
+        "Tables, symbol runs, link lists and encoding garbage have many tokens without "
+        "letters; prose has almost none.",
+    ),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)
+
+
+@lru_cache(maxsize=1)
+def english_word_frequencies() -> dict[str, float]:
+    """wordfreq's English word frequencies (share of all words), from its shipped data."""
+    # Imported here: wordfreq's import alone costs about 0.2 s, paid only when needed.
+    import wordfreq
+
+    frequencies: dict[str, float] = wordfreq.get_frequency_dict("en", wordlist="best")
+    return frequencies
+
+
+def window_type_token_ratio(words: Sequence[str], window: int = TTR_WINDOW_WORDS) -> float:
+    """Mean type-token ratio over consecutive windows of `window` words.
+
+    >>> window_type_token_ratio(["a", "b", "a", "b"], window=2)
+    1.0
+    """
+    if len(words) < window:
+        return safe_ratio(len(set(words)), len(words))
+    ratios = [
+        len(set(words[i : i + window])) / window for i in range(0, len(words) - window + 1, window)
+    ]
+    return sum(ratios) / len(ratios)
+
+
+def _mtld_pass(words: Sequence[str]) -> float:
+    """Number of MTLD factors in one reading direction, the last one partial."""
+    factors = 0.0
+    types: set[str] = set()
+    tokens = 0
+    for word in words:
+        types.add(word)
+        tokens += 1
+        if len(types) <= MTLD_FACTOR_THRESHOLD * tokens:
+            factors += 1.0
+            types = set()
+            tokens = 0
+    if tokens:
+        factors += (1.0 - len(types) / tokens) / (1.0 - MTLD_FACTOR_THRESHOLD)
+    return factors
+
+
+def mtld(words: Sequence[str]) -> float:
+    """Measure of textual lexical diversity, in words; the text's length when no factor
+    completes, capped at `MTLD_MAX_WORDS`.
+
+    >>> mtld(["the", "cat", "the", "cat", "the", "cat"])
+    3.0
+    """
+    if not words:
+        return 0.0
+    passes = []
+    for direction in (words, words[::-1]):
+        factors = _mtld_pass(direction)
+        passes.append(len(words) / factors if factors else float(len(words)))
+    return min(sum(passes) / 2.0, MTLD_MAX_WORDS)
+
+
+def _entropy_bits(counts: Counter[str], total: int) -> float:
+    if not total:
+        return 0.0
+    # H = log2 N - (1/N) sum c log2 c: one logarithm per distinct word.
+    return max(0.0, math.log2(total) - sum(c * math.log2(c) for c in counts.values()) / total)
+
+
+def _rarity(counts: Counter[str]) -> tuple[float, float]:
+    """Mean Zipf frequency of listed alphabetic words, and the share of alphabetic words
+    that are unlisted."""
+    frequencies = english_word_frequencies()
+    listed = unlisted = 0
+    zipf_sum = 0.0
+    for word, count in counts.items():
+        key = word.replace("’", "'")
+        if not key.replace("'", "").isalpha():
+            continue
+        frequency = frequencies.get(key)
+        if frequency is None:
+            unlisted += count
+            continue
+        listed += count
+        zipf_sum += (math.log10(frequency) + 9.0) * count
+    return safe_ratio(zipf_sum, listed), safe_ratio(unlisted, listed + unlisted)
+
+
+def _stopword_fraction(counts: Counter[str], total: int) -> float:
+    stop = sum(
+        count for word, count in counts.items() if word.replace("’", "'") in ENGLISH_STOP_WORDS
+    )
+    return safe_ratio(stop, total)
+
+
+def _alphabetic_token_fraction(text: str) -> float:
+    tokens = len(text.split())
+    non_alphabetic = sum(1 for _ in _NON_ALPHABETIC_TOKEN.finditer(text))
+    return safe_ratio(tokens - non_alphabetic, tokens)
+
+
+def extract(doc: AnalyzedText) -> FamilyResult:
+    """Lexical diversity, rarity and stop-word measures of one text.
+
+    >>> values = extract(AnalyzedText("The cat sat on the mat.")).values
+    >>> round(values["lexical_english_stopword_fraction"], 2)
+    0.5
+    """
+    words = doc.words_lower
+    counts = Counter(words)
+    zipf_mean, unlisted_fraction = _rarity(counts)
+    stopword_fraction = _stopword_fraction(counts, len(words))
+    evidence = EvidenceCollector()
+    if (
+        len(doc.text) >= LANGUAGE_CHECK_MIN_CHARS
+        and len(words) >= LANGUAGE_CHECK_MIN_WORDS
+        and stopword_fraction < NON_ENGLISH_STOPWORD_FRACTION
+    ):
+        # The first sentence shows the reader what kind of text it is.
+        start, end = doc.sentences[0]
+        evidence.add(
+            "lexical_english_stopword_fraction",
+            start,
+            end,
+            f"only {stopword_fraction:.0%} of words are English function words: "
+            "probably not English prose",
+        )
+    values = {
+        "lexical_window_type_token_ratio": window_type_token_ratio(words),
+        "lexical_mtld_words": mtld(words),
+        "lexical_zipf_frequency_mean": zipf_mean,
+        "lexical_unlisted_word_fraction": unlisted_fraction,
+        "lexical_english_stopword_fraction": stopword_fraction,
+        "lexical_unigram_entropy_bits": _entropy_bits(counts, len(words)),
+        "lexical_alphabetic_token_fraction": _alphabetic_token_fraction(doc.text),
+    }
+    return FamilyResult(values, evidence.spans)

@@ -1,0 +1,308 @@
+"""Specificity: how densely a text is anchored in checkable facts.
+
+Reporting is dense with numbers, dates, names, quotes attributed to a speaker and named
+sources; spun filler restates generalities. Every count is a rate per 1,000 words.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from farmscore.features.base import (
+    EvidenceCollector,
+    FamilyResult,
+    FeatureSpec,
+    per_thousand_words,
+    safe_ratio,
+)
+from farmscore.features.specifics import (
+    DATE_WORDS,
+    find_attributed_quotes,
+    find_dates_and_sources,
+    find_numbers,
+)
+from farmscore.features.stopwords import ENGLISH_STOP_WORDS
+from farmscore.features.text import AnalyzedText, Span
+
+# Headings, bylines and buttons have fewer words than this: they are not prose that could be
+# specific or generic, so the specific-sentence share ignores them.
+MIN_PROSE_SENTENCE_WORDS = 4
+# Acronyms (BBC, NASA, WHO) are names; an all-caps word longer than this is shouting.
+MAX_ACRONYM_CHARS = 5
+# A line opening with up to this many capitalised words and a colon ("Key Features:") has
+# a label, not names.
+MAX_LABEL_WORDS = 4
+
+# Capitalised words that are not names: the pronoun I, and words other features count.
+_NOT_NAMES = frozenset({"I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll"})
+_NOT_NAMES |= DATE_WORDS
+# A full stop after these does not end the sentence: the next word is a name, not a start.
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt"}
+    | {"st", "jr", "sr", "rev", "hon", "pres", "supt", "insp"}
+)
+# Lowercase particles inside a multi-word name: "Bank of England", "Ursula von der Leyen".
+_NAME_PARTICLES = frozenset(
+    {"of", "de", "del", "della", "da", "van", "von", "der", "den", "la", "le", "du", "al", "bin"}
+)
+# Capitalised only because they open a sentence: never the first word of a name.
+_SENTENCE_OPENERS = ENGLISH_STOP_WORDS | frozenset(
+    {"yesterday", "today", "tonight", "tomorrow", "meanwhile", "however", "moreover"}
+    | {"furthermore", "additionally", "overall", "ultimately", "indeed", "still", "instead"}
+    | {"earlier", "later", "last", "next", "recently", "finally", "currently", "now", "then"}
+)
+# A word glued to one of these is part of a URL, handle, hashtag or file name.
+_GLUE = frozenset("/@#._")
+# A sentence ending in one of these is prose, even when most of its words are capitalised.
+_PROSE_ENDINGS = frozenset(".!?…\"”'’)")
+# An opening quote, colon or dash makes the next word start a sentence of its own.
+_OPENERS = frozenset("\"“‘'(:—–[")
+
+FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec(
+        "specificity_number_rate_per_1k_words",
+        "per 1,000 words",
+        "Numbers written in digits (with their currency sign or unit), outside dates, per "
+        "1,000 words.",
+        "Reporting counts things (votes, money, casualties, prices); spun filler talks about "
+        "'significant' amounts without figures.",
+    ),
+    FeatureSpec(
+        "specificity_quantity_rate_per_1k_words",
+        "per 1,000 words",
+        "Numbers carrying a currency sign, percent sign or unit ($5m, 12%, 40 km, 3 hours), "
+        "per 1,000 words.",
+        "A measured quantity is the most checkable kind of number, and the rarest in "
+        "LLM-spun text.",
+    ),
+    FeatureSpec(
+        "specificity_date_rate_per_1k_words",
+        "per 1,000 words",
+        "Dates per 1,000 words: a month with a day or year, a weekday, a year from 1600 to "
+        "2099, a numeric date, 'yesterday' or 'last week'.",
+        "News is pinned to days ('on Tuesday', 'June 22, 2025'); filler floats in a timeless "
+        "'today's landscape'.",
+    ),
+    FeatureSpec(
+        "specificity_proper_noun_rate_per_1k_words",
+        "per 1,000 words",
+        "Capitalised words that do not start a sentence, plus acronyms, outside title-case "
+        "headings and all-caps lines, per 1,000 words.",
+        "Names of people, places and organisations are what a reader can check; spun filler "
+        "refers to 'experts', 'fans' and 'the industry'.",
+    ),
+    FeatureSpec(
+        "specificity_multiword_name_rate_per_1k_words",
+        "per 1,000 words",
+        "Runs of two or more adjacent capitalised words ('Joe Biden', 'Bank of England'), per "
+        "1,000 words.",
+        "Full names of people and institutions are a stronger sign of reporting than single "
+        "capitalised words, which headings and brands also produce.",
+    ),
+    FeatureSpec(
+        "specificity_attributed_quote_rate_per_1k_words",
+        "per 1,000 words",
+        "Quotations (straight or curly double quotes) with a speech verb such as 'said', "
+        "'told' or 'according to' within a few words before or after, per 1,000 words.",
+        "Reporters quote named people; a farm page spun from a tweet has at most the one "
+        "quote it copied.",
+    ),
+    FeatureSpec(
+        "specificity_named_source_rate_per_1k_words",
+        "per 1,000 words",
+        "Sourcing phrases followed by a name ('according to the ONS', 'told Reuters', 'data "
+        "from Eurostat') and news or statistics agency names, per 1,000 words.",
+        "Named sources let a reader verify a claim; filler's sources are vague ('according "
+        "to experts', 'reports suggest') and do not count.",
+    ),
+    FeatureSpec(
+        "specificity_specific_sentence_fraction",
+        "fraction of sentences",
+        "Share of sentences of at least 4 words holding a number, date, name, attributed "
+        "quote or named source.",
+        "Substantive prose anchors most sentences in a fact; spun filler has long runs of "
+        "sentences that anchor nothing.",
+    ),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Proper nouns found in a text: single words and multi-word runs, as char spans."""
+
+    words: list[Span]
+    runs: list[Span]
+
+
+def _sentence_first_words(doc: AnalyzedText, word_starts: list[int]) -> set[int]:
+    """Indices of the words that open a sentence, where capitals say nothing about names."""
+    text = doc.text
+    first_words: set[int] = set()
+    for sentence_start, _ in doc.sentences:
+        i = bisect_left(word_starts, sentence_start)
+        if i >= len(word_starts):
+            break
+        previous = doc.words_lower[i - 1] if i else ""
+        # "Mr. Smith", "John F. Kennedy": the full stop closed an abbreviation, not a sentence.
+        closed_abbreviation = text[sentence_start - 2 : sentence_start - 1] == "." and (
+            previous in _ABBREVIATIONS or len(previous) == 1
+        )
+        if not closed_abbreviation:
+            first_words.add(i)
+    return first_words
+
+
+def _opens_clause(text: str, start: int) -> bool:
+    """True when an opening quote, bracket, colon or dash stands just before `start`."""
+    before = text[max(0, start - 2) : start].rstrip()
+    return bool(before) and before[-1] in _OPENERS
+
+
+def _could_be_name(word: str, before: str) -> bool:
+    """A capitalised word or acronym, not a pronoun or date, not part of a URL or handle."""
+    if not word[0].isupper() or (word.isupper() and len(word) > MAX_ACRONYM_CHARS):
+        return False
+    if before in _GLUE:
+        return False
+    return word.removesuffix("'s").removesuffix("’s") not in _NOT_NAMES
+
+
+def _skips_sentence(words: list[str], sentence: str) -> bool:
+    """True for an all-caps line or a title-case heading, whose capitals are typography."""
+    if not words or sentence.isupper():
+        return True
+    if sentence[-1] in _PROSE_ENDINGS:
+        return False
+    capitalised = sum(1 for word in words if word[0].isupper())
+    return 2 * capitalised > len(words)
+
+
+def _name_word_ranges(doc: AnalyzedText, word_starts: list[int]) -> Iterator[tuple[int, int]]:
+    """Word-index ranges of sentences whose capitals can mark names: not the title, not a
+    heading or all-caps line, and without a leading title-case label ("Key Features:")."""
+    words, text = doc.words, doc.text
+    title_end = doc.title[1] if doc.title else -1
+    for sentence_start, sentence_end in doc.sentences:
+        if sentence_end <= title_end:
+            continue
+        first = bisect_left(word_starts, sentence_start)
+        last = bisect_left(word_starts, sentence_end)
+        if _skips_sentence(words[first:last], text[sentence_start:sentence_end]):
+            continue
+        colon = text.find(":", sentence_start, sentence_end)
+        if colon >= 0:
+            label_end = bisect_left(word_starts, colon, first, last)
+            if label_end - first <= MAX_LABEL_WORDS and all(
+                words[j][0].isupper() for j in range(first, label_end)
+            ):
+                first = label_end
+        yield first, last
+
+
+def _proper_nouns(doc: AnalyzedText, word_starts: list[int]) -> _Names:
+    words, spans, text = doc.words, doc.word_spans, doc.text
+    first_words = _sentence_first_words(doc, word_starts)
+    single: list[Span] = []
+    runs: list[Span] = []
+
+    def close(run: list[int]) -> None:
+        while words[run[-1]] in _NAME_PARTICLES:
+            run.pop()  # "the Bank of" ends at "Bank"
+        if sum(1 for i in run if words[i] not in _NAME_PARTICLES) >= 2:
+            runs.append((spans[run[0]][0], spans[run[-1]][1]))
+
+    for first, last in _name_word_ranges(doc, word_starts):
+        run: list[int] = []  # the current run of name words (and particles) joined by spaces
+        for i in range(first, last):
+            word = words[i]
+            joined = bool(run) and text[spans[i - 1][1] : spans[i][0]] == " "
+            if not word[0].isupper():  # most words: cheap exit
+                if joined and word in _NAME_PARTICLES:
+                    run.append(i)
+                elif run:
+                    close(run)
+                    run = []
+                continue
+            start = spans[i][0]
+            at_start = i in first_words or _opens_clause(text, start)
+            is_name = _could_be_name(word, text[start - 1] if start else "")
+            if is_name and not at_start:
+                single.append(spans[i])
+            # A sentence-initial "The" or "Yesterday" is not part of the name that follows.
+            if is_name and not (at_start and word.lower() in _SENTENCE_OPENERS):
+                if run and not joined:
+                    close(run)
+                    run = []
+                run.append(i)
+            elif run:
+                close(run)
+                run = []
+        if run:
+            close(run)
+    return _Names(single, runs)
+
+
+def _specific_sentence_fraction(
+    doc: AnalyzedText, word_starts: list[int], items: Iterable[Span]
+) -> float:
+    """Share of prose sentences that overlap at least one specific item."""
+    sentence_starts = [start for start, _ in doc.sentences]
+    specific: set[int] = set()
+    for start, end in items:
+        first = max(0, bisect_right(sentence_starts, start) - 1)
+        last = bisect_left(sentence_starts, end)
+        specific.update(range(first, last))
+    prose = specific_prose = 0
+    for index, (start, end) in enumerate(doc.sentences):
+        if bisect_left(word_starts, end) - bisect_left(word_starts, start) < (
+            MIN_PROSE_SENTENCE_WORDS
+        ):
+            continue
+        prose += 1
+        specific_prose += index in specific
+    return safe_ratio(specific_prose, prose)
+
+
+def extract(doc: AnalyzedText) -> FamilyResult:
+    """Rates of numbers, dates, names, attributed quotes and named sources in one text.
+
+    >>> doc = AnalyzedText('"We will appeal," said Jane Doe of Acme Corp on Tuesday.')
+    >>> extract(doc).values["specificity_attributed_quote_rate_per_1k_words"] > 0
+    True
+    """
+    text, n_words = doc.text, doc.n_words
+    word_starts = [start for start, _ in doc.word_spans]
+    dates, sources = find_dates_and_sources(doc)
+    numbers, quantities = find_numbers(text, dates)
+    names = _proper_nouns(doc, word_starts)
+    quotes = find_attributed_quotes(doc)
+    evidence = EvidenceCollector()
+    for quote in quotes:
+        evidence.add(
+            "specificity_attributed_quote_rate_per_1k_words",
+            quote.start,
+            quote.end,
+            f"quotation attributed with '{quote.verb}'",
+        )
+    for start, end in sources:
+        evidence.add("specificity_named_source_rate_per_1k_words", start, end, "named source")
+    quote_spans = [(quote.start, quote.end) for quote in quotes]
+    items = [*numbers, *dates, *names.words, *names.runs, *quote_spans, *sources]
+    values = {
+        "specificity_number_rate_per_1k_words": per_thousand_words(len(numbers), n_words),
+        "specificity_quantity_rate_per_1k_words": per_thousand_words(len(quantities), n_words),
+        "specificity_date_rate_per_1k_words": per_thousand_words(len(dates), n_words),
+        "specificity_proper_noun_rate_per_1k_words": per_thousand_words(len(names.words), n_words),
+        "specificity_multiword_name_rate_per_1k_words": per_thousand_words(
+            len(names.runs), n_words
+        ),
+        "specificity_attributed_quote_rate_per_1k_words": per_thousand_words(len(quotes), n_words),
+        "specificity_named_source_rate_per_1k_words": per_thousand_words(len(sources), n_words),
+        "specificity_specific_sentence_fraction": _specific_sentence_fraction(
+            doc, word_starts, items
+        ),
+    }
+    return FamilyResult(values, evidence.spans)

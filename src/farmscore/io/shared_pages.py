@@ -1,0 +1,17 @@
+"""Read the folder of real article pages (`articles/*.html.gz` plus `ground-truth.json`)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def iter_article_pages(folder: Path) -> Iterator[tuple[str, bytes, str]]:
+    """(page name, the page's HTML bytes, the article body a person marked), sorted by name."""
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    for path in sorted((folder / "articles").glob("*.html.gz")):
+        name = path.name.removesuffix(".html.gz")
+        body = truth.get(name, {}).get("articleBody", "")
+        yield name, gzip.decompress(path.read_bytes()), body

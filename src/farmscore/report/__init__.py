@@ -1,0 +1,1 @@
+"""Human-readable output: tables in the terminal, and later the HTML audit report."""

@@ -1,0 +1,111 @@
+"""Reading inputs: files, folders, JSONL and standard input, and clear errors for bad records."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from farmscore.io.readers import iter_documents
+from farmscore.settings import MAX_DOCUMENT_BYTES
+from farmscore.types import Document, InputError
+
+
+def read(paths: list[str], stdin: bytes = b"") -> list[Document | InputError]:
+    return list(iter_documents(paths, stdin=io.BytesIO(stdin)))
+
+
+def test_text_and_markdown_files_are_one_document_each_with_the_path_as_id(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.txt").write_text("Alpha text.", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Beta\n\nBody.", encoding="utf-8")
+    docs = read([str(tmp_path / "a.txt"), str(tmp_path / "b.md")])
+    assert [(d.id, d.text) for d in docs if isinstance(d, Document)] == [
+        (str(tmp_path / "a.txt"), "Alpha text."),
+        (str(tmp_path / "b.md"), "# Beta\n\nBody."),
+    ]
+
+
+def test_folders_are_searched_recursively_in_sorted_order(tmp_path: Path) -> None:
+    (tmp_path / "z.txt").write_text("z", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text("a", encoding="utf-8")
+    (tmp_path / "notes.docx").write_bytes(b"ignored: not a supported suffix")
+    docs = read([str(tmp_path)])
+    assert [d.id for d in docs] == [str(tmp_path / "sub" / "a.md"), str(tmp_path / "z.txt")]
+
+
+def test_jsonl_keeps_ids_numbers_missing_ones_and_reports_bad_lines(tmp_path: Path) -> None:
+    lines = [
+        '{"id": "x1", "text": "First.", "lang": "en"}',
+        '{"text": "No id here."}',
+        "",
+        "{not json",
+        "[1, 2]",
+        '{"id": "x5"}',
+        '{"id": "x6", "text": 42}',
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = read([str(path)])
+    assert isinstance(records[0], Document)
+    assert (records[0].id, records[0].text, records[0].meta) == ("x1", "First.", {"lang": "en"})
+    assert isinstance(records[1], Document)
+    assert records[1].id == f"{path}:2"
+    errors = [r for r in records if isinstance(r, InputError)]
+    assert [e.where for e in errors] == [f"{path}:{n}" for n in (4, 5, 6, 7)]
+    assert "not valid JSON" in errors[0].reason
+    assert "not an object" in errors[1].reason
+    assert "no text or html field" in errors[2].reason
+    assert "not a string" in errors[3].reason
+    assert errors[0].raw == "{not json"
+
+
+def test_undecodable_and_oversized_files_become_errors_and_reading_goes_on(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a_latin1.txt").write_bytes("café".encode("latin-1"))
+    (tmp_path / "b_big.txt").write_bytes(b"a" * (MAX_DOCUMENT_BYTES + 1))
+    (tmp_path / "c_fine.txt").write_text("fine", encoding="utf-8")
+    records = read([str(tmp_path)])
+    assert isinstance(records[0], InputError)
+    assert "not UTF-8" in records[0].reason
+    assert isinstance(records[1], InputError)
+    assert "limit" in records[1].reason
+    assert isinstance(records[2], Document)
+
+
+def test_missing_paths_and_unsupported_files_are_named(tmp_path: Path) -> None:
+    (tmp_path / "doc.pdf").write_bytes(b"%PDF")
+    records = read([str(tmp_path / "nope.txt"), str(tmp_path / "doc.pdf")])
+    assert all(isinstance(r, InputError) for r in records)
+    assert [r.where for r in records] == [str(tmp_path / "nope.txt"), str(tmp_path / "doc.pdf")]
+
+
+@pytest.mark.parametrize(
+    ("stdin", "expected"),
+    [
+        (b"Just some text.\nMore.", [("-", "Just some text.\nMore.")]),
+        (b'  {"id": "a", "text": "A."}\n{"id": "b", "text": "B."}\n', [("a", "A."), ("b", "B.")]),
+    ],
+)
+def test_stdin_is_jsonl_when_it_starts_with_a_brace_else_one_text(
+    stdin: bytes, expected: list[tuple[str, str]]
+) -> None:
+    docs = read(["-"], stdin)
+    assert [(d.id, d.text) for d in docs if isinstance(d, Document)] == expected
+
+
+def test_html_files_are_extracted_to_their_main_text(tmp_path: Path) -> None:
+    body = " ".join(["The council approved the budget on Tuesday night."] * 8)
+    page = (
+        "<html><head><title>Budget</title></head>"
+        f"<body><article><p>{body}</p></article></body></html>"
+    )
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    (doc,) = read([str(tmp_path / "page.html")])
+    assert isinstance(doc, Document)
+    assert "council approved the budget" in doc.text
+    assert "<p>" not in doc.text
