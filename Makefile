@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck model bench clean
+.PHONY: setup demo test lint typecheck model clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml requirements.lock
 setup: $(STAMP)
 
 demo: setup
-	$(BIN)/farmscore features examples/
+	$(BIN)/farmscore score examples/
 
 lint: setup
 	$(BIN)/ruff check src tests training
@@ -28,6 +28,11 @@ typecheck: setup
 
 test: lint typecheck
 	$(BIN)/pytest
+
+# Rebuild the shipped model and its evaluation from ../shared/data (about 25 minutes).
+model: setup
+	$(BIN)/python training/build_default_model.py --data ../shared/data \
+		--out models/default --reports reports/default
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -139,7 +139,9 @@ def fit_farm_model(
     calibrated = fit_calibrated(X, y, groups, kind, CALIBRATION_FOLDS, random_state, weights)
     out_of_fold = out_of_fold_probabilities(X, y, groups, kind, random_state, weights=weights)
     human = (y == 0) if human_for_threshold is None else (human_for_threshold & (y == 0))
-    threshold = threshold_for_false_positive_rate(out_of_fold[human], max_false_positive_rate)
+    threshold = threshold_for_false_positive_rate(
+        out_of_fold[human], max_false_positive_rate, out_of_fold[y == 1]
+    )
     model = FarmModel(
         estimator=calibrated,
         feature_names=list(feature_names),
@@ -206,14 +208,29 @@ def class_balanced_weights(y: NDArray[np.int_]) -> NDArray[np.float64]:
     return np.asarray(len(y) / (2.0 * counts[y]), dtype=np.float64)
 
 
-def threshold_for_false_positive_rate(human_scores: NDArray[np.float64], max_rate: float) -> float:
-    """The lowest threshold at which at most `max_rate` of human scores reach it."""
+def threshold_for_false_positive_rate(
+    human_scores: NDArray[np.float64],
+    max_rate: float,
+    farm_scores: NDArray[np.float64] | None = None,
+) -> float:
+    """A threshold at which at most `max_rate` of human scores reach it.
+
+    Every threshold between the highest human score that must stay below it and the next
+    farm score above that flags the same held-out rows; the midpoint of that gap leaves the
+    most room for the final model's scores to shift a little from the out-of-fold ones.
+    """
     if human_scores.size == 0:
         raise ValueError("no human (substantive) rows to choose a threshold on")
     ordered = np.sort(human_scores)[::-1]
     allowed = int(np.floor(max_rate * ordered.size))
-    # Scores at or above the threshold are flagged: sit just above the (allowed+1)-th highest.
-    threshold = float(np.nextafter(ordered[allowed], 1.0)) if allowed < ordered.size else 0.0
+    if allowed >= ordered.size:
+        return 0.0
+    highest_kept_below = float(ordered[allowed])
+    threshold = float(np.nextafter(highest_kept_below, 1.0))
+    if farm_scores is not None:
+        above = farm_scores[farm_scores >= threshold]
+        if above.size:
+            threshold = max(threshold, (highest_kept_below + float(above.min())) / 2.0)
     return min(max(threshold, 0.0), 1.0)
 
 

@@ -1,0 +1,182 @@
+"""`farmscore score`, `train` and `evaluate` round trips, through CliRunner and a subprocess,
+and their errors for bad labels and untrustworthy models."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from farmscore.artifacts import read_card
+from tests.conftest import farm_text, labelled_examples, substantive_text
+
+runner = CliRunner()
+
+
+def invoke(*args: str, stdin: str | None = None) -> object:
+    from farmscore.cli import app
+
+    return runner.invoke(app, list(args), input=stdin)
+
+
+@pytest.fixture
+def labels_csv(tmp_path: Path) -> Path:
+    rows = labelled_examples(30, seed=4)
+    path = tmp_path / "labels.csv"
+    labels = ["substantive" if label == 0 else "content_farm" for _, label in rows]
+    pd.DataFrame({"text": [t for t, _ in rows], "label": labels}).to_csv(path, index=False)
+    return path
+
+
+def test_score_jsonl_rows_have_id_score_label_and_reasons(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    rng = random.Random(21)
+    (tmp_path / "farm.txt").write_text(farm_text(rng), encoding="utf-8")
+    (tmp_path / "news.txt").write_text(substantive_text(rng), encoding="utf-8")
+    result = invoke("score", str(tmp_path), "--model", str(tiny_model_dir), "--format", "jsonl")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    rows = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}  # type: ignore[attr-defined]
+    farm, news = rows[str(tmp_path / "farm.txt")], rows[str(tmp_path / "news.txt")]
+    assert farm["label"] == "content_farm"
+    assert news["label"] == "substantive"
+    assert {"id", "score", "label", "reasons"} <= set(farm)
+    reason = farm["reasons"][0]
+    assert {"feature", "direction", "contribution", "evidence"} <= set(reason)
+    spans = [span for r in farm["reasons"] for span in r["evidence"]]
+    assert all(span["text"] for span in spans)
+
+
+def test_score_threshold_flag_and_csv_and_json_formats(tiny_model_dir: Path) -> None:
+    text = substantive_text(random.Random(1))
+    csv_out = invoke("score", "-", "--model", str(tiny_model_dir), "--format", "csv", stdin=text)
+    assert csv_out.stdout.splitlines()[0] == "id,score,label,reasons"  # type: ignore[attr-defined]
+    strict = invoke(
+        "score",
+        "-",
+        "--model",
+        str(tiny_model_dir),
+        "--format",
+        "json",
+        "--threshold",
+        "0",
+        stdin=text,
+    )
+    (row,) = json.loads(strict.stdout)  # type: ignore[attr-defined]
+    assert row["label"] == "content_farm"
+    assert row["threshold"] == 0
+
+
+def test_train_then_evaluate_then_score_round_trip(labels_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    trained = invoke("train", str(labels_csv), "--out", str(out), "--kind", "logistic")
+    assert trained.exit_code == 0, trained.output  # type: ignore[attr-defined]
+    card = read_card(out)
+    assert card.name == "mine"
+    assert card.metrics["cross_validated"]["roc_auc"] > 0.9  # type: ignore[index]
+    assert card.training_data[0].rows == 60
+
+    evaluated = invoke("evaluate", str(labels_csv), "--model", str(out), "--format", "json")
+    assert evaluated.exit_code == 0, evaluated.output  # type: ignore[attr-defined]
+    report = json.loads(evaluated.stdout)  # type: ignore[attr-defined]
+    assert report["metrics"]["roc_auc"] > 0.9
+    matrix = report["confusion_matrix"]["rows_true_columns_predicted"]
+    assert sum(map(sum, matrix)) == 60
+    assert report["calibration"]
+
+    table = invoke("evaluate", str(labels_csv), "--model", str(out))
+    assert "confusion matrix" in table.stdout  # type: ignore[attr-defined]
+    assert "calibration" in table.stdout  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ({"text": ["a b c"] * 20, "label": ["substantive"] * 20}, "only one class"),
+        ({"text": ["a b c"] * 4, "label": ["substantive", "content_farm"] * 2}, "too few"),
+        ({"text": ["a b c"] * 2, "label": ["spam", "ham"]}, "unknown labels"),
+        ({"body": ["a b c"] * 2, "label": ["0", "1"]}, "needs a 'label' column and a 'text'"),
+    ],
+)
+def test_train_refuses_bad_labels_with_a_clear_message(
+    tmp_path: Path, rows: dict[str, list[str]], message: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    result = invoke("train", str(path), "--out", str(tmp_path / "m"))
+    assert result.exit_code == 2
+    assert message in result.stderr  # type: ignore[attr-defined]
+    assert not (tmp_path / "m").exists()
+
+
+def test_labels_accept_numbers_booleans_jsonl_and_parquet(tmp_path: Path) -> None:
+    rows = labelled_examples(12, seed=9)
+    frame = pd.DataFrame({"text": [t for t, _ in rows], "label": [bool(y) for _, y in rows]})
+    frame.to_json(tmp_path / "labels.jsonl", orient="records", lines=True)
+    frame.assign(label=[int(y) for _, y in rows]).to_parquet(tmp_path / "labels.parquet")
+    result = invoke(
+        "train",
+        str(tmp_path / "labels.jsonl"),
+        str(tmp_path / "labels.parquet"),
+        "--out",
+        str(tmp_path / "m"),
+        "--kind",
+        "logistic",
+    )
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    files = read_card(tmp_path / "m").training_data
+    assert [(Path(f.file).name, f.rows) for f in files] == [
+        ("labels.jsonl", 24),
+        ("labels.parquet", 24),
+    ]
+
+
+def test_a_tampered_model_is_refused_before_loading(tiny_model_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "tampered"
+    shutil.copytree(tiny_model_dir, copy)
+    model_file = copy / "model.joblib"
+    data = bytearray(model_file.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    model_file.write_bytes(bytes(data))
+    result = invoke("score", "-", "--model", str(copy), stdin="Some text.")
+    assert result.exit_code == 2
+    assert "does not match its card" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_a_model_made_with_another_scikit_learn_is_refused(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "old"
+    shutil.copytree(tiny_model_dir, copy)
+    card = json.loads((copy / "model_card.json").read_text(encoding="utf-8"))
+    card["versions"]["scikit-learn"] = "0.24.2"
+    (copy / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    result = invoke("score", "-", "--model", str(copy), stdin="Some text.")
+    assert result.exit_code == 2
+    assert "0.24.2" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_score_in_a_real_subprocess_with_jobs(tiny_model_dir: Path, tmp_path: Path) -> None:
+    rng = random.Random(5)
+    lines = [json.dumps({"id": f"d{i}", "text": farm_text(rng)}) for i in range(5)]
+    lines.insert(2, "{broken")
+    command = [sys.executable, "-m", "farmscore", "score", "-", "--model", str(tiny_model_dir)]
+    result = subprocess.run(
+        [*command, "--format", "jsonl", "--jobs", "2"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [
+        f"d{i}" for i in range(5)
+    ]
+    assert "-:3" in result.stderr
