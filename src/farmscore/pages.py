@@ -123,6 +123,10 @@ class HumanFurnitureRates:
     taken from the words of the paragraph they head.
     long_article: share of pages cut from a long article (bbc, opinion, localnews) rather than
     joined from short texts of one domain, when both kinds are present.
+    embedded_post, comment_footer, promo_lines: the same furniture as on farm pages, at lower
+    rates, because real news sites embed posts, run comment forms and promotion widgets too
+    (the shared real pages and local-news corpus show all three); no single piece of furniture
+    may decide the label.
     """
 
     bare_page: float = 0.15
@@ -134,6 +138,9 @@ class HumanFurnitureRates:
     related_links: float = 0.35
     subheadings: float = 0.2
     long_article: float = 0.5
+    embedded_post: float = 0.12
+    comment_footer: float = 0.12
+    promo_lines: float = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -944,6 +951,9 @@ def _human_page(
     if has(rates.subheadings):
         traits.append("subheadings")
         n_subheadings = int(rng.integers(1, 4))
+    for trait in ("embedded_post", "comment_footer", "promo_lines"):
+        if has(getattr(rates, trait)):
+            traits.append(trait)
 
     # A long article is cut, not joined, when one long enough is at hand.
     reserve = SUBHEADING_RESERVE_WORDS * n_subheadings
@@ -974,7 +984,13 @@ def _human_page(
             for template in _pick_distinct(templates.trailers, int(rng.integers(1, 3)), rng)
         ]
 
-    pieces = [title, byline, dateline, *captions, *related, *trailers]
+    embeds = [
+        filler.fill_one(templates.embedded_posts)
+        for _ in range(int(rng.integers(1, 3)) if "embedded_post" in traits else 0)
+    ]
+    promos = [filler.fill_one(templates.promo_lines) for _ in range(int("promo_lines" in traits))]
+    footer = _comment_footer(templates, filler, rng) if "comment_footer" in traits else None
+    pieces = [title, byline, dateline, footer, *captions, *related, *trailers, *embeds, *promos]
     furniture_words = sum(_word_count(piece) for piece in pieces if piece)
     budget = max(MIN_BODY_WORDS, target_words - furniture_words - reserve)
     group = pool.groups[primary]
@@ -992,9 +1008,10 @@ def _human_page(
             placed.append((index, subheading))
     placed += [(int(rng.integers(0, n_paragraphs + 1)), caption) for caption in captions]
     placed += [(int(rng.integers(1, n_paragraphs + 1)), link) for link in related]
+    placed += [(int(rng.integers(1, n_paragraphs + 1)), extra) for extra in embeds + promos]
     placed.sort(key=lambda item: item[0])
     head = [piece for piece in (title, byline) if piece]
-    blocks = head + _interleave(paragraphs, placed) + trailers
+    blocks = head + _interleave(paragraphs, placed) + trailers + ([footer] if footer else [])
     return _Page(
         text="\n\n".join(blocks),
         group=group,

@@ -97,7 +97,7 @@ class Scorer:
             raise ValueError("give exactly one of text= or html=")
         if html is not None:
             text = extract_article(html).text
-        return self._score_batch([Document(id=id, text=text or "")])[0]
+        return self._score_batch([Document(id=id, text=text or "")])[0][0]
 
     def score_many(self, items: Iterable[str | Document], n_jobs: int = 1) -> Iterator[Score]:
         """Score a stream of texts or `Document`s lazily, in input order. Plain texts get
@@ -111,6 +111,13 @@ class Scorer:
     def score_documents(self, documents: Iterable[Document], n_jobs: int = 1) -> Iterator[Score]:
         """Score `Document`s lazily, in input order; `n_jobs` > 1 (or -1 for every core)
         scores batches in worker processes that each load the model once."""
+        for result, _ in self.score_documents_with_features(documents, n_jobs):
+            yield result
+
+    def score_documents_with_features(
+        self, documents: Iterable[Document], n_jobs: int = 1
+    ) -> Iterator[tuple[Score, TextFeatures]]:
+        """As `score_documents`, with every feature value and span beside each score."""
         batches = _batched(documents, BATCH_SIZE)
         if n_jobs == 1:
             for batch in batches:
@@ -120,8 +127,8 @@ class Scorer:
         results = Parallel(n_jobs=n_jobs, return_as="generator")(
             delayed(_score_in_worker)(source, self.threshold, batch) for batch in batches
         )
-        for scores in results:
-            yield from scores
+        for pairs in results:
+            yield from pairs
 
     def score_frame(self, frame: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
         """A copy of `frame` with `score`, `label` and `reasons` (feature names, strongest
@@ -136,13 +143,13 @@ class Scorer:
         result["reasons"] = ["; ".join(r.feature for r in s.reasons) for s in scores]
         return result
 
-    def _score_batch(self, documents: Sequence[Document]) -> list[Score]:
+    def _score_batch(self, documents: Sequence[Document]) -> list[tuple[Score, TextFeatures]]:
         measured = [analyze_text(doc.text) for doc in documents]
         X = np.array([list(m.values.values()) for m in measured], dtype=np.float64)
         probabilities = self.model.predict_proba(X)
         contributions = self.model.contributions(X, probabilities)
         return [
-            self._make_score(doc, features, float(p), contribution_row)
+            (self._make_score(doc, features, float(p), contribution_row), features)
             for doc, features, p, contribution_row in zip(
                 documents, measured, probabilities, contributions, strict=True
             )
@@ -191,7 +198,7 @@ def _worker_scorer(folder: Path, threshold: float) -> Scorer:
 
 def _score_in_worker(
     source: Scorer | Path, threshold: float, documents: list[Document]
-) -> list[Score]:
+) -> list[tuple[Score, TextFeatures]]:
     """Runs in a worker process: the model is loaded once per process and folder."""
     scorer = source if isinstance(source, Scorer) else _worker_scorer(source, threshold)
     return scorer._score_batch(documents)

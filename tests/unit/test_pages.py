@@ -417,6 +417,9 @@ ALL_HUMAN = HumanFurnitureRates(
     trailer=1.0,
     related_links=1.0,
     subheadings=1.0,
+    embedded_post=0.0,
+    comment_footer=0.0,
+    promo_lines=0.0,
 )
 NO_HUMAN = HumanFurnitureRates(
     bare_page=0.0,
@@ -427,6 +430,9 @@ NO_HUMAN = HumanFurnitureRates(
     trailer=0.0,
     related_links=0.0,
     subheadings=0.0,
+    embedded_post=0.0,
+    comment_footer=0.0,
+    promo_lines=0.0,
 )
 
 
@@ -527,6 +533,20 @@ def test_every_human_furniture_kind_shows_when_asked_for_and_none_when_not() -> 
     assert (empty["page_traits"] == "").all()
     for text in empty["text"]:
         assert _human_kinds_in(text) == set()
+
+
+def test_human_pages_can_carry_the_furniture_farms_use_too() -> None:
+    shared_kinds = {"embedded_post", "comment_footer", "promo_lines"}
+    rates = HumanFurnitureRates(
+        bare_page=0.0, embedded_post=1.0, comment_footer=1.0, promo_lines=1.0
+    )
+    pages = _human(40, seed=6, rates=rates)
+    for text, traits in zip(pages["text"], pages["page_traits"], strict=True):
+        assert shared_kinds <= set(traits.split(","))
+        assert {"comment_footer", "promo_lines"} <= _farm_kinds_in(text)
+        # Embed templates with little literal text escape the template matcher; each one
+        # carries a handle, a short link or a platform's name.
+        assert any(mark in text for mark in ("@", "twitter.com/", "t.co/", "Instagram", "Twitter"))
 
 
 def test_bare_pages_carry_no_furniture() -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from farmscore.cli import features_command, score_command, train_command
+from farmscore.cli import (
+    audit_command,
+    features_command,
+    gate_command,
+    score_command,
+    train_command,
+)
 
 app = typer.Typer(
     name="farmscore",
@@ -17,6 +23,8 @@ app.command("features")(features_command.features)
 app.command("score")(score_command.score)
 app.command("train")(train_command.train)
 app.command("evaluate")(train_command.evaluate)
+app.command("audit")(audit_command.audit)
+app.command("gate")(gate_command.gate)
 
 
 def main() -> None:

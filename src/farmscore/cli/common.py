@@ -30,6 +30,13 @@ def report_input_error(error: InputError) -> None:
     print(f"farmscore: skipped {error.where}: {error.reason}", file=sys.stderr)
 
 
+PathsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Files (.txt, .md, .html, .htm, .jsonl), folders of them, or - for standard input.",
+        show_default="-",
+    ),
+]
 ModelOption = Annotated[
     Path | None,
     typer.Option("--model", help="Model folder (default: the model shipped with farmscore)."),

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from farmscore.cli.common import EXIT_OK, EXIT_SOME_FAILED, TableFormat, report_input_error
+from farmscore.cli.common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    PathsArgument,
+    TableFormat,
+    report_input_error,
+)
 from farmscore.features.extractor import analyze_text, feature_names
 from farmscore.io.readers import STDIN, iter_documents
 from farmscore.io.writers import CsvWriter, JsonlWriter
@@ -17,13 +23,7 @@ from farmscore.types import Document
 
 
 def features(
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Files (.txt, .md, .html, .jsonl), folders of them, or - for standard input.",
-            show_default="-",
-        ),
-    ] = None,
+    paths: PathsArgument = None,
     output_format: Annotated[
         TableFormat, typer.Option("--format", help="jsonl and csv carry every feature.")
     ] = TableFormat.table,

@@ -16,6 +16,7 @@ from farmscore.cli.common import (
     EXIT_SOME_FAILED,
     JobsOption,
     ModelOption,
+    PathsArgument,
     ThresholdOption,
     load_scorer,
     report_input_error,
@@ -35,13 +36,7 @@ class ScoreFormat(StrEnum):
 
 
 def score(
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Files (.txt, .md, .html, .htm, .jsonl), folders of them, or - for stdin.",
-            show_default="-",
-        ),
-    ] = None,
+    paths: PathsArgument = None,
     model: ModelOption = None,
     output_format: Annotated[ScoreFormat, typer.Option("--format")] = ScoreFormat.table,
     threshold: ThresholdOption = None,

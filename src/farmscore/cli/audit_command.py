@@ -1,0 +1,148 @@
+"""`farmscore audit`: score a batch of articles and write results and an HTML report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from farmscore.audit import AuditResult, label_counts, result_frame, run_audit, summary
+from farmscore.cli.common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    JobsOption,
+    ModelOption,
+    ThresholdOption,
+    fail,
+    load_scorer,
+)
+from farmscore.io.results import REPORT_HTML, write_results, write_text_atomic
+from farmscore.report.html_report import render_report
+from farmscore.report.tables import print_table
+
+# Flagged documents listed by the table format; the report shows more.
+TABLE_TOP_FLAGGED = 10
+
+
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def audit(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files or folders (searched recursively) of .txt, .md, .html, .htm, .jsonl, "
+            ".csv, .parquet. Tables need a text or html column; id, url, source are optional."
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for results.parquet, results.csv and report.html."),
+    ],
+    model: ModelOption = None,
+    jobs: JobsOption = -1,
+    output_format: Annotated[
+        AuditFormat,
+        typer.Option("--format", help="What to print at the end: a table or the JSON summary."),
+    ] = AuditFormat.table,
+    threshold: ThresholdOption = None,
+) -> None:
+    """Audit many articles: one row per document (score, label, reasons, every feature, or
+    the error) and a self-contained HTML report. Exit 1 when some documents failed."""
+    for path in paths:
+        if not path.exists():
+            fail(f"{path}: no such file or folder")
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} is a file; give a folder (it is created when missing)")
+    if jobs == 0:
+        fail("--jobs 0 would use no process; give 1 or more, or -1 for every core")
+    scorer = load_scorer(model, threshold)
+    inputs = [str(path) for path in paths]
+    with _progress() as advance:
+        result = run_audit(inputs, scorer, n_jobs=jobs, exclude=out, on_row=advance)
+    if not result.rows:
+        fail(
+            f"no documents found in {', '.join(inputs)}; audit reads .txt .md .html .htm "
+            ".jsonl .csv .parquet"
+        )
+    files = write_results(result_frame(result), out)
+    report = write_text_atomic(out / REPORT_HTML, render_report(result, inputs=inputs))
+    print(f"farmscore: wrote {files.parquet}, {files.csv} and {report}", file=sys.stderr)
+    if output_format is AuditFormat.json:
+        json.dump(summary(result), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        _print_tables(result)
+    raise typer.Exit(EXIT_SOME_FAILED if result.n_failed else EXIT_OK)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[], None]]:
+    """A per-document progress bar on a terminal; nothing when stderr is a file or pipe."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda: None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("auditing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("documents"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("audit", total=None)
+        yield lambda: progress.advance(task)
+
+
+def _print_tables(result: AuditResult) -> None:
+    console = Console(width=max(120, Console().width))
+    counts = label_counts(result)
+    total = len(result.rows)
+    print_table(
+        console,
+        f"farmscore audit (model {result.model}, threshold {result.threshold:.3f})",
+        ["label", "documents", "share"],
+        [[label, count, f"{count / total:.0%}"] for label, count in counts.items()],
+    )
+    if result.flagged:
+        print_table(
+            console,
+            "most likely content farm",
+            ["id", "site", "score", "reasons"],
+            [
+                [
+                    doc.id,
+                    doc.site,
+                    doc.score.score,
+                    ", ".join(r.feature for r in doc.score.reasons[:3]),
+                ]
+                for doc in result.flagged[:TABLE_TOP_FLAGGED]
+            ],
+        )
+    failed = [row for row in result.rows if row["error"] is not None]
+    if failed:
+        print_table(
+            console,
+            f"could not be scored ({len(failed)}; all in results.csv)",
+            ["document", "error"],
+            [[row["id"], row["error"]] for row in failed[:TABLE_TOP_FLAGGED]],
+        )

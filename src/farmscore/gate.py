@@ -1,0 +1,160 @@
+"""Gate a stream before ingestion: score each record and route it to accept, reject or
+errors, so that every input record ends in exactly one of them, in input order within each.
+
+Records stream through `Scorer.score_documents`; only the batches in flight are held, so
+memory stays flat however long the stream. Accepted and rejected rows are the input record
+with all its fields plus a `farmscore` object (score, label, threshold, model, n_words,
+reasons); errors rows are `{"line", "raw", "error"}` (see `farmscore.io.stream`).
+
+>>> counts = GateCounts(read=3, accepted=1, rejected=1, errors=1)
+>>> counts.summary()
+'farmscore gate: 3 read, 1 accepted, 1 rejected, 1 errors'
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from farmscore.io.feeds import FEED_MAX_BYTES, feed_records
+from farmscore.io.stream import (
+    InputKind,
+    ParsedRecord,
+    SourceRecord,
+    buffered,
+    detect_input_kind,
+    jsonl_records,
+    read_document,
+)
+from farmscore.report.serialize import score_to_dict
+from farmscore.scoring import BATCH_SIZE, LABEL_FARM, Scorer
+from farmscore.types import Document, Score
+
+# The key under which a row carries its verdict; an input field of that name is replaced.
+VERDICT_KEY = "farmscore"
+
+
+@dataclass(slots=True)
+class GateCounts:
+    """How many records were read and where each went; `read` is always the sum of the rest."""
+
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    errors: int = 0
+
+    def summary(self, rejected_dropped: bool = False) -> str:
+        """`farmscore gate: 120 read, 97 accepted, 20 rejected, 3 errors`."""
+        dropped = " (dropped)" if rejected_dropped else ""
+        return (
+            f"farmscore gate: {self.read} read, {self.accepted} accepted, "
+            f"{self.rejected} rejected{dropped}, {self.errors} errors"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GateSinks:
+    """Where rows go. `reject` is None only when the caller chose to drop rejected records;
+    they are still counted."""
+
+    accept: BinaryIO
+    reject: BinaryIO | None
+    errors: BinaryIO
+
+
+def source_records(stream: BinaryIO) -> Iterator[SourceRecord]:
+    """The records of a JSONL stream (read line by line) or of a feed (read whole, up to
+    `FEED_MAX_BYTES`), told apart by their first non-blank bytes."""
+    reader = buffered(stream)
+    kind = detect_input_kind(reader)
+    if kind is InputKind.jsonl:
+        return jsonl_records(reader)
+    return feed_records(read_document(reader, FEED_MAX_BYTES), kind)
+
+
+def run_gate(
+    records: Iterable[SourceRecord], scorer: Scorer, sinks: GateSinks, n_jobs: int = 1
+) -> GateCounts:
+    """Score `records` lazily and write each to exactly one sink; returns the counts.
+
+    Content-farm labels (score at or above the scorer's threshold) are rejected, the rest
+    accepted. Accept and reject sinks are flushed after every scoring batch, errors after
+    each row, so a reader downstream sees rows while the input still flows."""
+    counts = GateCounts()
+    # Records handed to the scorer and not yet scored; scores come back in input order.
+    in_flight: deque[ParsedRecord] = deque()
+
+    def documents() -> Iterator[Document]:
+        # May run in joblib's dispatch thread: it touches only `read`, `errors`, the errors
+        # sink and the right end of `in_flight`.
+        for item in records:
+            counts.read += 1
+            if not isinstance(item, ParsedRecord):
+                counts.errors += 1
+                sinks.errors.write(encode_row(item.row()))
+                sinks.errors.flush()
+                continue
+            in_flight.append(item)
+            # Only id and text travel to the scorer (and to worker processes), not the html.
+            yield Document(id=item.document.id, text=item.document.text)
+
+    scores = scorer.score_documents(documents(), n_jobs=n_jobs)
+    try:
+        for number, score in enumerate(scores, start=1):
+            item = in_flight.popleft()
+            if score.id != item.document.id:
+                raise RuntimeError(f"score for {score.id!r} came back for {item.document.id!r}")
+            row = {**item.record, VERDICT_KEY: verdict(score, item.document.text)}
+            if score.label == LABEL_FARM:
+                counts.rejected += 1
+                if sinks.reject is not None:
+                    sinks.reject.write(encode_row(row))
+            else:
+                counts.accepted += 1
+                sinks.accept.write(encode_row(row))
+            if number % BATCH_SIZE == 0:
+                _flush(sinks)
+    finally:
+        # Stops worker processes when the loop ends early (a closed pipe downstream).
+        close = getattr(scores, "close", None)
+        if close is not None:
+            close()
+    _flush(sinks)
+    return counts
+
+
+def verdict(score: Score, text: str) -> dict[str, Any]:
+    """The `farmscore` object of a row: score, label, threshold, model, n_words and reasons
+    with the text of their evidence spans (offsets are into the scored, extracted text)."""
+    result = score_to_dict(score, text)
+    del result["id"]
+    return result
+
+
+def encode_row(row: dict[str, Any]) -> bytes:
+    """One JSONL line as UTF-8. Values are written as they came, NaN included; a lone
+    surrogate (a `\\ud800` escape in the input) cannot be UTF-8, so that row stays escaped."""
+    try:
+        return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(row, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _flush(sinks: GateSinks) -> None:
+    sinks.accept.flush()
+    if sinks.reject is not None:
+        sinks.reject.flush()
+
+
+__all__ = [
+    "VERDICT_KEY",
+    "GateCounts",
+    "GateSinks",
+    "encode_row",
+    "run_gate",
+    "source_records",
+    "verdict",
+]

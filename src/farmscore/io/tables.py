@@ -1,0 +1,158 @@
+"""Read tables of articles (`.csv`, `.parquet`) into `Document`s, and walk audit inputs.
+
+A table needs a `text` or `html` column; `id`, `url`, `source` and `title` are optional. A row
+that cannot become a document is an `InputError` naming the file and the row (1 = the first
+data row, whatever the header), so nothing is dropped silently.
+
+>>> from pathlib import Path
+>>> import tempfile
+>>> folder = Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.csv").write_text("id,text\\nx1,Some words.\\nx2,\\n", encoding="utf-8")
+>>> [type(r).__name__ for r in iter_table_documents(folder / "a.csv")]
+['Document', 'InputError']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from farmscore.extract import extract_article
+from farmscore.io.readers import SUPPORTED_SUFFIXES, Record, iter_documents
+from farmscore.settings import MAX_DOCUMENT_BYTES
+from farmscore.types import Document, InputError
+
+TABLE_SUFFIXES = frozenset({".csv", ".parquet"})
+# Everything an audit reads: the readers' files plus tables.
+AUDIT_SUFFIXES = SUPPORTED_SUFFIXES | TABLE_SUFFIXES
+TEXT_COLUMNS = ("text", "html")
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedRecord:
+    """A record with the file it came from, so a failed record still has a place."""
+
+    file: str
+    record: Record
+
+
+def iter_input_records(
+    paths: Iterable[str], exclude: Path | None = None
+) -> Iterator[SourcedRecord]:
+    """Every document (or error) in `paths`: files, or folders searched recursively in sorted
+    order for `.txt .md .html .htm .jsonl .csv .parquet`. Files under `exclude` (an audit's
+    own output folder) are skipped, so a second audit does not read the first one's results.
+    """
+    excluded = exclude.resolve() if exclude is not None else None
+    for path in paths:
+        target = Path(path)
+        if target.is_dir():
+            files = sorted(
+                p
+                for p in target.rglob("*")
+                if p.is_file() and p.suffix.lower() in AUDIT_SUFFIXES and not _is_under(p, excluded)
+            )
+        elif target.is_file():
+            files = [target]
+        else:
+            yield SourcedRecord(path, InputError(path, "no such file or folder; check the path"))
+            continue
+        for file in files:
+            name = str(file)
+            for record in _read_any(file):
+                yield SourcedRecord(name, record)
+
+
+def _is_under(file: Path, folder: Path | None) -> bool:
+    return folder is not None and file.resolve().is_relative_to(folder)
+
+
+def _read_any(file: Path) -> Iterator[Record]:
+    suffix = file.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        yield from iter_table_documents(file)
+    elif suffix in SUPPORTED_SUFFIXES:
+        yield from iter_documents([str(file)])
+    else:
+        yield InputError(
+            str(file),
+            f"unsupported file type {suffix or '(none)'}; "
+            f"give {', '.join(sorted(AUDIT_SUFFIXES))} files",
+        )
+
+
+def iter_table_documents(file: Path) -> Iterator[Record]:
+    """One `Document` per row of a `.csv` or `.parquet` table, or an `InputError` naming the
+    file (for a table that cannot be read) or the row (for a row without usable text)."""
+    name = str(file)
+    try:
+        frame = _read_table(file)
+    except UnicodeDecodeError as error:
+        yield InputError(
+            name,
+            f"not UTF-8 (bad byte at offset {error.start}); save the table as UTF-8 CSV",
+        )
+        return
+    except Exception as error:  # pandas and pyarrow raise many types for a malformed file
+        yield InputError(name, f"cannot be read as {file.suffix.lower()[1:]}: {error}")
+        return
+    columns = [str(column) for column in frame.columns]
+    if not set(TEXT_COLUMNS) & set(columns):
+        yield InputError(
+            name, f"no 'text' or 'html' column; it has {columns[:10]}; rename the article column"
+        )
+        return
+    for number, row in enumerate(frame.to_dict(orient="records"), start=1):
+        yield _row_document(row, name, number)
+
+
+def _read_table(file: Path) -> pd.DataFrame:
+    if file.suffix.lower() == ".parquet":
+        return pd.read_parquet(file)
+    # Strings throughout: an id like 007 stays 007, and an empty cell stays "" not NaN.
+    return pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _row_document(row: dict[str, object], name: str, number: int) -> Record:
+    where = f"{name} row {number}"
+    doc_id = _cell_text(row.get("id")) or where
+    url = _cell_text(row.get("url")) or None
+    source = _cell_text(row.get("source")) or None
+    title = _cell_text(row.get("title")) or None
+    text, html = row.get("text"), row.get("html")
+    for value, column in ((text, "text"), (html, "html")):
+        if _is_missing(value) or value == "":
+            continue
+        if not isinstance(value, str):
+            return InputError(where, f"the {column} cell is a {type(value).__name__}, not a string")
+        if len(value.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+            return InputError(
+                where, f"the {column} cell is over the {MAX_DOCUMENT_BYTES:,}-byte limit"
+            )
+        if column == "text":
+            return Document(id=doc_id, text=value, title=title, url=url, source=source)
+        page = extract_article(value, url=url)
+        return Document(
+            id=doc_id,
+            text=page.text,
+            title=title or page.title,
+            html=value,
+            url=url,
+            source=source,
+        )
+    return InputError(where, "the text (or html) cell is empty; fill it or drop the row")
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text: missing values are empty, numbers keep their usual form."""
+    if _is_missing(value):
+        return ""
+    return str(value).strip()

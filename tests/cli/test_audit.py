@@ -1,0 +1,393 @@
+"""`farmscore audit` through CliRunner and a real subprocess: one row per document (errors
+included), every feature column, a self-contained report, atomic outputs and exit codes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from farmscore.audit import BASE_COLUMNS
+from farmscore.cli import audit_command
+from farmscore.features.extractor import feature_names
+from farmscore.io import results as results_module
+from farmscore.io.results import write_results
+from tests.conftest import farm_text, shared_path, substantive_text
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+# Until the lead registers `audit` in farmscore.cli, tests build the same shape of app.
+STANDALONE = (
+    "import typer\n"
+    "from farmscore.cli import audit_command\n"
+    "app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)\n"
+    "app.command('audit')(audit_command.audit)\n"
+    "app.callback()(lambda: None)\n"
+    "app()\n"
+)
+
+
+def cli_app() -> typer.Typer:
+    from farmscore.cli import app
+
+    if any(command.name == "audit" for command in app.registered_commands):
+        return app
+    standalone = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    standalone.command("audit")(audit_command.audit)
+    standalone.callback()(lambda: None)
+    return standalone
+
+
+def audit(*args: str) -> object:
+    # One process unless a test asks for more: worker start-up would dominate these tests.
+    jobs = [] if "--jobs" in args else ["--jobs", "1"]
+    return runner.invoke(cli_app(), ["audit", *args, *jobs])
+
+
+def page(title: str, body: str) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+    return (
+        f"<html><head><title>{title}</title></head><body><nav>Home | News</nav>"
+        f"<article><h1>{title}</h1>{paragraphs}</article><footer>© site</footer></body></html>"
+    )
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path) -> tuple[Path, int, int]:
+    """Every input kind plus broken ones; returns the folder, documents and failures."""
+    rng = random.Random(5)
+    root = tmp_path / "inputs"
+    (root / "blog").mkdir(parents=True)
+    (root / "blog" / "farm.txt").write_text(farm_text(rng), encoding="utf-8")
+    (root / "blog" / "farm2.txt").write_text(farm_text(rng), encoding="utf-8")
+    (root / "news.md").write_text(substantive_text(rng), encoding="utf-8")
+    (root / "page.html").write_text(page("Budget", substantive_text(rng)), encoding="utf-8")
+    lines = [
+        json.dumps({"id": "j1", "text": farm_text(rng), "url": "https://www.spam.example/a"}),
+        json.dumps({"id": "j2", "text": substantive_text(rng), "source": "wire"}),
+        "{broken json",
+        json.dumps({"id": "j4", "text": substantive_text(rng)}),
+    ]
+    (root / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pd.DataFrame(
+        {
+            "id": ["c1", "c2", "c3"],
+            "text": [farm_text(rng), substantive_text(rng), substantive_text(rng)],
+            "source": ["syndicate", "paper", ""],
+            "url": ["", "", "https://news.example.org/c3"],
+        }
+    ).to_csv(root / "table.csv", index=False)
+    pd.DataFrame({"id": ["p1", "p2"], "text": [farm_text(rng), substantive_text(rng)]}).to_parquet(
+        root / "table.parquet"
+    )
+    (root / "broken").mkdir()
+    (root / "broken" / "latin1.txt").write_bytes("café crème \xff".encode("latin-1"))
+    (root / "broken" / "empty.md").write_text(" \n\t\n", encoding="utf-8")
+    pd.DataFrame({"body": ["no text column here"]}).to_csv(root / "broken" / "x.csv", index=False)
+    # blog 2 + md 1 + html 1 + jsonl 4 (one broken) + csv 3 + parquet 2 + broken 3
+    return root, 16, 4
+
+
+def read_results(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pd.read_parquet(out / "results.parquet"), pd.read_csv(out / "results.csv")
+
+
+def assert_self_contained(html: str) -> None:
+    assert not re.search(r"<script[^>]*\bsrc", html, re.IGNORECASE)
+    assert not re.search(r"<link[^>]*href\s*=\s*[\"']?https?:", html, re.IGNORECASE)
+    assert not re.search(r"<img[^>]*src\s*=\s*[\"']?https?:", html, re.IGNORECASE)
+    assert not re.search(r"url\(\s*[\"']?https?:", html, re.IGNORECASE)
+    assert "data:image/png;base64," in html
+
+
+def test_mixed_folder_gives_one_row_per_document_with_errors_as_rows(
+    tiny_model_dir: Path, mixed_folder: tuple[Path, int, int], tmp_path: Path
+) -> None:
+    root, n_documents, n_failed = mixed_folder
+    out = tmp_path / "out"
+    result = audit(str(root), "--out", str(out), "--model", str(tiny_model_dir), "--jobs", "1")
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
+    parquet, csv = read_results(out)
+    assert len(parquet) == len(csv) == n_documents
+    assert list(parquet.columns) == [*BASE_COLUMNS, *feature_names()]
+    assert list(csv.columns) == list(parquet.columns)
+    assert list(parquet["id"]) == list(csv["id"].astype(str))
+    # Input order, failures in their place: folders sorted, records in file order.
+    assert list(parquet["id"]) == [
+        str(root / "blog" / "farm.txt"),
+        str(root / "blog" / "farm2.txt"),
+        str(root / "broken" / "empty.md"),
+        str(root / "broken" / "latin1.txt"),
+        str(root / "broken" / "x.csv"),
+        "j1",
+        "j2",
+        f"{root / 'feed.jsonl'}:3",
+        "j4",
+        str(root / "news.md"),
+        str(root / "page.html"),
+        "c1",
+        "c2",
+        "c3",
+        "p1",
+        "p2",
+    ]
+
+    errors = parquet[parquet["error"].notna()].set_index("id")["error"]
+    assert len(errors) == n_failed
+    assert "not UTF-8" in errors[str(root / "broken" / "latin1.txt")]
+    assert "empty" in errors[str(root / "broken" / "empty.md")]
+    assert "no 'text' or 'html' column" in errors[str(root / "broken" / "x.csv")]
+    assert "not valid JSON" in errors[f"{root / 'feed.jsonl'}:3"]
+    failed = parquet[parquet["error"].notna()]
+    assert set(failed["label"]) == {"error"}
+    assert failed["score"].isna().all()
+    assert failed[feature_names()].isna().all().all()
+
+    scored = parquet[parquet["error"].isna()].set_index("id")
+    assert scored[feature_names()].notna().all().all()
+    assert scored["word_count"].gt(0).all()
+    assert scored["score"].between(0, 1).all()
+    assert scored.loc[str(root / "blog" / "farm.txt"), "label"] == "content_farm"
+    assert scored.loc[str(root / "news.md"), "label"] == "substantive"
+    assert scored.loc["c1", "reasons"]
+    # Site: the table's source, a JSONL record's source, the URL's host, else the folder.
+    assert scored.loc["c1", "site"] == "syndicate"
+    assert scored.loc["j2", "site"] == "wire"
+    assert scored.loc["j1", "site"] == "spam.example"
+    assert scored.loc["c3", "site"] == "news.example.org"
+    assert scored.loc[str(root / "blog" / "farm.txt"), "site"] == "blog"
+
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert_self_contained(report)
+    assert "<mark " in report
+    assert "By site or source" in report
+    assert "Could not be scored: 4" in report
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html",
+        "results.csv",
+        "results.parquet",
+    ]
+
+
+def test_all_scored_exits_0_and_table_format_lists_counts_and_flagged(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    rng = random.Random(8)
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "farm.txt").write_text(farm_text(rng), encoding="utf-8")
+    (root / "news.txt").write_text(substantive_text(rng), encoding="utf-8")
+    out = tmp_path / "out"
+    result = audit(str(root), "--out", str(out), "--model", str(tiny_model_dir))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    stdout = result.stdout  # type: ignore[attr-defined]
+    assert "content_farm" in stdout
+    assert "most likely content farm" in stdout
+    assert "farm.txt" in stdout
+    # stderr is not a terminal here: no progress bar, just where the files went.
+    stderr = result.stderr  # type: ignore[attr-defined]
+    assert stderr.strip().splitlines() == [
+        f"farmscore: wrote {out / 'results.parquet'}, {out / 'results.csv'} and "
+        f"{out / 'report.html'}"
+    ]
+    # One site only: the report has no per-site table.
+    assert "By site or source" not in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_json_format_prints_the_summary(
+    tiny_model_dir: Path, mixed_folder: tuple[Path, int, int], tmp_path: Path
+) -> None:
+    root, n_documents, n_failed = mixed_folder
+    result = audit(
+        str(root), "--out", str(tmp_path / "o"), "--model", str(tiny_model_dir), "--format", "json"
+    )
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert summary["documents"] == n_documents
+    assert summary["failed"] == n_failed == summary["counts_by_label"]["error"]
+    assert sum(summary["counts_by_label"].values()) == n_documents
+    assert len(summary["errors"]) == n_failed
+    assert summary["top_flagged"][0]["score"] >= summary["threshold"]
+    assert sum(site["documents"] for site in summary["sites"]) == n_documents
+
+
+def test_two_jobs_give_the_same_rows_as_one(
+    tiny_model_dir: Path, mixed_folder: tuple[Path, int, int], tmp_path: Path
+) -> None:
+    root, _, _ = mixed_folder
+    frames = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        audit(str(root), "--out", str(out), "--model", str(tiny_model_dir), "--jobs", jobs)
+        frames.append(pd.read_parquet(out / "results.parquet"))
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+
+
+def test_a_second_audit_does_not_read_the_first_ones_output(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_text(substantive_text(random.Random(2)), encoding="utf-8")
+    out = root / "audit"
+    for _ in range(2):
+        result = audit(str(root), "--out", str(out), "--model", str(tiny_model_dir))
+        assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert len(pd.read_parquet(out / "results.parquet")) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["{missing}", "--out", "{out}"], "no such file or folder"),
+        (["{root}", "--out", "{file}"], "is a file"),
+        (["{root}", "--out", "{out}", "--jobs", "0"], "--jobs 0"),
+        (["{empty}", "--out", "{out}"], "no documents found"),
+        (["{root}", "--out", "{out}", "--format", "xml"], "Invalid value"),
+        (["{root}"], "Missing option"),
+    ],
+)
+def test_usage_errors_exit_2_and_write_nothing(
+    tiny_model_dir: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_text("Some words here.", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    places = {
+        "missing": tmp_path / "nope",
+        "out": tmp_path / "out",
+        "file": tmp_path / "file",
+        "root": root,
+        "empty": tmp_path / "empty",
+    }
+    filled = [arg.format(**places) for arg in args]
+    result = audit(*filled, "--model", str(tiny_model_dir))
+    assert result.exit_code == 2
+    assert message in result.stderr  # type: ignore[attr-defined]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_progress_bar_shows_on_a_terminal(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich treats the captured stream as a terminal
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_text(substantive_text(random.Random(3)), encoding="utf-8")
+    result = audit(str(root), "--out", str(tmp_path / "o"), "--model", str(tiny_model_dir))
+    assert result.exit_code == 0
+    assert "auditing" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_real_pages_from_shared_are_audited(tiny_model_dir: Path, tmp_path: Path) -> None:
+    articles = shared_path("html", "articles")
+    root = tmp_path / "pages"
+    root.mkdir()
+    chosen = sorted(articles.glob("*.html.gz"))[:6]
+    for packed in chosen:
+        (root / packed.name.removesuffix(".gz")).write_bytes(gzip.decompress(packed.read_bytes()))
+    out = tmp_path / "out"
+    result = audit(str(root), "--out", str(out), "--model", str(tiny_model_dir))
+    assert result.exit_code in (0, 1), result.output  # type: ignore[attr-defined]
+    parquet, _ = read_results(out)
+    assert len(parquet) == len(chosen)
+    scored = parquet[parquet["error"].isna()]
+    assert len(scored) >= len(chosen) - 1, parquet[["id", "error"]]
+    assert scored["word_count"].gt(50).all()
+    assert_self_contained((out / "report.html").read_text(encoding="utf-8"))
+
+
+def test_subprocess_audit_writes_outputs_and_exit_code(
+    tiny_model_dir: Path, mixed_folder: tuple[Path, int, int], tmp_path: Path
+) -> None:
+    root, n_documents, _ = mixed_folder
+    out = tmp_path / "out"
+    from farmscore.cli import app
+
+    registered = any(command.name == "audit" for command in app.registered_commands)
+    command = ["-m", "farmscore"] if registered else ["-c", STANDALONE]
+    options = ["--out", str(out), "--model", str(tiny_model_dir), "--jobs", "2", "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, *command, "audit", str(root), *options],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["documents"] == n_documents
+    assert "auditing" not in done.stderr  # stderr is a pipe: no progress bar
+    assert len(pd.read_parquet(out / "results.parquet")) == n_documents
+
+
+# ---- atomic outputs -------------------------------------------------------------------
+
+
+def test_results_appear_only_by_rename_after_both_are_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = pd.DataFrame({"id": ["a", "b"], "score": [0.1, 0.9]})
+    seen: list[list[str]] = []
+    real_replace = os.replace
+
+    def spy(source: str | Path, target: str | Path) -> None:
+        seen.append(sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("results")))
+        # Both temporary files are complete before the first one is renamed into place.
+        temps = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        assert len(temps) == 2 - len(seen) + 1
+        real_replace(source, target)
+
+    monkeypatch.setattr(results_module.os, "replace", spy)
+    write_results(frame, tmp_path)
+    assert seen == [[], ["results.parquet"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv", "results.parquet"]
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "results.parquet"), frame)
+
+
+def test_an_interrupted_write_leaves_no_partial_or_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = pd.DataFrame({"id": ["a"], "score": [0.5]})
+
+    def interrupted(self: pd.DataFrame, path: Path, **kwargs: object) -> None:
+        Path(path).write_text("id,sc", encoding="utf-8")  # half a file, then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_results(frame, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_interrupted_audit_keeps_the_previous_complete_results(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_text(substantive_text(random.Random(4)), encoding="utf-8")
+    out = tmp_path / "out"
+    assert audit(str(root), "--out", str(out), "--model", str(tiny_model_dir)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (root / "b.txt").write_text(farm_text(random.Random(4)), encoding="utf-8")
+
+    def interrupted(self: pd.DataFrame, path: Path, **kwargs: object) -> None:
+        Path(path).write_bytes(b"PAR1")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
+    audit(str(root), "--out", str(out), "--model", str(tiny_model_dir))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

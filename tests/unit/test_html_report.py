@@ -1,0 +1,235 @@
+"""The HTML audit report: evidence highlighting, escaping, self-containment, and a page that a
+real browser renders (when one is installed)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from farmscore.audit import AuditResult, FlaggedDocument
+from farmscore.features.extractor import feature_names
+from farmscore.report.html_report import EXCERPT_CHARS, highlight_evidence, render_report
+from farmscore.report.plots import png_data_uri, reason_bars_png, score_histogram_png
+from farmscore.types import Evidence, Reason, Score
+
+CHROMIUM = Path("/usr/bin/chromium")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def ev(start: int, end: int, feature: str = "f", note: str = "n") -> Evidence:
+    return Evidence(feature, start, end, note)
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        ("", [], ""),
+        ("   ", [ev(0, 2)], '<mark class="r0" title="f: n">  </mark> '),
+        ("word", [], "word"),
+        ("one two", [ev(0, 3)], '<mark class="r0" title="f: n">one</mark> two'),
+        # Overlapping spans become one mark listing both.
+        (
+            "abcdef",
+            [ev(1, 4, "a", "x"), ev(3, 5, "b", "y")],
+            'a<mark class="r0" title="a: x\nb: y">bcde</mark>f',
+        ),
+        # A span inside another adds its title once, and a repeated title is not repeated.
+        (
+            "abcdef",
+            [ev(0, 6, "a", "x"), ev(2, 3, "a", "x")],
+            '<mark class="r0" title="a: x">abcdef</mark>',
+        ),
+        # Touching spans do not overlap: two marks.
+        (
+            "abcd",
+            [ev(0, 2), ev(2, 4)],
+            '<mark class="r0" title="f: n">ab</mark><mark class="r0" title="f: n">cd</mark>',
+        ),
+        # Spans past the text, empty or reversed are ignored; one past the end is clipped.
+        (
+            "abc",
+            [ev(5, 9), ev(1, 1), ev(2, 1), ev(2, 99)],
+            'ab<mark class="r0" title="f: n">c</mark>',
+        ),
+        # Text, notes and features are escaped, quotes included.
+        (
+            '<script>alert("x")</script> & co',
+            [ev(0, 8, "f<b>", 'said "hi"')],
+            '<mark class="r0" title="f&lt;b&gt;: said &quot;hi&quot;">&lt;script&gt;</mark>'
+            "alert(&quot;x&quot;)&lt;/script&gt; &amp; co",
+        ),
+        ("Καλημέρα κόσμε", [ev(9, 14)], 'Καλημέρα <mark class="r0" title="f: n">κόσμε</mark>'),
+    ],
+)
+def test_highlight_evidence(text: str, spans: list[Evidence], expected: str) -> None:
+    assert highlight_evidence(text, spans) == expected
+
+
+def test_highlight_uses_each_features_class() -> None:
+    html = highlight_evidence("ab cd", [ev(0, 2, "x"), ev(3, 5, "y")], {"x": "r0", "y": "r3"})
+    assert html == '<mark class="r0" title="x: n">ab</mark> <mark class="r3" title="y: n">cd</mark>'
+
+
+def test_a_huge_single_line_is_cut_to_the_excerpt_around_a_late_span() -> None:
+    text = "filler " * 20_000 + "NEEDLE" + " tail" * 5_000
+    start = text.index("NEEDLE")
+    html = highlight_evidence(text, [ev(start, start + 6)])
+    assert html.startswith("… ")
+    assert html.endswith(" …")
+    assert '<mark class="r0" title="f: n">NEEDLE</mark>' in html
+    visible = re.sub(r"<[^>]+>", "", html)
+    assert len(visible) <= EXCERPT_CHARS + 4
+
+
+def test_an_early_span_keeps_the_text_from_its_start_and_spans_past_the_excerpt_drop() -> None:
+    text = "Start here. " + "x" * 5000 + " late"
+    html = highlight_evidence(text, [ev(0, 5), ev(len(text) - 4, len(text))])
+    assert html.startswith('<mark class="r0" title="f: n">Start</mark> here.')
+    assert html.count("<mark") == 1
+
+
+def test_plots_are_pngs_and_survive_empty_input() -> None:
+    for png in (
+        score_histogram_png([0.1, 0.5, 0.97, 1.0], threshold=0.5),
+        score_histogram_png([], threshold=0.9),
+        reason_bars_png([("a_feature", 3), ("b_feature", 1)], total=4),
+        reason_bars_png([], total=0),
+    ):
+        assert png.startswith(PNG_MAGIC)
+    assert png_data_uri(b"abc") == "data:image/png;base64,YWJj"
+
+
+def make_result(sites: list[str], texts: list[str]) -> AuditResult:
+    names = feature_names()
+    result = AuditResult(model="tiny<model>", threshold=0.5, feature_names=names)
+    for number, (site, text) in enumerate(zip(sites, texts, strict=True)):
+        probability = 0.3 + 0.6 * (number % 2)
+        spans = (Evidence(names[0], 0, 4, 'a "note"'), Evidence(names[0], 2, 9, "overlap"))
+        reasons = (Reason(names[0], 0.4, 0.1, 0.2, spans), Reason(names[1], 3.0, 1.0, -0.05))
+        label = "content_farm" if probability >= 0.5 else "substantive"
+        score = Score(f"doc<{number}>", probability, label, 0.5, reasons, "tiny", 120)
+        result.rows.append(
+            {
+                "id": score.id,
+                "path": f"in/{site}/{number}.txt",
+                "url": None,
+                "site": site,
+                "score": probability,
+                "label": label,
+                "reasons": names[0],
+                "word_count": 120,
+                "error": None,
+            }
+        )
+        if label == "content_farm":
+            result.flagged.append(FlaggedDocument(score.id, f"in/{number}.txt", site, text, score))
+            result.reason_counts.update([names[0]])
+    result.rows.append(
+        {
+            "id": "bad.txt",
+            "path": "bad.txt",
+            "url": None,
+            "site": sites[0],
+            "score": None,
+            "label": "error",
+            "reasons": None,
+            "word_count": None,
+            "error": "not UTF-8 <here>",
+        }
+    )
+    return result
+
+
+WHEN = datetime(2025, 1, 2, 3, 4, tzinfo=UTC)
+
+
+def test_report_is_self_contained_escaped_and_holds_every_section() -> None:
+    texts = ["Moreover, <b>bold</b> claims & more." * 3] * 4
+    page = render_report(
+        make_result(["alpha", "beta", "alpha", "beta"], texts), inputs=["in/"], generated=WHEN
+    )
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", page, re.IGNORECASE)
+    assert "<script" not in page.lower()
+    assert "<link" not in page.lower()
+    assert page.count('src="data:image/png;base64,') == 2
+    assert '<mark class="r0" title="' in page
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert "doc&lt;1&gt;" in page
+    assert "tiny&lt;model&gt;" in page
+    assert "not UTF-8 &lt;here&gt;" in page
+    assert "By site or source" in page
+    assert "Could not be scored: 1" in page
+    # One merged mark for the two overlapping spans of each flagged document.
+    assert page.count("<mark ") == 2
+    assert "2025-01-02 03:04 UTC" in page
+
+
+def test_one_site_has_no_site_table_and_no_flags_says_so() -> None:
+    result = make_result(["only"], ["Short text."])
+    page = render_report(result, inputs=["x"], generated=WHEN)
+    assert "By site or source" not in page
+    assert "No document reached the threshold." in page
+    assert "Most frequent reasons" not in page
+
+
+def test_rendering_does_not_import_pyplot() -> None:
+    """pyplot keeps a global figure registry and backend; the report must not touch them."""
+    code = (
+        "import sys\n"
+        "from tests.unit.test_html_report import make_result, WHEN\n"
+        "from farmscore.report.html_report import render_report\n"
+        "render_report(make_result(['a', 'b'], ['t one', 't two']), inputs=['x'], generated=WHEN)\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: the browser check is skipped"
+)
+def test_a_headless_browser_renders_a_non_blank_page(tmp_path: Path) -> None:
+    from PIL import Image
+
+    report = tmp_path / "report.html"
+    report.write_text(
+        render_report(
+            make_result(["a", "b", "a", "b"], ["Moreover, filler text here."] * 4),
+            inputs=["in"],
+            generated=WHEN,
+        ),
+        encoding="utf-8",
+    )
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1000,1400",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert shot.exists(), "chromium wrote no screenshot"
+    with Image.open(shot) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert colours is not None
+    assert len(colours) > 50, "the page rendered as (almost) one colour"
