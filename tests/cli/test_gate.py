@@ -165,6 +165,7 @@ def test_output_appears_while_the_input_is_still_open(tiny_model_dir: Path) -> N
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        bufsize=0,  # raw pipes: bytes read here are not hidden in a buffer from communicate()
     )
     assert process.stdin is not None
     assert process.stdout is not None
@@ -172,16 +173,20 @@ def test_output_appears_while_the_input_is_still_open(tiny_model_dir: Path) -> N
         # One full batch and no end of input: the first rows must come out anyway.
         process.stdin.write(b"\n".join(good[:BATCH_SIZE]) + b"\n")
         process.stdin.flush()
-        ready, _, _ = select.select([process.stdout], [], [], 120)
-        assert ready, "no output within 120 s although a whole batch was written"
-        line = process.stdout.readline()
-        assert line, process.stderr.read() if process.stderr else ""
-        first = json.loads(line)
+        received = b""
+        while b"\n" not in received:
+            ready, _, _ = select.select([process.stdout], [], [], 120)
+            assert ready, "no output within 120 s although a whole batch was written"
+            chunk = os.read(process.stdout.fileno(), 1 << 16)
+            assert chunk, process.stderr.read() if process.stderr else ""
+            received += chunk
+        first_line, _, leftover = received.partition(b"\n")
+        first = json.loads(first_line)
         assert first["id"] == "g0"
         assert process.poll() is None, "the gate ended before its input did"
         out, _ = process.communicate(b"\n".join(good[BATCH_SIZE:]) + b"\n", timeout=120)
         assert process.returncode == 0
-        rest = jsonl_rows(out)
+        rest = jsonl_rows(leftover + out)
         assert [row["id"] for row in [first, *rest]] == [f"g{i}" for i in range(0, 70, 2)]
     finally:
         process.kill()
