@@ -28,7 +28,12 @@ pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
-    return Scorer.load(default_model_dir())
+    loaded = Scorer.load(default_model_dir())
+    assert loaded.card.model_file.sha256 == BASELINE["model_sha256"], (
+        "the shipped model changed since the floors were recorded: check its figures, then "
+        "re-record them with training/record_eval_baseline.py"
+    )
+    return loaded
 
 
 def test_real_html_pages_are_rarely_flagged(scorer: Scorer) -> None:
