@@ -99,9 +99,11 @@ class FarmModel:
     def contributions(
         self, X: NDArray[np.float64], probabilities: NDArray[np.float64] | None = None
     ) -> NDArray[np.float64]:
-        """How much each feature moved each row's probability: the probability minus the
-        probability with that one feature set to its typical training value. Positive values
-        push toward content farm. Shape (n_rows, n_features)."""
+        """How much each feature moved each row's score, in log-odds: the log-odds of the
+        probability minus the log-odds with that one feature set to its typical training
+        value. Positive values push toward content farm. Log-odds, not probability, so that a
+        page scored 0.999 still shows which features put it there. Shape (n_rows, n_features).
+        """
         n_rows, n_features = X.shape
         if n_rows == 0:
             return np.empty((0, n_features))
@@ -113,7 +115,13 @@ class FarmModel:
         counterfactual = self.predict_proba(batch.reshape(-1, n_features)).reshape(
             n_rows, n_features
         )
-        return base[:, None] - counterfactual
+        return log_odds(base)[:, None] - log_odds(counterfactual)
+
+
+def log_odds(probabilities: NDArray[np.float64]) -> NDArray[np.float64]:
+    """log(p / (1 - p)), with p kept inside [1e-9, 1 - 1e-9] so that it stays finite."""
+    p = np.clip(probabilities, 1e-9, 1.0 - 1e-9)
+    return np.asarray(np.log(p / (1.0 - p)), dtype=np.float64)
 
 
 def fit_farm_model(

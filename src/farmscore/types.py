@@ -45,7 +45,7 @@ class InputError:
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One feature that moved a score: its value beside the typical training value, how far
-    it moved the probability (positive: toward content farm), and the spans behind it."""
+    it moved the score in log-odds (positive: toward content farm), and the spans behind it."""
 
     feature: str
     value: float

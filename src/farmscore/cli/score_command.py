@@ -81,7 +81,9 @@ def score(
         elif output_format is ScoreFormat.json:
             json_rows.append(score_to_dict(result, text))
         else:
-            table_rows.append([result.id, result.score, result.label, reasons_summary(result)])
+            table_rows.append(
+                [result.id, f"{result.score:.3f}", result.label, reasons_summary(result)]
+            )
     if output_format is ScoreFormat.json:
         json.dump(json_rows, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
