@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score, roc_curve
 from sklearn.model_selection import GroupKFold
@@ -361,8 +362,6 @@ def top_reasons(
 
 def baseline_pipeline() -> Pipeline:
     """The plain baseline farmscore must beat: TF-IDF word 1-2-grams with logistic regression."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     return make_pipeline(
         TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=200_000, sublinear_tf=True),
         LogisticRegression(C=4.0, max_iter=2000),

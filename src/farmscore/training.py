@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ from farmscore.model import (
     build_classifier,
     classification_metrics,
     fit_calibrated,
-    out_of_fold_probabilities,
 )
 from farmscore.pages import (
     assemble_farm_pages,
@@ -40,14 +39,13 @@ from farmscore.pages import (
 )
 from farmscore.splits import is_validation_group
 
-# Corpora of short texts with both classes: used as real examples for training and testing.
-PAIRED_DOMAINS_EXCLUDED = ("bbc", "opinion", "localnews")
 # Long human corpora: cut into human pages, and their held-out articles measure false positives.
-LONG_HUMAN_DOMAINS = PAIRED_DOMAINS_EXCLUDED
+# Every other domain (l2r's, xsum) has both classes and gives the real examples.
+LONG_HUMAN_DOMAINS = ("bbc", "opinion", "localnews")
 
-KIND_REAL = "real"  # a text as the corpus has it, both classes
+KIND_REAL = "real"  # a short corpus text, laid out like the pages, both classes
 KIND_PAGE = "assembled"  # a page assembled from corpus texts
-KIND_LONG_HUMAN = "long_human"  # a held-out long human article, cut to a page length
+KIND_LONG_HUMAN = "long_human"  # a held-out long human article, whole
 
 Progress = Callable[[str], None]
 
@@ -159,12 +157,6 @@ class Evaluation:
         if self.baseline is not None:
             result["baseline_tfidf_logreg"] = self.baseline
         return result
-
-
-@dataclass
-class TrainedResult:
-    model: FarmModel
-    report: dict[str, Any] = field(default_factory=dict)
 
 
 def choose_model_kind(
@@ -317,19 +309,6 @@ def _baseline_scores(train: pd.DataFrame, test: pd.DataFrame) -> NDArray[np.floa
         logisticregression__sample_weight=example_weights(train),
     )
     return np.asarray(pipeline.predict_proba(test["text"])[:, 1], dtype=np.float64)
-
-
-def cross_validated_metrics(
-    X: NDArray[np.float64],
-    y: NDArray[np.int_],
-    groups: Sequence[str],
-    kind: ModelKind,
-    threshold: float,
-) -> dict[str, float]:
-    """Metrics of out-of-fold probabilities (group folds): an honest figure for a user's own
-    labels when no separate test set exists."""
-    scores = out_of_fold_probabilities(X, y, groups, kind)
-    return classification_metrics(y, scores, threshold)
 
 
 # ---- model cards ---------------------------------------------------------------------------
