@@ -315,7 +315,6 @@ def usage_cases(model: Path, tmp: Path) -> list[tuple[list[str], str]]:
     source = tmp / "in.jsonl"
     source.write_bytes(b'{"text": "a"}\n')
     return [
-        ([str(source), "--model", str(model)], "--drop-rejected"),
         ([str(source), "--model", str(model), "--reject", "r", "--drop-rejected"], "not both"),
         ([str(source), "--model", str(tmp / "absent"), "--drop-rejected"], str(tmp / "absent")),
         ([str(tmp / "missing.jsonl"), "--model", str(model), "--drop-rejected"], "cannot read"),
@@ -416,6 +415,21 @@ def test_real_xml_feeds_are_gated_with_nothing_lost(tiny_model_dir: Path) -> Non
         assert len(jsonl_rows(result.stdout)) == accepted
         assert len(errors) == n_errors
         assert (result.exit_code == 1) == (n_errors > 0)
+
+
+def test_without_reject_the_rejected_records_go_to_standard_error(tiny_model_dir: Path) -> None:
+    good, _ = good_records(10, seed=8)
+    command = gate_argv("--model", str(tiny_model_dir))
+    result = subprocess.run(
+        command, input=b"\n".join(good) + b"\n", capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    accepted = jsonl_rows(result.stdout)
+    *rejected_lines, summary = result.stderr.decode().strip().splitlines()
+    rejected = [json.loads(line) for line in rejected_lines]
+    assert all(row["farmscore"]["label"] == "content_farm" for row in rejected)  # type: ignore[index]
+    assert len(accepted) + len(rejected) == 10
+    assert summary.startswith("farmscore gate: 10 read")
 
 
 def test_the_help_states_the_limits_and_the_reject_rule() -> None:

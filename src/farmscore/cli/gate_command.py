@@ -42,7 +42,8 @@ def gate(
         Path | None,
         typer.Option(
             "--reject",
-            help="Write rejected (content-farm) records here. Required unless --drop-rejected.",
+            help="Write rejected (content-farm) records here (default: standard error, "
+            "beside the errors rows).",
         ),
     ] = None,
     drop_rejected: Annotated[
@@ -69,7 +70,9 @@ def gate(
     in input order within each, with all its fields plus a "farmscore" object (score,
     label, threshold, model, n_words, reasons). A summary line on standard error counts them.
 
-    Rejected records are never dropped silently: give --reject FILE, or --drop-rejected.
+    Nothing is dropped silently: without --reject, rejected records go to standard error as
+    JSONL (they carry a "farmscore" object; errors rows carry "error"); --drop-rejected
+    discards them and the summary counts them.
 
     Limits: a JSONL line over 10,000,000 bytes goes to errors with its first 1,000 characters.
     A feed is read whole, up to 50,000,000 bytes. A record with no words is an error.
@@ -78,8 +81,6 @@ def gate(
 
     Exit codes: 0 every record was scored, 1 some went to errors, 2 usage error.
     """
-    if reject is None and not drop_rejected:
-        fail("give --reject FILE to keep the rejected records, or --drop-rejected to discard them")
     if reject is not None and drop_rejected:
         fail("give either --reject FILE or --drop-rejected, not both")
     if jobs == 0:
@@ -94,7 +95,7 @@ def gate(
 
         sinks = GateSinks(
             accept=_output(files, "--accept", accept) if accept else sys.stdout.buffer,
-            reject=_output(files, "--reject", reject) if reject else None,
+            reject=_reject_sink(files, reject, drop_rejected),
             errors=_output(files, "--errors", errors) if errors else sys.stderr.buffer,
         )
         try:
@@ -107,6 +108,14 @@ def gate(
             raise typer.Exit(EXIT_SOME_FAILED) from None
     print(counts.summary(rejected_dropped=drop_rejected), file=sys.stderr)
     raise typer.Exit(EXIT_SOME_FAILED if counts.errors else EXIT_OK)
+
+
+def _reject_sink(files: ExitStack, reject: Path | None, drop: bool) -> BinaryIO | None:
+    """Where rejected records go: the --reject file, standard error by default (so that
+    `cat feed | farmscore gate > clean.jsonl` loses nothing), or nowhere when asked."""
+    if drop:
+        return None
+    return _output(files, "--reject", reject) if reject else sys.stderr.buffer
 
 
 def _output(files: ExitStack, option: str, path: Path) -> BinaryIO:
