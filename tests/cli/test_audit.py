@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from farmscore.audit import BASE_COLUMNS
-from farmscore.cli import audit_command
+from farmscore.cli import app
 from farmscore.features.extractor import feature_names
 from farmscore.io import results as results_module
 from farmscore.io.results import write_results
@@ -26,32 +25,12 @@ from tests.conftest import farm_text, shared_path, substantive_text
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
-# Until the lead registers `audit` in farmscore.cli, tests build the same shape of app.
-STANDALONE = (
-    "import typer\n"
-    "from farmscore.cli import audit_command\n"
-    "app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)\n"
-    "app.command('audit')(audit_command.audit)\n"
-    "app.callback()(lambda: None)\n"
-    "app()\n"
-)
-
-
-def cli_app() -> typer.Typer:
-    from farmscore.cli import app
-
-    if any(command.name == "audit" for command in app.registered_commands):
-        return app
-    standalone = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    standalone.command("audit")(audit_command.audit)
-    standalone.callback()(lambda: None)
-    return standalone
 
 
 def audit(*args: str) -> object:
     # One process unless a test asks for more: worker start-up would dominate these tests.
     jobs = [] if "--jobs" in args else ["--jobs", "1"]
-    return runner.invoke(cli_app(), ["audit", *args, *jobs])
+    return runner.invoke(app, ["audit", *args, *jobs])
 
 
 def page(title: str, body: str) -> str:
@@ -314,10 +293,7 @@ def test_subprocess_audit_writes_outputs_and_exit_code(
 ) -> None:
     root, n_documents, _ = mixed_folder
     out = tmp_path / "out"
-    from farmscore.cli import app
-
-    registered = any(command.name == "audit" for command in app.registered_commands)
-    command = ["-m", "farmscore"] if registered else ["-c", STANDALONE]
+    command = ["-m", "farmscore"]
     options = ["--out", str(out), "--model", str(tiny_model_dir), "--jobs", "2", "--format", "json"]
     done = subprocess.run(
         [sys.executable, *command, "audit", str(root), *options],

@@ -13,48 +13,22 @@ import threading
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner, Result
 
-from farmscore.cli import gate_command
+from farmscore.cli import app
 from farmscore.scoring import BATCH_SIZE
 from farmscore.settings import MAX_DOCUMENT_BYTES
 from tests.conftest import farm_text, shared_path, substantive_text
 
 runner = CliRunner()
 
-# Until `gate` is registered in farmscore.cli, the tests run it in an app of their own.
-GATE_APP_SOURCE = """
-import typer
-from farmscore.cli import gate_command
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-app.command("gate")(gate_command.gate)
-app.callback()(lambda: None)
-app()
-"""
-
-
-def gate_app() -> typer.Typer:
-    from farmscore.cli import app
-
-    if any(command.name == "gate" for command in app.registered_commands):
-        return app
-    own = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    own.command("gate")(gate_command.gate)
-    own.callback()(lambda: None)
-    return own
-
 
 def gate_argv(*args: str) -> list[str]:
-    from farmscore.cli import app
-
-    if any(command.name == "gate" for command in app.registered_commands):
-        return [sys.executable, "-m", "farmscore", "gate", *args]
-    return [sys.executable, "-c", GATE_APP_SOURCE, "gate", *args]
+    return [sys.executable, "-m", "farmscore", "gate", *args]
 
 
 def invoke(*args: str, stdin: bytes | None = None) -> Result:
-    return runner.invoke(gate_app(), ["gate", *args], input=stdin)
+    return runner.invoke(app, ["gate", *args], input=stdin)
 
 
 def jsonl_rows(data: str | bytes) -> list[dict[str, object]]:
