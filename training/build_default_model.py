@@ -16,10 +16,9 @@ from pathlib import Path
 
 from farmscore.artifacts import save_model_folder
 from farmscore.corpus import file_digests
-from farmscore.extract import extract_article
 from farmscore.features.extractor import feature_names
 from farmscore.io.evaluation import write_evaluation_outputs
-from farmscore.io.shared_pages import iter_article_pages
+from farmscore.io.shared_pages import article_page_texts
 from farmscore.model import fit_farm_model
 from farmscore.training import (
     BASE_DATA_SOURCES,
@@ -82,10 +81,7 @@ def main() -> None:
     report["training_word_count_roc_auc"] = length_auc
     report["model_selection"] = selection
     if args.html.exists():
-        pages = [
-            (name, extract_article(html).text) for name, html, _ in iter_article_pages(args.html)
-        ]
-        report["real_html_pages"] = score_real_pages(model, pages)
+        report["real_html_pages"] = score_real_pages(model, article_page_texts(args.html))
         say(f"real HTML pages: {report['real_html_pages']}")
 
     hashes = {d["file"]: d["sha256"] for d in file_digests(args.data)}

@@ -18,11 +18,10 @@ import numpy as np
 
 from farmscore.artifacts import default_model_dir, sha256_file
 from farmscore.corpus import DEFAULT_CORPUS_FILES
-from farmscore.extract import extract_article
-from farmscore.io.shared_pages import iter_article_pages
+from farmscore.io.shared_pages import article_page_texts
 from farmscore.model import classification_metrics
 from farmscore.scoring import Scorer
-from farmscore.training import BaseDataSettings, build_base_examples, measure
+from farmscore.training import held_out_real_examples, measure
 
 # Room for the small randomness of layout (typography, paragraphing) between runs.
 RANKING_MARGIN = 0.01
@@ -38,14 +37,12 @@ def main() -> None:
     scorer = Scorer.load(default_model_dir())
 
     data = args.shared / "data"
-    settings = BaseDataSettings(train_pages_per_class=0, test_pages_per_class=0)
-    examples = build_base_examples(data, settings)
-    test = examples[(examples["split"] == "test") & (examples["kind"] == "real")]
+    test = held_out_real_examples(data)
     scores = scorer.model.predict_proba(measure(test["text"]))
     metrics = classification_metrics(test["label"].to_numpy(), scores, scorer.threshold)
 
     html = args.shared / "html"
-    texts = [extract_article(page).text for _, page, _ in iter_article_pages(html)]
+    texts = [text for _, text in article_page_texts(html)]
     page_scores = np.array([s.score for s in scorer.score_many(texts)])
     flagged = int((page_scores >= scorer.threshold).sum())
 

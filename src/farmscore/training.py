@@ -120,6 +120,14 @@ def build_base_examples(
     return examples
 
 
+def held_out_real_examples(data_dir: Path) -> pd.DataFrame:
+    """The real texts of the held-out groups, laid out as for training: what the quality
+    gate and the card's `held_out_real_text` figures measure."""
+    settings = BaseDataSettings(train_pages_per_class=0, test_pages_per_class=0)
+    examples = build_base_examples(data_dir, settings)
+    return examples[(examples["split"] == "test") & (examples["kind"] == KIND_REAL)]
+
+
 def measure(texts: Sequence[str], n_jobs: int = -1) -> NDArray[np.float64]:
     """The feature matrix of `texts`, using every core by default."""
     return FeatureExtractor(n_jobs=n_jobs).transform(list(texts))

@@ -13,12 +13,11 @@ import numpy as np
 import pytest
 
 from farmscore.artifacts import default_model_dir, sha256_file
-from farmscore.extract import extract_article
-from farmscore.io.shared_pages import iter_article_pages
+from farmscore.io.shared_pages import article_page_texts
 from farmscore.model import classification_metrics
 from farmscore.scoring import Scorer
 from farmscore.splits import is_test_group
-from farmscore.training import BaseDataSettings, build_base_examples, measure
+from farmscore.training import held_out_real_examples, measure
 from tests.conftest import shared_path
 
 BASELINE = json.loads((Path(__file__).parents[1] / "eval_baseline.json").read_text("utf-8"))
@@ -42,7 +41,7 @@ def test_real_html_pages_are_rarely_flagged(scorer: Scorer) -> None:
     assert sha256_file(folder / "ground-truth.json") == recorded["ground_truth_sha256"], (
         "../shared/html changed since the floors were recorded: re-measure and re-record them"
     )
-    texts = [extract_article(html).text for _, html, _ in iter_article_pages(folder)]
+    texts = [text for _, text in article_page_texts(folder)]
     scores = np.array([s.score for s in scorer.score_many(texts)])
     flagged = int((scores >= scorer.threshold).sum())
     assert len(texts) == recorded["pages"]
@@ -54,9 +53,7 @@ def test_held_out_real_text_keeps_its_figures(scorer: Scorer) -> None:
     recorded = BASELINE["held_out_real_text"]
     for name, digest in recorded["data_sha256"].items():
         assert sha256_file(data / name) == digest, f"{name} changed: re-record the floors"
-    settings = BaseDataSettings(train_pages_per_class=0, test_pages_per_class=0)
-    examples = build_base_examples(data, settings)
-    test = examples[(examples["split"] == "test") & (examples["kind"] == "real")]
+    test = held_out_real_examples(data)
     assert test["group"].map(is_test_group).all()
     scores = scorer.model.predict_proba(measure(test["text"]))
     metrics = classification_metrics(test["label"].to_numpy(), scores, scorer.threshold)

@@ -24,7 +24,7 @@ from farmscore.features.base import (
     FeatureSpec,
     per_thousand_words,
 )
-from farmscore.features.text import AnalyzedText, Span
+from farmscore.features.text import WORD_PATTERN, AnalyzedText, Span
 
 # Straight or curly apostrophe: both appear in published text.
 _AP = "['’]"
@@ -75,7 +75,6 @@ def _addressed_to_user(text: str, match: re.Match[str]) -> bool:
 
 
 # The token rule of AnalyzedText.words: a cue that is one token is looked up as a word.
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +94,7 @@ class _CueGroup:
 def _cue_group(alternatives: str) -> _CueGroup:
     """'sure|of course|!' -> words {'sure'}, substrings ('of course', '!')."""
     cues = alternatives.split("|")
-    words = frozenset(c for c in cues if _TOKEN.fullmatch(c))
+    words = frozenset(c for c in cues if WORD_PATTERN.fullmatch(c))
     return _CueGroup(words, tuple(c for c in cues if c not in words))
 
 
@@ -528,14 +527,6 @@ def _specs() -> tuple[FeatureSpec, ...]:
 FEATURES: tuple[FeatureSpec, ...] = _specs()
 
 
-def _length_preserving_lower(doc: AnalyzedText) -> str:
-    """The lowered text, with offsets equal to the original's so spans carry over."""
-    if len(doc.lower) == len(doc.text):
-        return doc.lower
-    # A few characters (İ) grow when lowered; keep those as they are.
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in doc.text)
-
-
 def _find_spans(kind: _Kind, text: str, lower: str, vocabulary: frozenset[str]) -> list[Span]:
     """Spans of one kind, from all its patterns, in text order; overlapping matches of two
     patterns ("Sure! Here is a 600-word article") merge into one."""
@@ -573,7 +564,7 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     (1.0, 1.0)
     """
     text = doc.text
-    lower = _length_preserving_lower(doc)
+    lower = doc.lower_aligned
     vocabulary = frozenset(doc.words_lower)
     evidence = EvidenceCollector()
     values: dict[str, float] = {}

@@ -421,14 +421,6 @@ def _note(label: str, text: str, span: Span) -> str:
     return f"{label}: {quoted!r}"
 
 
-def _length_preserving_lower(doc: AnalyzedText) -> str:
-    """The lowered text, with offsets equal to the original's so spans carry over."""
-    if len(doc.lower) == len(doc.text):
-        return doc.lower
-    # A few characters (İ) grow when lowered; keep those as they are.
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in doc.text)
-
-
 def _ends_sentence(line: str) -> bool:
     return line.rstrip(_CLOSING_CHARS)[-1:] in _TERMINAL_CHARS
 
@@ -672,7 +664,7 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     (1.0, 1.0)
     """
     evidence = EvidenceCollector()
-    lower = _length_preserving_lower(doc)
+    lower = doc.lower_aligned
     counts = _scan_lines(doc, evidence)
     n_lines = len(doc.lines)
     n_recap, closing_recap = _recap_counts(doc, evidence)

@@ -11,7 +11,8 @@ from functools import cached_property
 
 Span = tuple[int, int]
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+WORD_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD = WORD_PATTERN
 # A sentence ends at terminal punctuation (with closing quotes or brackets) before whitespace,
 # or at a line break: headings and list items rarely carry a full stop.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
@@ -63,6 +64,14 @@ class AnalyzedText:
     @cached_property
     def lower(self) -> str:
         return self.text.lower()
+
+    @cached_property
+    def lower_aligned(self) -> str:
+        """The lowered text with offsets equal to the original's, so spans found in it carry
+        over; the few characters that grow when lowered (İ) are kept as they are."""
+        if len(self.lower) == len(self.text):
+            return self.lower
+        return "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
 
     @cached_property
     def word_spans(self) -> list[Span]:

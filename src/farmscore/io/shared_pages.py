@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from farmscore.extract import extract_article
+
 
 def iter_article_pages(folder: Path) -> Iterator[tuple[str, bytes, str]]:
     """(page name, the page's HTML bytes, the article body a person marked), sorted by name."""
@@ -15,3 +17,8 @@ def iter_article_pages(folder: Path) -> Iterator[tuple[str, bytes, str]]:
         name = path.name.removesuffix(".html.gz")
         body = truth.get(name, {}).get("articleBody", "")
         yield name, gzip.decompress(path.read_bytes()), body
+
+
+def article_page_texts(folder: Path) -> list[tuple[str, str]]:
+    """(page name, the main text farmscore extracts from the page), sorted by name."""
+    return [(name, extract_article(html).text) for name, html, _ in iter_article_pages(folder)]
