@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from importlib import resources
+from itertools import compress, count
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
@@ -247,7 +248,11 @@ class PhraseMatcher(Generic[PhraseT]):
         first = self._root.children
         n_words = len(words)
         i = 0
-        while i < n_words:
+        # Few words start a phrase: find them in C, then walk the trie from those only.
+        for start in compress(count(), map(first.__contains__, words)):
+            if start < i:
+                continue  # inside the previous match
+            i = start
             node = first.get(words[i])
             best: PhraseT | None = None
             best_end = i + 1
@@ -262,8 +267,6 @@ class PhraseMatcher(Generic[PhraseT]):
             if best is not None:
                 yield i, best_end - i, best
                 i = best_end
-            else:
-                i += 1
 
 
 # --- candidate file -------------------------------------------------------------------------

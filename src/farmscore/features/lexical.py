@@ -11,11 +11,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 from farmscore.features.base import EvidenceCollector, FamilyResult, FeatureSpec, safe_ratio
-from farmscore.features.stopwords import ENGLISH_STOP_WORDS
 from farmscore.features.text import AnalyzedText
+from farmscore.features.vocabulary import word_profile
 
 # Raw type-token ratio falls as a text grows; averaging it over fixed windows does not.
 TTR_WINDOW_WORDS = 100
@@ -93,16 +92,6 @@ FEATURES: tuple[FeatureSpec, ...] = (
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)
 
 
-@lru_cache(maxsize=1)
-def english_word_frequencies() -> dict[str, float]:
-    """wordfreq's English word frequencies (share of all words), from its shipped data."""
-    # Imported here: wordfreq's import alone costs about 0.2 s, paid only when needed.
-    import wordfreq
-
-    frequencies: dict[str, float] = wordfreq.get_frequency_dict("en", wordlist="best")
-    return frequencies
-
-
 def window_type_token_ratio(words: Sequence[str], window: int = TTR_WINDOW_WORDS) -> float:
     """Mean type-token ratio over consecutive windows of `window` words.
 
@@ -121,13 +110,14 @@ def _mtld_pass(words: Sequence[str]) -> float:
     """Number of MTLD factors in one reading direction, the last one partial."""
     factors = 0.0
     types: set[str] = set()
+    add = types.add
     tokens = 0
     for word in words:
-        types.add(word)
+        add(word)
         tokens += 1
         if len(types) <= MTLD_FACTOR_THRESHOLD * tokens:
             factors += 1.0
-            types = set()
+            types.clear()
             tokens = 0
     if tokens:
         factors += (1.0 - len(types) / tokens) / (1.0 - MTLD_FACTOR_THRESHOLD)
@@ -157,30 +147,27 @@ def _entropy_bits(counts: Counter[str], total: int) -> float:
     return max(0.0, math.log2(total) - sum(c * math.log2(c) for c in counts.values()) / total)
 
 
-def _rarity(counts: Counter[str]) -> tuple[float, float]:
-    """Mean Zipf frequency of listed alphabetic words, and the share of alphabetic words
-    that are unlisted."""
-    frequencies = english_word_frequencies()
-    listed = unlisted = 0
+def _rarity_and_stop_words(counts: Counter[str], total: int) -> tuple[float, float, float]:
+    """Mean Zipf frequency of listed alphabetic words, the share of alphabetic words that
+    are unlisted, and the share of all words that are English stop words."""
+    listed = unlisted = stop = 0
     zipf_sum = 0.0
     for word, count in counts.items():
-        key = word.replace("’", "'")
-        if not key.replace("'", "").isalpha():
+        profile = word_profile(word)
+        if profile.english_stop_word:
+            stop += count
+        if not profile.alphabetic:
             continue
-        frequency = frequencies.get(key)
-        if frequency is None:
+        if profile.zipf_frequency is None:
             unlisted += count
             continue
         listed += count
-        zipf_sum += (math.log10(frequency) + 9.0) * count
-    return safe_ratio(zipf_sum, listed), safe_ratio(unlisted, listed + unlisted)
-
-
-def _stopword_fraction(counts: Counter[str], total: int) -> float:
-    stop = sum(
-        count for word, count in counts.items() if word.replace("’", "'") in ENGLISH_STOP_WORDS
+        zipf_sum += profile.zipf_frequency * count
+    return (
+        safe_ratio(zipf_sum, listed),
+        safe_ratio(unlisted, listed + unlisted),
+        safe_ratio(stop, total),
     )
-    return safe_ratio(stop, total)
 
 
 def _alphabetic_token_fraction(text: str) -> float:
@@ -197,9 +184,8 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     0.5
     """
     words = doc.words_lower
-    counts = Counter(words)
-    zipf_mean, unlisted_fraction = _rarity(counts)
-    stopword_fraction = _stopword_fraction(counts, len(words))
+    counts = doc.word_counts
+    zipf_mean, unlisted_fraction, stopword_fraction = _rarity_and_stop_words(counts, len(words))
     evidence = EvidenceCollector()
     if (
         len(doc.text) >= LANGUAGE_CHECK_MIN_CHARS

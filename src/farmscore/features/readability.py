@@ -7,17 +7,13 @@ ships with installed packages: textstat itself would download cmudict on first u
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from farmscore.features.base import FamilyResult, FeatureSpec, safe_ratio
-from farmscore.features.syllables import syllable_count
 from farmscore.features.text import AnalyzedText
+from farmscore.features.vocabulary import word_profile
 
 # textstat ignores "sentences" of two words or fewer when counting sentences: fragments such
 # as "Read more" or "Photo: AP" would otherwise make every page look easy.
@@ -146,22 +142,6 @@ FEATURES: tuple[FeatureSpec, ...] = (
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)
 
 
-@lru_cache(maxsize=1)
-def dale_chall_easy_words() -> frozenset[str]:
-    """The Dale-Chall list of easy words that ships with textstat, lowercase.
-
-    Found through the import system without importing textstat, which would import nltk.
-    """
-    spec = importlib.util.find_spec("textstat")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(
-            "textstat is not installed: it provides the Dale-Chall easy-word list; "
-            "install farmscore's dependencies (pip install -e .)"
-        )
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources/en/easy_words.txt"
-    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-
-
 @dataclass(frozen=True, slots=True)
 class _Counts:
     """The raw counts every index is made of."""
@@ -188,22 +168,19 @@ def _sentence_word_counts(doc: AnalyzedText) -> list[int]:
 
 
 def _word_counts(doc: AnalyzedText, index_sentences: int) -> _Counts:
-    easy = dale_chall_easy_words()
     syllables = polysyllables = fog_difficult = dale_difficult = letters = long_words = 0
     # Each distinct word is measured once: the costly part (a syllable count) is per type.
-    for word, count in Counter(doc.words_lower).items():
-        word_syllables = syllable_count(word)
-        syllables += word_syllables * count
-        bare_length = len(word) - word.count("'") - word.count("’")
-        letters += bare_length * count
-        if bare_length > LIX_LONG_WORD_CHARS:
+    for word, count in doc.word_counts.items():
+        profile = word_profile(word)
+        syllables += profile.syllables * count
+        letters += profile.letters * count
+        if profile.letters > LIX_LONG_WORD_CHARS:
             long_words += count
-        is_easy = word.replace("’", "'") in easy
-        if not is_easy:
+        if not profile.dale_chall_easy:
             dale_difficult += count
-        if word_syllables >= POLYSYLLABLE_MIN:
+        if profile.syllables >= POLYSYLLABLE_MIN:
             polysyllables += count
-            if not is_easy:
+            if not profile.dale_chall_easy:
                 fog_difficult += count
     tokens = doc.text.split()
     return _Counts(

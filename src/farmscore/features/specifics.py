@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import compress, count, repeat
 
 from farmscore.features.text import AnalyzedText, Span
 
@@ -204,6 +205,9 @@ class AttributedQuote:
     verb: str
 
 
+_POSSESSIVE_ENDINGS = ("'s", "’s")
+
+
 def _word_led_matches(doc: AnalyzedText) -> tuple[list[Span], list[Span]]:
     """Word-led dates and named sources, in one pass over the words: at each trigger word
     the pattern it selects is tried there, skipping words inside an earlier match."""
@@ -211,10 +215,15 @@ def _word_led_matches(doc: AnalyzedText) -> tuple[list[Span], list[Span]]:
     dates: list[Span] = []
     sources: list[Span] = []
     dates_end = sources_end = 0
-    for word, (start, _) in zip(doc.words_lower, doc.word_spans, strict=True):
+    words, spans = doc.words_lower, doc.word_spans
+    # Trigger words and possessives are rare: pick them out in C before the Python loop.
+    triggers = compress(count(), map(_TRIGGERS.__contains__, words))
+    possessives = compress(count(), map(str.endswith, words, repeat(_POSSESSIVE_ENDINGS)))
+    for index in sorted({*triggers, *possessives}):
+        word, start = words[index], spans[index][0]
         pattern = _TRIGGERS.get(word)
         if pattern is None:
-            if not word.endswith(("'s", "’s")):
+            if not word.endswith(_POSSESSIVE_ENDINGS):
                 continue
             pattern = _TRIGGERS.get(word[:-2])  # "Tuesday's meeting"
             if pattern is None:

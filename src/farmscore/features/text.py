@@ -7,6 +7,7 @@ or a megabyte of one character costs time in proportion to its length.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cached_property
 
 Span = tuple[int, int]
@@ -89,6 +90,11 @@ class AnalyzedText:
         if len(lower) != len(self.text):
             return [w.lower() for w in self.words]
         return [lower[s:e] for s, e in self.word_spans]
+
+    @cached_property
+    def word_counts(self) -> Counter[str]:
+        """How often each lowercase word occurs."""
+        return Counter(self.words_lower)
 
     @cached_property
     def n_words(self) -> int:

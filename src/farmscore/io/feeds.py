@@ -24,8 +24,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import feedparser
-
 from farmscore.io.readers import parse_jsonl_record
 from farmscore.io.stream import (
     NO_WORDS,
@@ -109,6 +107,9 @@ def item_record(number: int, item: dict[str, object] | BadItem) -> SourceRecord:
 
 
 def _xml_feed_items(data: bytes) -> list[dict[str, object] | BadItem] | str:
+    # Imported here: only a feed needs feedparser (about 10 MB), not a JSONL stream.
+    import feedparser
+
     try:
         # A stream, never bytes or str: feedparser would take those for a path or a URL.
         parsed = feedparser.parse(io.BytesIO(data))

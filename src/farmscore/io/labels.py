@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from farmscore.extract import extract_article
-
 # Accepted spellings of each label, compared after lower-casing and stripping.
 LABEL_VALUES = {
     "content_farm": 1,
@@ -103,6 +101,9 @@ def _texts(raw: pd.DataFrame, path: Path) -> list[str]:
         text = raw["text"].iloc[i] if "text" in raw.columns else None
         if not isinstance(text, str) or not text.strip():
             html = raw["html"].iloc[i] if "html" in raw.columns else None
+            # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
+            from farmscore.extract import extract_article
+
             text = extract_article(html).text if isinstance(html, str) and html.strip() else ""
         if not text.strip():
             raise LabelFileError(

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from farmscore.extract import extract_article
 from farmscore.settings import HTML_SUFFIXES, JSONL_SUFFIXES, MAX_DOCUMENT_BYTES, TEXT_SUFFIXES
 from farmscore.types import Document, InputError
 
@@ -109,6 +108,9 @@ def _text_document(data: bytes, doc_id: str, where: str) -> Iterator[Record]:
 
 
 def _html_document(data: bytes | str, doc_id: str, where: str, url: str | None) -> Record:
+    # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
+    from farmscore.extract import extract_article
+
     page = extract_article(data, url=url)
     html = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
     return Document(id=doc_id, text=page.text, title=page.title, html=html, url=url)
@@ -151,6 +153,9 @@ def parse_jsonl_record(raw: bytes, where: str, default_id: str) -> Record:
     if isinstance(text, str):
         return Document(id=doc_id, text=text, title=title, url=url, meta=meta)
     if isinstance(html, str):
+        # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
+        from farmscore.extract import extract_article
+
         page = extract_article(html, url=url)
         return Document(
             id=doc_id, text=page.text, title=title or page.title, html=html, url=url, meta=meta

@@ -7,8 +7,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from farmscore.extract import extract_article
-
 
 def iter_article_pages(folder: Path) -> Iterator[tuple[str, bytes, str]]:
     """(page name, the page's HTML bytes, the article body a person marked), sorted by name."""
@@ -21,4 +19,7 @@ def iter_article_pages(folder: Path) -> Iterator[tuple[str, bytes, str]]:
 
 def article_page_texts(folder: Path) -> list[tuple[str, str]]:
     """(page name, the main text farmscore extracts from the page), sorted by name."""
+    # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
+    from farmscore.extract import extract_article
+
     return [(name, extract_article(html).text) for name, html, _ in iter_article_pages(folder)]

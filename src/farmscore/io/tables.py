@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from farmscore.extract import extract_article
 from farmscore.io.readers import SUPPORTED_SUFFIXES, Record, iter_documents
 from farmscore.settings import MAX_DOCUMENT_BYTES
 from farmscore.types import Document, InputError
@@ -135,6 +134,9 @@ def _row_document(row: dict[str, object], name: str, number: int) -> Record:
             )
         if column == "text":
             return Document(id=doc_id, text=value, title=title, url=url, source=source)
+        # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
+        from farmscore.extract import extract_article
+
         page = extract_article(value, url=url)
         return Document(
             id=doc_id,

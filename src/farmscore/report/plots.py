@@ -13,12 +13,12 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Colours shared with the report's CSS, so a plot and the table beside it agree.
 FARM_COLOUR = "#c2410c"
@@ -61,6 +61,8 @@ def score_histogram_png(scores: Sequence[float], threshold: float) -> bytes:
     axes.set_xlabel("score (probability of content farm)", fontsize=9, color=INK_COLOUR)
     axes.set_ylabel("documents", fontsize=9, color=INK_COLOUR)
     _style(axes)
+    from matplotlib.ticker import MaxNLocator
+
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     return _png(figure)
 
@@ -85,6 +87,10 @@ def reason_bars_png(counts: Sequence[tuple[str, int]], total: int) -> bytes:
 
 
 def _figure(width_in: float, height_in: float) -> Figure:
+    # matplotlib (about 20 MB) is loaded when a report is drawn, not by every command.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
