@@ -116,13 +116,20 @@ class Scorer:
     def score_documents(self, documents: Iterable[Document], n_jobs: int = 1) -> Iterator[Score]:
         """Score `Document`s lazily, in input order; `n_jobs` > 1 (or -1 for every core)
         scores batches in worker processes that each load the model once."""
-        for result, _ in self.score_documents_with_features(documents, n_jobs):
+        for result, _ in self._scored(documents, n_jobs, keep_features=False):
             yield result
 
     def score_documents_with_features(
         self, documents: Iterable[Document], n_jobs: int = 1
     ) -> Iterator[tuple[Score, TextFeatures]]:
         """As `score_documents`, with every feature value and span beside each score."""
+        for result, features in self._scored(documents, n_jobs, keep_features=True):
+            assert features is not None
+            yield result, features
+
+    def _scored(
+        self, documents: Iterable[Document], n_jobs: int, *, keep_features: bool
+    ) -> Iterator[tuple[Score, TextFeatures | None]]:
         batches = _batched(documents, BATCH_SIZE)
         if n_jobs == 1:
             for batch in batches:
@@ -130,7 +137,8 @@ class Scorer:
             return
         source: Scorer | Path = self.folder if self.folder is not None else self
         results = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(_score_in_worker)(source, self.threshold, batch) for batch in batches
+            delayed(_score_in_worker)(source, self.threshold, batch, keep_features)
+            for batch in batches
         )
         for pairs in results:
             yield from pairs
@@ -209,8 +217,12 @@ def _worker_scorer(folder: Path, threshold: float) -> Scorer:
 
 
 def _score_in_worker(
-    source: Scorer | Path, threshold: float, documents: list[Document]
-) -> list[tuple[Score, TextFeatures]]:
-    """Runs in a worker process: the model is loaded once per process and folder."""
+    source: Scorer | Path, threshold: float, documents: list[Document], keep_features: bool
+) -> list[tuple[Score, TextFeatures | None]]:
+    """Runs in a worker process: the model is loaded once per process and folder. Features
+    travel back only when asked for: pickling every span costs the parent process time."""
     scorer = source if isinstance(source, Scorer) else _worker_scorer(source, threshold)
-    return scorer._score_batch(documents)
+    pairs = scorer._score_batch(documents)
+    if keep_features:
+        return list(pairs)
+    return [(score, None) for score, _ in pairs]

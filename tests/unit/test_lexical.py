@@ -179,7 +179,7 @@ def test_alphabetic_token_fraction(text: str, expected: float) -> None:
 
 
 def test_runs_with_the_network_blocked(no_network: None) -> None:
-    word_lists.english_word_frequencies.cache_clear()
+    word_lists.english_frequency_buckets.cache_clear()
     word_profile.cache_clear()
     assert values_of(ENGLISH)["lexical_zipf_frequency_mean"] > 4.0
 

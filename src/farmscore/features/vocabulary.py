@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from farmscore.features.stopwords import ENGLISH_STOP_WORDS
 from farmscore.features.syllables import syllable_count
-from farmscore.features.word_lists import dale_chall_easy_words, english_word_frequencies
+from farmscore.features.word_lists import dale_chall_easy_words, english_word_frequency
 
 # About 8 MB of records at most; the 32,768 most recently used words cover nearly every
 # token of English prose.
@@ -46,7 +46,7 @@ def word_profile(word: str) -> WordProfile:
     (5, True)
     """
     key = word.replace("’", "'")
-    frequency = english_word_frequencies().get(key)
+    frequency = english_word_frequency(key)
     return WordProfile(
         syllables=syllable_count(key),
         letters=len(key) - key.count("'"),

@@ -1,0 +1,74 @@
+"""A compact, read-only map from words to small integers, for dictionaries of 100,000+ words.
+
+A Python dict of str costs about 100 bytes a word (the string, the entry, the value); the
+CMU and wordfreq lists together held about 50 MB that way, a sixth of a scoring process.
+Here a word costs 10 bytes: the 64-bit hash of its UTF-8 bytes and a 16-bit value, in sorted
+numpy arrays.
+A lookup is a binary search (a few microseconds), made rare by the per-word memo in
+`farmscore.features.vocabulary`.
+
+Two words with the same 64-bit hash would share a value. Among 321,000 words the chance that
+any two collide is about 3e-9, and the chance that a given unlisted word is taken for a
+listed one is about 2e-14 per lookup: far below any effect on a feature.
+
+>>> table = HashedWordTable([("cat", 1), ("tapestry", 3)])
+>>> table.get("tapestry"), table.get("dog"), "cat" in table, len(table)
+(3, None, True, 2)
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+
+import numpy as np
+
+_MAX_VALUE = np.iinfo(np.uint16).max
+
+
+class HashedWordTable:
+    """Words mapped to integers in [0, 65535]; a word given twice keeps its last value, as in
+    a dict."""
+
+    def __init__(self, items: Iterable[tuple[str, int]]) -> None:
+        # Machine arrays, not lists: 300,000 int objects would cost 10 MB while building.
+        hashes = array("q")
+        values = array("H")
+        for word, value in items:
+            if not 0 <= value <= _MAX_VALUE:
+                raise ValueError(f"{word!r}: value {value} is outside 0..{_MAX_VALUE}")
+            hashes.append(_hash(word))
+            values.append(value)
+        all_hashes = np.frombuffer(hashes, dtype=np.int64)
+        order = np.argsort(all_hashes, kind="stable")
+        sorted_hashes = all_hashes[order]
+        # Of equal hashes (the same word given again), keep the last one given.
+        last = np.ones(len(sorted_hashes), dtype=bool)
+        last[:-1] = sorted_hashes[:-1] != sorted_hashes[1:]
+        self._hashes = sorted_hashes[last]
+        self._values = np.frombuffer(values, dtype=np.uint16)[order][last]
+
+    def get(self, word: str) -> int | None:
+        key = _hash(word)
+        index = int(np.searchsorted(self._hashes, key))
+        if index < len(self._hashes) and self._hashes[index] == key:
+            return int(self._values[index])
+        return None
+
+    def __getitem__(self, word: str) -> int:
+        value = self.get(word)
+        if value is None:
+            raise KeyError(word)
+        return value
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.get(word) is not None
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+
+def _hash(word: str) -> int:
+    # The hash of the UTF-8 bytes, not of the str: CPython hashes a str's internal buffer,
+    # so "kp" (two 1-byte characters) and "火" (one 2-byte character) would collide.
+    return hash(word.encode("utf-8", "surrogatepass"))
