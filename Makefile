@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck model clean
+.PHONY: setup bench-setup demo test lint typecheck bench model clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,15 +19,28 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/farmscore score examples/
 
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench-setup: $(BENCH_STAMP)
+
 lint: setup
-	$(BIN)/ruff check src tests training
-	$(BIN)/ruff format --check src tests training
+	$(BIN)/ruff check src tests training benchmarks
+	$(BIN)/ruff format --check src tests training benchmarks
 
 typecheck: setup
 	$(BIN)/mypy
 
 test: lint typecheck
 	$(BIN)/pytest
+
+# Speed, scaling and memory beside the peers (datatrove's Gopher filters, textstat); prints a
+# table and writes reports/bench/latest.json. BENCH_ARGS=--quick for a short run.
+bench: bench-setup
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 # Rebuild the shipped model and its evaluation from ../shared/data (about 25 minutes).
 model: setup

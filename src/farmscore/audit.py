@@ -2,6 +2,12 @@
 score, label, reasons, every feature value and, for a document that could not be scored, the
 error. Rows stay in input order; failures are rows too, never gaps.
 
+Both engines build rows the same way: `audit_items` turns inputs into documents waiting to be
+scored (or finished error rows), `score_items` scores them into rows, `FlaggedTally` keeps the
+worst flagged documents and the reason counts, and `rows_frame` types the table. The local
+engine (`run_audit`) runs them over the whole input; the Dask engine runs `audit_part` on each
+partition in a worker and merges the parts.
+
 >>> site_of(Document(id="a", text="...", url="https://www.example.org/news/1"), "in/a.jsonl")
 'example.org'
 >>> site_of(Document(id="b", text="..."), "crawl/blog.example/post.html")
@@ -11,9 +17,8 @@ error. Rows stay in input order; failures are rows too, never gaps.
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,10 +37,16 @@ LABEL_ERROR = "error"
 LABELS = (LABEL_FARM, LABEL_SUBSTANTIVE, LABEL_ERROR)
 # Columns before the features, in the order a reader of results.csv wants them.
 BASE_COLUMNS = ("id", "path", "url", "site", "score", "label", "reasons", "word_count", "error")
+# What the report, the summary and the printed tables read of each row; an engine that writes
+# full rows to disk as it goes keeps only these in memory.
+SUMMARY_COLUMNS = ("id", "site", "score", "label", "error")
 # Flagged documents kept with their text for the report: a reader checks the worst first.
 TOP_FLAGGED = 20
 # Reasons written in the `reasons` column: the scorer keeps five, all are worth reading.
 REASONS_IN_TEXT = 5
+# Documents per task of a distributed audit: big enough that a task's overhead (a few
+# milliseconds) is small beside scoring it, small enough that a lost task is cheap to redo.
+DEFAULT_PARTITION_SIZE = 1000
 
 FeatureValues = dict[str, float]
 Row = dict[str, Any]
@@ -56,7 +67,10 @@ class FlaggedDocument:
 class AuditResult:
     """Everything an audit found: one row per document (`BASE_COLUMNS` then every feature),
     the highest-scoring flagged documents with their text, and how often each feature was
-    among the reasons pushing a flagged document toward content farm."""
+    among the reasons pushing a flagged document toward content farm.
+
+    `rows_complete` is False when each row holds only `SUMMARY_COLUMNS` (the Dask engine,
+    which writes the full rows to disk partition by partition instead of keeping them)."""
 
     model: str
     threshold: float
@@ -64,6 +78,7 @@ class AuditResult:
     rows: list[Row] = field(default_factory=list)
     flagged: list[FlaggedDocument] = field(default_factory=list)
     reason_counts: Counter[str] = field(default_factory=Counter)
+    rows_complete: bool = True
 
     @property
     def n_failed(self) -> int:
@@ -91,14 +106,63 @@ class SiteStats:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pending:
-    """A document on its way through the scorer, with what its row needs besides the score."""
+class PendingDocument:
+    """A document on its way to the scorer, with what its row needs besides the score."""
 
     id: str
     path: str
     url: str | None
     site: str
     text: str
+
+
+# One input record on its way through an audit: a document to score, or its finished error row.
+AuditItem = PendingDocument | Row
+
+
+@dataclass(slots=True)
+class FlaggedTally:
+    """The `TOP_FLAGGED` highest-scoring flagged documents seen so far (on a tie, the one
+    earlier in the input) and how often each feature was a reason toward content farm. The
+    tallies of consecutive parts of an audit merge into the tally of the whole."""
+
+    reason_counts: Counter[str] = field(default_factory=Counter)
+    # (score, -position, document): a min-heap whose root is the first to drop out.
+    top: list[tuple[float, int, FlaggedDocument]] = field(default_factory=list)
+
+    def add(self, position: int, document: PendingDocument, score: Score) -> None:
+        """Count `score` for the document at `position` (0-based, in input order)."""
+        if score.label != LABEL_FARM:
+            return
+        self.reason_counts.update(r.feature for r in score.reasons if r.contribution > 0)
+        flagged = FlaggedDocument(document.id, document.path, document.site, document.text, score)
+        self._keep((score.score, -position, flagged))
+
+    def merge(self, other: FlaggedTally) -> None:
+        """Add everything `other` counted (a part of the same audit, other positions)."""
+        self.reason_counts.update(other.reason_counts)
+        for entry in other.top:
+            self._keep(entry)
+
+    def best(self) -> list[FlaggedDocument]:
+        """The kept documents, highest score first."""
+        return [entry[2] for entry in sorted(self.top, key=lambda e: (e[0], e[1]), reverse=True)]
+
+    def _keep(self, entry: tuple[float, int, FlaggedDocument]) -> None:
+        if len(self.top) < TOP_FLAGGED:
+            heapq.heappush(self.top, entry)
+        else:
+            heapq.heappushpop(self.top, entry)
+
+
+@dataclass(frozen=True, slots=True)
+class PartAudit:
+    """One partition's share of an audit: its rows as a typed table, the `SUMMARY_COLUMNS`
+    of each row, and its flagged documents and reason counts."""
+
+    frame: pd.DataFrame
+    summary_rows: list[Row]
+    flagged: FlaggedTally
 
 
 def run_audit(
@@ -113,56 +177,83 @@ def run_audit(
     `n_jobs` processes (-1: every core). `on_row` is called once per finished row, for a
     progress bar. Files under `exclude` are not read."""
     result = AuditResult(scorer.name, scorer.threshold, feature_names())
-    # Rows waiting for the documents before them to be scored, so output keeps input order.
-    queue: deque[_Pending | Row] = deque()
-    top: list[tuple[float, int, FlaggedDocument]] = []
-    order = itertools.count()
-
-    def emit(row: Row) -> None:
+    flagged = FlaggedTally()
+    rows = score_items(audit_items(paths, exclude=exclude), scorer, n_jobs=n_jobs)
+    for position, (row, scored) in enumerate(rows):
         result.rows.append(row)
+        if scored is not None:
+            flagged.add(position, *scored)
         if on_row is not None:
             on_row()
+    result.flagged = flagged.best()
+    result.reason_counts = flagged.reason_counts
+    return result
 
-    def flush_failures() -> None:
-        while queue:
-            head = queue[0]
-            if isinstance(head, _Pending):
-                return
-            queue.popleft()
-            emit(head)
+
+def audit_items(paths: Iterable[str], exclude: Path | None = None) -> Iterator[AuditItem]:
+    """Every record under `paths`, in input order: a document to score, or the error row of
+    a record that cannot be scored (unreadable, or without text)."""
+    for sourced in iter_input_records(paths, exclude=exclude):
+        record = sourced.record
+        if isinstance(record, InputError):
+            yield _error_row(record.where, sourced.file, None, None, record.reason)
+            continue
+        site = site_of(record, sourced.file)
+        empty = _emptiness(record)
+        if empty is not None:
+            yield _error_row(record.id, sourced.file, record.url, site, empty)
+            continue
+        yield PendingDocument(record.id, sourced.file, record.url, site, record.text)
+
+
+def score_items(
+    items: Iterable[AuditItem], scorer: Scorer, *, n_jobs: int = 1
+) -> Iterator[tuple[Row, tuple[PendingDocument, Score] | None]]:
+    """Each item's row in input order, with the document and its score when it was scored.
+    Items are read only as fast as the scorer takes documents, so a stream stays a stream."""
+    # Items waiting for the documents before them to be scored, so rows keep input order.
+    queue: deque[AuditItem] = deque()
 
     def documents() -> Iterator[Document]:
-        for sourced in iter_input_records(paths, exclude=exclude):
-            record = sourced.record
-            if isinstance(record, InputError):
-                queue.append(_error_row(record.where, sourced.file, None, None, record.reason))
-                continue
-            site = site_of(record, sourced.file)
-            empty = _emptiness(record)
-            if empty is not None:
-                queue.append(_error_row(record.id, sourced.file, record.url, site, empty))
-                continue
-            queue.append(_Pending(record.id, sourced.file, record.url, site, record.text))
-            # Workers need the text only; the page's html would just be pickled and dropped.
-            yield Document(id=record.id, text=record.text)
+        for item in items:
+            queue.append(item)
+            if isinstance(item, PendingDocument):
+                # Workers need the text only; the page's html would just be pickled and dropped.
+                yield Document(id=item.id, text=item.text)
+
+    def error_rows() -> Iterator[tuple[Row, None]]:
+        while queue and not isinstance(queue[0], PendingDocument):
+            row = queue.popleft()
+            assert isinstance(row, dict)
+            yield row, None
 
     for score, measured in scorer.score_documents_with_features(documents(), n_jobs):
-        values = measured.values
-        flush_failures()
+        yield from error_rows()
         pending = queue.popleft()
-        assert isinstance(pending, _Pending), "scores arrive in the order documents were read"
-        emit(_score_row(pending, score, values))
-        if score.label == LABEL_FARM:
-            result.reason_counts.update(r.feature for r in score.reasons if r.contribution > 0)
-            flagged = FlaggedDocument(pending.id, pending.path, pending.site, pending.text, score)
-            entry = (score.score, -next(order), flagged)
-            if len(top) < TOP_FLAGGED:
-                heapq.heappush(top, entry)
-            else:
-                heapq.heappushpop(top, entry)
-    flush_failures()
-    result.flagged = [entry[2] for entry in sorted(top, reverse=True)]
-    return result
+        assert isinstance(pending, PendingDocument), "scores arrive in reading order"
+        yield _score_row(pending, score, measured.values), (pending, score)
+    yield from error_rows()
+
+
+def audit_part(items: Sequence[AuditItem], scorer: Scorer, *, start: int) -> PartAudit:
+    """Score one partition whose first item is at position `start` of the whole input, in
+    this process: what a Dask worker does with each task."""
+    rows: list[Row] = []
+    flagged = FlaggedTally()
+    for position, (row, scored) in enumerate(score_items(items, scorer), start=start):
+        rows.append(row)
+        if scored is not None:
+            flagged.add(position, *scored)
+    return PartAudit(
+        frame=rows_frame(rows, feature_names()),
+        summary_rows=[summary_row(row) for row in rows],
+        flagged=flagged,
+    )
+
+
+def summary_row(row: Row) -> Row:
+    """The `SUMMARY_COLUMNS` of a row: what the report needs once the row is on disk."""
+    return {column: row[column] for column in SUMMARY_COLUMNS}
 
 
 def site_of(document: Document, file: str) -> str:
@@ -205,7 +296,7 @@ def _error_row(where: str, file: str, url: str | None, site: str | None, reason:
     }
 
 
-def _score_row(pending: _Pending, score: Score, values: FeatureValues) -> Row:
+def _score_row(pending: PendingDocument, score: Score, values: FeatureValues) -> Row:
     return {
         "id": pending.id,
         "path": pending.path,
@@ -221,13 +312,24 @@ def _score_row(pending: _Pending, score: Score, values: FeatureValues) -> Row:
 
 
 def result_frame(result: AuditResult) -> pd.DataFrame:
-    """The rows as a table with every column present and typed, even when every document
-    failed: word counts are nullable integers, scores and features floats."""
-    frame = pd.DataFrame.from_records(result.rows, columns=result.columns)
+    """The rows as a table with every column present and typed (see `rows_frame`)."""
+    if not result.rows_complete:
+        raise ValueError(
+            "this audit kept only the summary columns of its rows; read the full rows from "
+            "its results.parquet folder"
+        )
+    return rows_frame(result.rows, result.feature_names)
+
+
+def rows_frame(rows: Sequence[Row], names: Sequence[str]) -> pd.DataFrame:
+    """`rows` as a table of `BASE_COLUMNS` then the features `names`, every column present and
+    typed even when every document failed: word counts are nullable integers, scores and
+    features floats, the rest strings."""
+    frame = pd.DataFrame.from_records(list(rows), columns=[*BASE_COLUMNS, *names])
     for column in ("id", "path", "url", "site", "label", "reasons", "error"):
         frame[column] = frame[column].astype("string")
     frame["word_count"] = frame["word_count"].astype("Int64")
-    float_columns = ["score", *result.feature_names]
+    float_columns = ["score", *names]
     frame[float_columns] = frame[float_columns].astype(np.float64)
     return frame
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from joblib import effective_n_jobs
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -21,7 +22,15 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from farmscore.audit import AuditResult, label_counts, result_frame, run_audit, summary
+from farmscore.artifacts import ModelVerificationError
+from farmscore.audit import (
+    DEFAULT_PARTITION_SIZE,
+    AuditResult,
+    label_counts,
+    result_frame,
+    run_audit,
+    summary,
+)
 from farmscore.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -31,9 +40,16 @@ from farmscore.cli.common import (
     fail,
     load_scorer,
 )
-from farmscore.io.results import REPORT_HTML, write_results, write_text_atomic
+from farmscore.io.results import (
+    REPORT_HTML,
+    ResultFiles,
+    staged_result_parts,
+    write_results,
+    write_text_atomic,
+)
 from farmscore.report.html_report import render_report
 from farmscore.report.tables import print_table
+from farmscore.scoring import Scorer
 
 # Flagged documents listed by the table format; the report shows more.
 TABLE_TOP_FLAGGED = 10
@@ -42,6 +58,15 @@ TABLE_TOP_FLAGGED = 10
 class AuditFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+class AuditEngine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+# Called with the number of rows just finished.
+Advance = Callable[[int], None]
 
 
 def audit(
@@ -63,6 +88,31 @@ def audit(
         typer.Option("--format", help="What to print at the end: a table or the JSON summary."),
     ] = AuditFormat.table,
     threshold: ThresholdOption = None,
+    engine: Annotated[
+        AuditEngine,
+        typer.Option(
+            "--engine",
+            help="local: --jobs processes on this machine. dask: a Dask distributed cluster "
+            "(needs farmscore[dask]); results.parquet is then a folder of parts, in input order.",
+        ),
+    ] = AuditEngine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="With --engine dask: address of a running Dask scheduler, e.g. "
+            "tcp://10.0.0.5:8786 (--jobs is then ignored). Default: a cluster of --jobs "
+            "worker processes on this machine.",
+        ),
+    ] = None,
+    partition_size: Annotated[
+        int | None,
+        typer.Option(
+            "--partition-size",
+            min=1,
+            help=f"With --engine dask: documents per task [default: {DEFAULT_PARTITION_SIZE}].",
+        ),
+    ] = None,
 ) -> None:
     """Audit many articles: one row per document (score, label, reasons, every feature, or
     the error) and a self-contained HTML report. Exit 1 when some documents failed."""
@@ -73,18 +123,24 @@ def audit(
         fail(f"--out {out} is a file; give a folder (it is created when missing)")
     if jobs == 0:
         fail("--jobs 0 would use no process; give 1 or more, or -1 for every core")
+    if engine is AuditEngine.local:
+        for option, value in (("--scheduler", scheduler), ("--partition-size", partition_size)):
+            if value is not None:
+                fail(f"{option} needs --engine dask; add it, or drop {option}")
     scorer = load_scorer(model, threshold)
     inputs = [str(path) for path in paths]
-    with _progress() as advance:
-        result = run_audit(inputs, scorer, n_jobs=jobs, exclude=out, on_row=advance)
-    if not result.rows:
-        fail(
-            f"no documents found in {', '.join(inputs)}; audit reads .txt .md .html .htm "
-            ".jsonl .csv .parquet"
-        )
-    files = write_results(result_frame(result), out)
+    if engine is AuditEngine.local:
+        with _progress() as advance:
+            result = run_audit(inputs, scorer, n_jobs=jobs, exclude=out, on_row=lambda: advance(1))
+        _fail_when_empty(result, inputs)
+        files = write_results(result_frame(result), out)
+        written = f"{files.parquet}"
+    else:
+        size = partition_size or DEFAULT_PARTITION_SIZE
+        result, files, n_parts = _audit_on_dask(inputs, scorer, out, scheduler, jobs, size)
+        written = f"{files.parquet} ({n_parts} parts)"
     report = write_text_atomic(out / REPORT_HTML, render_report(result, inputs=inputs))
-    print(f"farmscore: wrote {files.parquet}, {files.csv} and {report}", file=sys.stderr)
+    print(f"farmscore: wrote {written}, {files.csv} and {report}", file=sys.stderr)
     if output_format is AuditFormat.json:
         json.dump(summary(result), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -93,12 +149,57 @@ def audit(
     raise typer.Exit(EXIT_SOME_FAILED if result.n_failed else EXIT_OK)
 
 
+def _audit_on_dask(
+    inputs: list[str],
+    scorer: Scorer,
+    out: Path,
+    scheduler: str | None,
+    jobs: int,
+    partition_size: int,
+) -> tuple[AuditResult, ResultFiles, int]:
+    """Run the Dask engine, writing parts as they arrive; the files appear only when the
+    whole audit has succeeded."""
+    try:
+        from farmscore.dask_audit import ClusterError, dask_client, run_dask_audit
+    except ImportError as error:
+        if error.name is None or error.name.partition(".")[0] not in ("dask", "distributed"):
+            raise
+        fail(f"--engine dask needs Dask ({error}); install it with pip install 'farmscore[dask]'")
+    try:
+        with (
+            dask_client(scheduler, effective_n_jobs(jobs)) as client,
+            staged_result_parts(out) as parts,
+            _progress() as advance,
+        ):
+            result = run_dask_audit(
+                inputs,
+                scorer,
+                client,
+                partition_size=partition_size,
+                on_part=parts.add,
+                exclude=out,
+                on_rows=advance,
+            )
+            _fail_when_empty(result, inputs)
+            return result, parts.commit(), parts.count
+    except (ClusterError, ModelVerificationError) as error:
+        fail(str(error))
+
+
+def _fail_when_empty(result: AuditResult, inputs: list[str]) -> None:
+    if not result.rows:
+        fail(
+            f"no documents found in {', '.join(inputs)}; audit reads .txt .md .html .htm "
+            ".jsonl .csv .parquet"
+        )
+
+
 @contextmanager
-def _progress() -> Iterator[Callable[[], None]]:
+def _progress() -> Iterator[Advance]:
     """A per-document progress bar on a terminal; nothing when stderr is a file or pipe."""
     console = Console(stderr=True)
     if not console.is_terminal:
-        yield lambda: None
+        yield lambda rows: None
         return
     columns = (
         SpinnerColumn(),
@@ -110,7 +211,7 @@ def _progress() -> Iterator[Callable[[], None]]:
     )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("audit", total=None)
-        yield lambda: progress.advance(task)
+        yield lambda rows: progress.advance(task, rows)
 
 
 def _print_tables(result: AuditResult) -> None:

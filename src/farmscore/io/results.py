@@ -2,11 +2,23 @@
 folder and is renamed into place with `os.replace` only when every file is complete, so an
 interrupted audit never leaves a half-written result beside the complete ones.
 
+A distributed audit writes `results.parquet` as a folder of parts (`part-000000.parquet`, ...,
+in input order) and appends to `results.csv` as parts arrive; both are staged under temporary
+names the same way and renamed into place together at the end.
+
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
 >>> written = write_results(pd.DataFrame({"id": ["a"], "score": [0.5]}), folder)
 >>> sorted(path.name for path in folder.iterdir())
 ['results.csv', 'results.parquet']
+>>> with staged_result_parts(folder / "parts") as parts:
+...     parts.add(pd.DataFrame({"id": ["a"], "score": [0.5]}))
+...     parts.add(pd.DataFrame({"id": ["b"], "score": [0.7]}))
+...     written = parts.commit()
+>>> sorted(path.name for path in written.parquet.iterdir())
+['part-000000.parquet', 'part-000001.parquet']
+>>> list(pd.read_parquet(written.parquet)["id"])
+['a', 'b']
 """
 
 from __future__ import annotations
@@ -14,9 +26,11 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -26,6 +40,10 @@ REPORT_HTML = "report.html"
 # Temporary files start with a dot and end in .tmp, so no reader takes them for results.
 _TEMP_PREFIX = ".farmscore-"
 _TEMP_SUFFIX = ".tmp"
+# Readers (pyarrow, and so pandas) take a folder's parts in sorted name order: zero-padded
+# numbers keep that the input order for up to a million parts.
+PART_NAME = "part-{number:06d}.parquet"
+MAX_PARTS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +66,7 @@ def write_results(frame: pd.DataFrame, folder: Path) -> ResultFiles:
         for (_, write), temp in zip(writers, temps, strict=True):
             write(temp)
         for (final, _), temp in zip(writers, temps, strict=True):
-            os.replace(temp, final)
+            _replace(temp, final)
     return files
 
 
@@ -58,6 +76,66 @@ def write_text_atomic(path: Path, text: str) -> Path:
         temp.write_text(text, encoding="utf-8")
         os.replace(temp, path)
     return path
+
+
+class ResultParts:
+    """Results arriving part by part, in input order: each part becomes one Parquet file of
+    a staged `results.parquet` folder and is appended to a staged `results.csv`. Nothing
+    shows under the final names until `commit`."""
+
+    def __init__(self, folder: Path, parts_folder: Path, csv: TextIO) -> None:
+        self.folder = folder
+        self.count = 0
+        self._parts_folder = parts_folder
+        self._csv = csv
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Write the next part; every part must have the same columns and types."""
+        if self.count >= MAX_PARTS:
+            raise ValueError(f"more than {MAX_PARTS:,} parts; use bigger partitions")
+        frame.to_parquet(self._parts_folder / PART_NAME.format(number=self.count), index=False)
+        # The header once, then rows only: the file reads as if written whole.
+        frame.to_csv(self._csv, index=False, header=self.count == 0)
+        self.count += 1
+
+    def commit(self) -> ResultFiles:
+        """Rename the folder of parts and the CSV into place, together."""
+        self._csv.close()
+        files = ResultFiles(self.folder / RESULTS_PARQUET, self.folder / RESULTS_CSV)
+        _replace(self._parts_folder, files.parquet)
+        _replace(Path(self._csv.name), files.csv)
+        return files
+
+
+@contextlib.contextmanager
+def staged_result_parts(folder: Path) -> Iterator[ResultParts]:
+    """A `ResultParts` writing under temporary names in `folder`; whatever was not committed
+    is removed on the way out (after a failure, an interrupt, or a run that found nothing)."""
+    with _staged(folder, 2) as (parts_folder, csv_path):
+        parts_folder.mkdir()
+        # newline="": the CSV writer ends lines itself, as it does when pandas opens the file.
+        with csv_path.open("w", encoding="utf-8", newline="") as csv:
+            yield ResultParts(folder, parts_folder, csv)
+
+
+def _replace(temp: Path, final: Path) -> None:
+    """`os.replace(temp, final)`, also when either is a folder (a local audit's Parquet file
+    where a distributed one wrote a folder, or the reverse, or folder over folder), which
+    `os.replace` refuses: the old one is renamed aside first and removed after."""
+    if not (temp.is_dir() or final.is_dir()) or not final.exists():
+        os.replace(temp, final)
+        return
+    aside = final.parent / f"{_TEMP_PREFIX}{secrets.token_hex(8)}{_TEMP_SUFFIX}"
+    os.replace(final, aside)
+    os.replace(temp, final)
+    _remove(aside)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -71,4 +149,4 @@ def _staged(folder: Path, count: int) -> Iterator[list[Path]]:
         yield temps
     finally:
         for temp in temps:
-            temp.unlink(missing_ok=True)
+            _remove(temp)

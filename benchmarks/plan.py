@@ -1,0 +1,107 @@
+"""What a benchmark run measures and how much of it: every size and count in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+SECTIONS = ("throughput", "peers", "scaling", "pathological", "memory")
+DEFAULT_OUT = Path("reports/bench/latest.json")
+DEFAULT_SEED = 20_240_601
+DEFAULT_REPEATS = 5
+QUICK_REPEATS = 3
+DEFAULT_STREAM_MB = 1024.0
+QUICK_STREAM_MB = 20.0
+# Smaller streams gated beside the big one, so that a flat (or growing) peak can be seen.
+SMALLER_STREAMS_MB = (10.0, 100.0)
+MB = 1_000_000  # bytes: every MB in the harness is 10^6 bytes, RSS included
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Sizes and counts for one run. Batches are (words per document, documents), sized so
+    that each timing lasts about a second or more at 1,000 words."""
+
+    sections: frozenset[str]
+    repeats: int
+    seed: int
+    model_path: Path | None
+    throughput_batches: tuple[tuple[int, int], ...]
+    # Scaling: the same documents scored with --jobs 1 and --jobs 2.
+    scaling_docs: int
+    scaling_words_per_doc: int
+    # Memory: `farmscore gate` fed JSONL streams of these sizes through stdin.
+    stream_sizes_mb: tuple[float, ...]
+    stream_words_per_doc: int
+    gate_jobs: int
+    # Pathological inputs, each timed beside a batch of normal documents.
+    single_line_chars: int
+    repeated_character_chars: int
+    one_word_lines: int
+    reference_docs: int
+    reference_words_per_doc: int
+    # `farmscore score` started as a command on one small file, timed once.
+    cold_start_words: int = 300
+
+    def runs(self, section: str) -> bool:
+        """Whether `section` is part of this run."""
+        return section in self.sections
+
+
+def stream_sizes(largest_mb: float) -> tuple[float, ...]:
+    """The smaller standard streams below `largest_mb`, then `largest_mb` itself."""
+    return (*(size for size in SMALLER_STREAMS_MB if size < largest_mb), largest_mb)
+
+
+def full_plan(
+    *,
+    sections: frozenset[str] = frozenset(SECTIONS),
+    repeats: int = DEFAULT_REPEATS,
+    stream_mb: float = DEFAULT_STREAM_MB,
+    seed: int = DEFAULT_SEED,
+    model_path: Path | None = None,
+    gate_jobs: int = 1,
+) -> Plan:
+    """The run the issue asks for: 300 to 100,000 words per document, a 1 GB stream."""
+    return Plan(
+        sections=sections,
+        repeats=repeats,
+        seed=seed,
+        model_path=model_path,
+        throughput_batches=((300, 300), (1_000, 200), (10_000, 30), (100_000, 4)),
+        scaling_docs=600,
+        scaling_words_per_doc=1_000,
+        stream_sizes_mb=stream_sizes(stream_mb),
+        stream_words_per_doc=1_000,
+        gate_jobs=gate_jobs,
+        single_line_chars=5 * MB,
+        repeated_character_chars=1 * MB,
+        one_word_lines=100_000,
+        reference_docs=200,
+        reference_words_per_doc=1_000,
+    )
+
+
+def quick_plan(
+    *,
+    sections: frozenset[str] = frozenset(SECTIONS),
+    repeats: int = QUICK_REPEATS,
+    stream_mb: float = QUICK_STREAM_MB,
+    seed: int = DEFAULT_SEED,
+    model_path: Path | None = None,
+    gate_jobs: int = 1,
+) -> Plan:
+    """A few minutes' run: smaller batches and stream, the same pathological inputs."""
+    return replace(
+        full_plan(
+            sections=sections,
+            repeats=repeats,
+            stream_mb=stream_mb,
+            seed=seed,
+            model_path=model_path,
+            gate_jobs=gate_jobs,
+        ),
+        throughput_batches=((300, 60), (1_000, 40), (10_000, 6), (100_000, 1)),
+        scaling_docs=160,
+        reference_docs=40,
+    )

@@ -1,0 +1,128 @@
+"""The issue's targets, each judged against a figure measured in this run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from benchmarks.suites import MemoryResult, PathologicalResult, ScalingResult, ThroughputResult
+
+# The figures the issue requires, in one place.
+FARMSCORE_OVER_GOPHER_AT_1000_WORDS = 3.0
+PER_WORD_COST_LARGEST_OVER_1000 = 1.5
+JOBS2_OVER_JOBS1_WARM = 1.8
+PEAK_RSS_MB = 300.0
+# "Time proportional to size": an odd input's cost per MB may not grow by more than this
+# from a quarter of its size to all of it (a quadratic cost would grow 4 times).
+PATHOLOGICAL_PER_MB_FULL_OVER_QUARTER = 1.5
+
+Comparison = Literal["at_least", "at_most", "below"]
+Verdict = Literal["PASS", "MISS", "NOT RUN"]
+
+
+@dataclass(frozen=True)
+class TargetOutcome:
+    name: str
+    description: str
+    comparison: Comparison
+    required: float
+    unit: str
+    measured: float | None
+    result: Verdict
+
+
+def judge(measured: float | None, comparison: Comparison, required: float) -> Verdict:
+    """PASS or MISS for a measured figure, NOT RUN when there is none."""
+    if measured is None:
+        return "NOT RUN"
+    passed = {
+        "at_least": measured >= required,
+        "at_most": measured <= required,
+        "below": measured < required,
+    }[comparison]
+    return "PASS" if passed else "MISS"
+
+
+def _outcome(
+    name: str,
+    description: str,
+    comparison: Comparison,
+    required: float,
+    unit: str,
+    measured: float | None,
+) -> TargetOutcome:
+    return TargetOutcome(
+        name=name,
+        description=description,
+        comparison=comparison,
+        required=required,
+        unit=unit,
+        measured=measured,
+        result=judge(measured, comparison, required),
+    )
+
+
+def evaluate_targets(
+    throughput: ThroughputResult | None,
+    scaling: ScalingResult | None,
+    memory: MemoryResult | None,
+    pathological: PathologicalResult | None = None,
+) -> list[TargetOutcome]:
+    """Every target, with what this run measured for it (None when its section did not run
+    or lacked the sizes it needs)."""
+    gopher_ratio = None
+    per_word_ratio = None
+    if throughput is not None:
+        per_word_ratio = (
+            throughput.per_word_cost_largest_over_1000_words
+            if throughput.largest_words_per_doc == 100_000
+            else None
+        )
+        for row in throughput.rows:
+            for peer in row.peers:
+                if row.words_per_doc == 1_000 and peer.peer == "gopher_pair":
+                    gopher_ratio = peer.farmscore_docs_per_s_over_peer_docs_per_s
+    return [
+        _outcome(
+            "farmscore_docs_per_s_over_gopher_pair_docs_per_s_at_1000_words",
+            "farmscore docs/s ÷ Gopher pair docs/s at 1,000 words",
+            "at_least",
+            FARMSCORE_OVER_GOPHER_AT_1000_WORDS,
+            "×",
+            gopher_ratio,
+        ),
+        _outcome(
+            "per_word_cost_at_100000_words_over_1000_words",
+            "farmscore µs/word at 100,000 words ÷ µs/word at 1,000",
+            "at_most",
+            PER_WORD_COST_LARGEST_OVER_1000,
+            "×",
+            per_word_ratio,
+        ),
+        _outcome(
+            "jobs2_docs_per_s_over_jobs1_docs_per_s_warm",
+            "--jobs 2 docs/s ÷ --jobs 1 docs/s, warm pool",
+            "at_least",
+            JOBS2_OVER_JOBS1_WARM,
+            "×",
+            scaling.warm_jobs2_over_jobs1_docs_per_s if scaling else None,
+        ),
+        _outcome(
+            "gate_peak_rss_mb",
+            "farmscore gate peak RSS over every stream size",
+            "below",
+            PEAK_RSS_MB,
+            "MB",
+            memory.peak_rss_mb if memory else None,
+        ),
+        _outcome(
+            "pathological_worst_seconds_per_mb_full_over_quarter_size",
+            "odd inputs: worst s/MB at full size ÷ s/MB at a quarter of it",
+            "at_most",
+            PATHOLOGICAL_PER_MB_FULL_OVER_QUARTER,
+            "×",
+            max((row.seconds_per_mb_full_over_small for row in pathological.rows), default=None)
+            if pathological
+            else None,
+        ),
+    ]
