@@ -69,7 +69,7 @@ def full_plan(
         seed=seed,
         model_path=model_path,
         throughput_batches=((300, 300), (1_000, 200), (10_000, 30), (100_000, 4)),
-        scaling_docs=600,
+        scaling_docs=2_000,
         scaling_words_per_doc=1_000,
         stream_sizes_mb=stream_sizes(stream_mb),
         stream_words_per_doc=1_000,

@@ -244,11 +244,12 @@ def measure_scaling(
     load_before = os.getloadavg()[0]
 
     def pair(label: str) -> tuple[float, float]:
-        documents = fresh.batch(n_docs, words)
+        # Each side its own fresh documents: no text is timed twice (see documents.py).
+        for_one, for_two = fresh.batch(n_docs, words), fresh.batch(n_docs, words)
         progress(f"scaling: {label}, --jobs 1")
-        one, _ = timed(lambda: score_like_cli(scorer, documents, n_jobs=1))
+        one, _ = timed(lambda: score_like_cli(scorer, for_one, n_jobs=1))
         progress(f"scaling: {label}, --jobs 2")
-        two, _ = timed(lambda: score_like_cli(scorer, documents, n_jobs=2))
+        two, _ = timed(lambda: score_like_cli(scorer, for_two, n_jobs=2))
         return one, two
 
     cold_one, cold_two = pair("cold (starting the worker pool)")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 
 from farmscore.artifacts import (
     ModelCard,
@@ -39,6 +40,10 @@ DEFAULT_REASONS = 5
 EVIDENCE_PER_REASON = 5
 # Documents scored together: the model predicts a batch at once.
 BATCH_SIZE = 64
+# The last documents of a stream go to worker processes in batches this small, so that the
+# workers finish together: with full batches one may score a last 64 while the other idles.
+# (The model costs 0.35 ms per document in batches of 16, 0.22 ms in batches of 64.)
+TAIL_BATCH_SIZE = 16
 
 
 class Scorer:
@@ -130,12 +135,12 @@ class Scorer:
     def _scored(
         self, documents: Iterable[Document], n_jobs: int, *, keep_features: bool
     ) -> Iterator[tuple[Score, TextFeatures | None]]:
-        batches = _batched(documents, BATCH_SIZE)
         if n_jobs == 1:
-            for batch in batches:
+            for batch in _batched(documents, BATCH_SIZE):
                 yield from self._score_batch(batch)
             return
         source: Scorer | Path = self.folder if self.folder is not None else self
+        batches = _batches_for_workers(documents, BATCH_SIZE, effective_n_jobs(n_jobs))
         results = Parallel(n_jobs=n_jobs, return_as="generator")(
             delayed(_score_in_worker)(source, self.threshold, batch, keep_features)
             for batch in batches
@@ -209,6 +214,23 @@ def _batched(documents: Iterable[Document], size: int) -> Iterator[list[Document
     iterator = iter(documents)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def _batches_for_workers(
+    documents: Iterable[Document], size: int, n_workers: int
+) -> Iterator[list[Document]]:
+    """Batches of `size` while the stream lasts; its last `size * n_workers` documents or
+    more in batches of `TAIL_BATCH_SIZE`. Only that many documents are held back, which is
+    about what the worker pool itself keeps queued."""
+    held: deque[Document] = deque()
+    reserve = size * n_workers
+    for document in documents:
+        held.append(document)
+        if len(held) == reserve + size:
+            yield [held.popleft() for _ in range(size)]
+    tail = list(held)
+    for start in range(0, len(tail), TAIL_BATCH_SIZE):
+        yield tail[start : start + TAIL_BATCH_SIZE]
 
 
 @lru_cache(maxsize=4)

@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from farmscore.artifacts import ModelVerificationError
-from farmscore.scoring import LABEL_FARM, LABEL_SUBSTANTIVE, Scorer
+from farmscore.scoring import (
+    LABEL_FARM,
+    LABEL_SUBSTANTIVE,
+    TAIL_BATCH_SIZE,
+    Scorer,
+    _batches_for_workers,
+)
 from farmscore.types import Document
 from tests.conftest import farm_text, substantive_text
 
@@ -61,6 +67,18 @@ def test_score_many_streams_in_order_and_matches_score(tiny_model_dir: Path) -> 
     assert streamed[4].score == pytest.approx(scorer.score(text=texts[4]).score)
     parallel = list(scorer.score_many(texts, n_jobs=2))
     assert [s.score for s in parallel] == pytest.approx([s.score for s in streamed])
+
+
+@pytest.mark.parametrize("n_documents", [0, 1, 15, 191, 192, 600, 1000])
+def test_worker_batches_keep_every_document_in_order_and_end_small(n_documents: int) -> None:
+    documents = [Document(id=str(i), text="") for i in range(n_documents)]
+    batches = list(_batches_for_workers(iter(documents), size=64, n_workers=2))
+    assert [d.id for batch in batches for d in batch] == [d.id for d in documents]
+    full = [len(b) for b in batches if len(b) == 64]
+    tail = [len(b) for b in batches[len(full) :]]
+    assert all(size <= TAIL_BATCH_SIZE for size in tail)
+    # Two workers' worth of full batches, plus what did not fill a batch, make the tail.
+    assert sum(tail) == (n_documents if n_documents < 3 * 64 else 2 * 64 + n_documents % 64)
 
 
 def test_score_documents_keeps_ids(tiny_model_dir: Path) -> None:
