@@ -4,7 +4,10 @@ told twice, loops and compression, on small texts whose values can be worked out
 from __future__ import annotations
 
 import math
+import os
 import random
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -352,3 +355,32 @@ def test_appending_a_copied_line_to_a_text_without_blank_lines_never_lowers_a_fe
         for start, end in AnalyzedText(text).lines:
             after = values(text + "\n\n" + text[start:end])
             assert all(after[n] >= before[n] - 1e-9 for n in NAMES), (text, start)
+
+
+_SEED_CHECK = """
+import random, sys
+from farmscore.features.extractor import analyze_text
+rng = random.Random(5)
+vocabulary = [f"topic{i}" for i in range(40)]
+text = " ".join(" ".join(rng.sample(vocabulary, 8)) + "." for _ in range(3000))
+result = analyze_text(text)
+print(repr((sorted(result.values.items()), result.evidence)))
+"""
+
+
+def test_features_do_not_depend_on_the_string_hash_seed() -> None:
+    # Sentences drawn from a few words tie for near-duplicate candidates everywhere: the
+    # values and spans must not depend on the order in which a set happens to hold words.
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _SEED_CHECK],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]
+    assert runs[0], "the check printed nothing"
+    assert runs[1] == runs[0]
+    assert runs[2] == runs[0]

@@ -485,9 +485,11 @@ def _near_duplicate_sentence_fraction(
             break
         if low - first < NEAR_DUPLICATE_MIN_WORDS:
             continue
-        content = set(words.content[first:low])
-        content.discard("")
-        if len(content) < NEAR_DUPLICATE_MIN_CONTENT_WORDS:
+        # In text order, not a set's: which earlier sentences become candidates, and so the
+        # value, must not depend on the process's string hash seed.
+        in_order = dict.fromkeys(words.content[first:low])
+        in_order.pop("", None)
+        if len(in_order) < NEAR_DUPLICATE_MIN_CONTENT_WORDS:
             continue
         eligible += 1
         copied = earlier_copy.setdefault(tuple(words_lower[first:low]), start)
@@ -497,7 +499,7 @@ def _near_duplicate_sentence_fraction(
             continue
         sentence_id = len(word_sets)
         shared: list[list[int]] = []
-        for word in content:
+        for word in in_order:
             holders = postings.get(word)
             if holders is None:
                 postings[word] = [sentence_id]
@@ -505,6 +507,7 @@ def _near_duplicate_sentence_fraction(
                 shared.append(holders)
                 if len(holders) < MAX_SENTENCES_PER_WORD:
                     holders.append(sentence_id)
+        content = set(in_order)
         word_sets.append(content)
         sentence_starts.append(start)
         # Only words seen before can be shared, so too few of them rule out every candidate.
