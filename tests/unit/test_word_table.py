@@ -53,3 +53,8 @@ def test_english_frequencies_equal_wordfreqs_dict() -> None:
     for unlisted in ("zxqvbn", "farmscorez", "qqqq"):
         assert unlisted not in expected
         assert english_word_frequency(unlisted) is None
+
+
+def test_a_word_given_twice_can_keep_its_first_value() -> None:
+    table = HashedWordTable([("cat", 1), ("dog", 2), ("cat", 7)], keep="first")
+    assert (table["cat"], table["dog"], len(table)) == (1, 2, 2)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
+from typing import Literal
 
 import numpy as np
 
@@ -28,9 +29,11 @@ _MAX_VALUE = np.iinfo(np.uint16).max
 
 class HashedWordTable:
     """Words mapped to integers in [0, 65535]; a word given twice keeps its last value, as in
-    a dict."""
+    a dict, or its first with `keep="first"`."""
 
-    def __init__(self, items: Iterable[tuple[str, int]]) -> None:
+    def __init__(
+        self, items: Iterable[tuple[str, int]], keep: Literal["first", "last"] = "last"
+    ) -> None:
         # Machine arrays, not lists: 300,000 int objects would cost 10 MB while building.
         hashes = array("q")
         values = array("H")
@@ -42,11 +45,14 @@ class HashedWordTable:
         all_hashes = np.frombuffer(hashes, dtype=np.int64)
         order = np.argsort(all_hashes, kind="stable")
         sorted_hashes = all_hashes[order]
-        # Of equal hashes (the same word given again), keep the last one given.
-        last = np.ones(len(sorted_hashes), dtype=bool)
-        last[:-1] = sorted_hashes[:-1] != sorted_hashes[1:]
-        self._hashes = sorted_hashes[last]
-        self._values = np.frombuffer(values, dtype=np.uint16)[order][last]
+        # Equal hashes (the same word given again) sit in the order given: keep one end.
+        kept = np.ones(len(sorted_hashes), dtype=bool)
+        if keep == "last":
+            kept[:-1] = sorted_hashes[:-1] != sorted_hashes[1:]
+        else:
+            kept[1:] = sorted_hashes[1:] != sorted_hashes[:-1]
+        self._hashes = sorted_hashes[kept]
+        self._values = np.frombuffer(values, dtype=np.uint16)[order][kept]
 
     def get(self, word: str) -> int | None:
         key = _hash(word)
