@@ -27,7 +27,7 @@ class Plan:
     seed: int
     model_path: Path | None
     throughput_batches: tuple[tuple[int, int], ...]
-    # Scaling: the same documents scored with --jobs 1 and --jobs 2.
+    # Scaling: this many fresh documents scored with --jobs 1, as many others with --jobs 2.
     scaling_docs: int
     scaling_words_per_doc: int
     # Memory: `farmscore gate` fed JSONL streams of these sizes through stdin.

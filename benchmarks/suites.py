@@ -217,9 +217,9 @@ def measure_throughput(
 
 @dataclass(frozen=True)
 class ScalingResult:
-    """--jobs 2 against --jobs 1 on the same documents. Cold: the first --jobs 2 call, which
-    starts the worker pool (each worker imports farmscore and loads the model). Warm: later
-    calls on fresh documents, the pool already up; the target is judged on warm."""
+    """--jobs 2 against --jobs 1, each side on fresh documents of its own. Cold: the first
+    --jobs 2 call, which starts the worker pool (each worker imports farmscore and loads the
+    model). Warm: later calls, the pool already up; the target is judged on warm."""
 
     docs: int
     words_per_doc: int
@@ -356,19 +356,17 @@ def measure_pathological(
         normal_mb.append(text_mb(documents))
         elapsed, _ = timed(partial(score_like_cli, scorer, documents, n_jobs=1))
         normal_seconds.append(elapsed)
-        for name, description, text in pathological_inputs(plan, repeat):
-            progress(f"pathological: {description}, run {repeat + 1}/{plan.repeats}")
-            document = [Document(id=f"{name}-{repeat}", text=text)]
-            elapsed, _ = timed(partial(score_like_cli, scorer, document, n_jobs=1))
-            seconds.setdefault(name, []).append(elapsed)
-            sizes_mb[name] = text_mb(document)
-            descriptions[name] = description
-        for name, description, text in pathological_inputs(plan, repeat, LINEARITY_FRACTION):
-            progress(f"pathological: {description}, run {repeat + 1}/{plan.repeats}")
-            document = [Document(id=f"{name}-small-{repeat}", text=text)]
-            elapsed, _ = timed(partial(score_like_cli, scorer, document, n_jobs=1))
-            small_seconds.setdefault(name, []).append(elapsed)
-            small_sizes_mb[name] = text_mb(document)
+        for fraction, times, sizes in (
+            (1.0, seconds, sizes_mb),
+            (LINEARITY_FRACTION, small_seconds, small_sizes_mb),
+        ):
+            for name, description, text in pathological_inputs(plan, repeat, fraction):
+                progress(f"pathological: {description}, run {repeat + 1}/{plan.repeats}")
+                document = [Document(id=f"{name}-{fraction:g}-{repeat}", text=text)]
+                elapsed, _ = timed(partial(score_like_cli, scorer, document, n_jobs=1))
+                times.setdefault(name, []).append(elapsed)
+                sizes[name] = text_mb(document)
+                descriptions.setdefault(name, description)  # the full size's, seen first
 
     normal_per_mb_runs = [s / mb for s, mb in zip(normal_seconds, normal_mb, strict=True)]
     rows = []
