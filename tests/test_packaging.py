@@ -35,7 +35,7 @@ def test_the_wheel_holds_the_default_model_and_data_files(tmp_path: Path) -> Non
     (wheel,) = tmp_path.glob("farmscore-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {
-        "farmscore/models/default/model.joblib",
+        "farmscore/models/default/model.npz",
         "farmscore/models/default/model_card.json",
         "farmscore/data/lexicon.json",
         "farmscore/data/page_furniture.json",

@@ -1,8 +1,17 @@
-"""Save and load a model folder (`model.joblib` + `model_card.json`), and verify the card.
+"""Save and load a model folder (`model.npz` + `model_card.json`), and verify the card.
 
-Loading a joblib file unpickles it, and unpickling runs code, so `load_model_folder` checks
-everything the card promises (format version, the model file's size and SHA-256, library
-versions) before a single byte is unpickled, and refuses with `ModelVerificationError`.
+The model file holds numbers and strings only: numpy arrays read with `allow_pickle=False` and
+one JSON string (`farmscore.model_arrays`). Loading it runs no code from the file, whatever
+the file holds. `load_model_folder` first checks everything the card promises (format
+version, the model file's size and SHA-256, library versions), then the archive's size and
+members, then every array's dtype and shape and every tree's node links, and refuses with
+`ModelVerificationError` at the first that fails. What the check guarantees: a folder that
+loads scores with exactly the numbers its card's SHA-256 names, through farmscore's own code;
+the SHA-256 tells a file changed on its own from its card, not a file and card changed
+together, which is why nothing in the file is trusted to run.
+
+Folders of card format 1 hold a pickle (`model.joblib`): they load only when asked with
+`allow_pickle=True`, for a folder the caller made or trusts, because unpickling runs code.
 
 Card format policy (the habit of skops' `io/_protocol.py`):
 
@@ -23,24 +32,31 @@ import os
 import sys
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import joblib
+import numpy as np
 
 import farmscore
 
-CARD_FORMAT_VERSION = 1
-MODEL_FILE_NAME = "model.joblib"
+if TYPE_CHECKING:
+    from farmscore.model import FarmModel
+
+CARD_FORMAT_VERSION = 2
+MODEL_FILE_NAME = "model.npz"
 CARD_FILE_NAME = "model_card.json"
-# zlib level 3: most of the size gain of level 9 at a fraction of the time; keeps the shipped
-# model well under the 20 MB a package should carry.
-JOBLIB_COMPRESS_LEVEL = 3
+# The model file of card format 1: a pickle, loaded only when the caller trusts it.
+PICKLED_MODEL_FILE_NAME = "model.joblib"
+# A model archive's limits: the shipped model has about 320 arrays and 20 MB unpacked, so a
+# file past these is no model farmscore made, and is never unpacked.
+MAX_MODEL_ARRAYS = 20_000
+MAX_MODEL_UNPACKED_BYTES = 1 << 30
 SHA256_CHUNK_BYTES = 1 << 20
 MODEL_FOLDER_FILE_MODE = 0o644
 RETRAIN_HINT = "retrain with `farmscore train`"
@@ -50,10 +66,17 @@ MetricValue: TypeAlias = "float | str | dict[str, MetricValue]"
 CardDict: TypeAlias = dict[str, JsonValue]
 CardUpgrade: TypeAlias = Callable[[CardDict], CardDict]
 
-# Step n upgrades a card dict of format n to format n + 1. Empty while 1 is the only format;
-# an old step must never be laxer than the current checks, because a file picks its own
-# version: the checks in `load_model_folder` run on the upgraded card, whatever it claimed.
-_CARD_UPGRADES: Mapping[int, CardUpgrade] = MappingProxyType({})
+
+def _card_1_to_2(card: CardDict) -> CardDict:
+    """Format 2 stores the model as arrays (`model.npz`); a format 1 card keeps naming its
+    pickle, which `load_model_folder` loads only when told to trust it."""
+    return {**card, "card_format_version": 2}
+
+
+# Step n upgrades a card dict of format n to format n + 1. An old step must never be laxer
+# than the current checks, because a file picks its own version: the checks in
+# `load_model_folder` run on the upgraded card, whatever it claimed.
+_CARD_UPGRADES: Mapping[int, CardUpgrade] = MappingProxyType({1: _card_1_to_2})
 
 _REQUIRED_VERSION_KEYS = ("farmscore", "scikit-learn", "numpy", "python")
 
@@ -176,7 +199,7 @@ class ModelCard:
                 for i, item in enumerate(_get_list(card, "training_data", where))
             ),
             feature_names=_get_str_tuple(card, "feature_names", where),
-            threshold=_get_number(card, "threshold", where),
+            threshold=_get_threshold(card, where),
             threshold_rule=_get_str(card, "threshold_rule", where),
             metrics=_metrics_from(_get(card, "metrics", where), f"{where}: metrics"),
             data_sources=tuple(
@@ -265,27 +288,25 @@ def card_json_text(card: ModelCard) -> str:
     return text + "\n"
 
 
-def save_model_folder(folder: Path, model: object, card: ModelCard) -> ModelCard:
-    """Write `model` and its card into `folder` and return the card as written.
+def save_model_folder(folder: Path, model: FarmModel, card: ModelCard) -> ModelCard:
+    """Write `model` (as arrays, `farmscore.model_arrays`) and its card into `folder` and
+    return the card as written.
 
     The card gets the model file's SHA-256 and size, the running library versions and, if
     empty, `created` (now, UTC). Both files go to temp files in `folder` first and are moved
     into place with `os.replace`, model first and card last: the card is the commit record,
     so an interrupted save leaves either the old folder, a model with no card, or a card
     whose SHA-256 disagrees with the model; `load_model_folder` refuses the last two.
-
-    >>> import tempfile
-    >>> card = ModelCard(name="demo", threshold=0.5, threshold_rule="fixed")
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     saved = save_model_folder(Path(d), {"weights": [1, 2]}, card)
-    ...     load_model_folder(Path(d))[0]
-    {'weights': [1, 2]}
     """
+    from farmscore.model_arrays import to_arrays
+
     folder.mkdir(parents=True, exist_ok=True)
     temp_paths: list[Path] = []
     try:
         model_temp = _temp_path(folder, MODEL_FILE_NAME, temp_paths)
-        joblib.dump(model, model_temp, compress=JOBLIB_COMPRESS_LEVEL)
+        arrays: dict[str, Any] = to_arrays(model)
+        with model_temp.open("wb") as stream:
+            np.savez_compressed(stream, allow_pickle=False, **arrays)
         _fsync_file(model_temp)
         written = dataclasses.replace(
             card,
@@ -304,6 +325,7 @@ def save_model_folder(folder: Path, model: object, card: ModelCard) -> ModelCard
         _fsync_file(card_temp)
         os.replace(model_temp, folder / MODEL_FILE_NAME)
         os.replace(card_temp, folder / CARD_FILE_NAME)
+        (folder / PICKLED_MODEL_FILE_NAME).unlink(missing_ok=True)  # a format 1 leftover
         _fsync_directory(folder)
     finally:
         for path in temp_paths:
@@ -313,6 +335,12 @@ def save_model_folder(folder: Path, model: object, card: ModelCard) -> ModelCard
 
 def read_card(folder: Path) -> ModelCard:
     """The card of a model folder, upgraded to the current format; never unpickles anything."""
+    if folder.is_file():
+        raise ModelVerificationError(
+            f"{folder} is a file; a model is a folder: pass the folder that holds "
+            f"{MODEL_FILE_NAME} and {CARD_FILE_NAME}"
+            + (f" ({folder.parent})" if folder.name in (MODEL_FILE_NAME, CARD_FILE_NAME) else "")
+        )
     if not folder.is_dir():
         raise ModelVerificationError(
             f"model folder {folder} does not exist; pass the folder that holds "
@@ -329,26 +357,38 @@ def read_card(folder: Path) -> ModelCard:
 
 
 def load_model_folder(
-    folder: Path, *, allow_version_mismatch: bool = False
-) -> tuple[object, ModelCard]:
-    """The model and card of a folder, unpickled only after every check of the card passed.
+    folder: Path, *, allow_version_mismatch: bool = False, allow_pickle: bool = False
+) -> tuple[FarmModel, ModelCard]:
+    """The model and card of a folder, read only after every check of the card passed.
 
     Refuses (`ModelVerificationError`) a missing folder or file, an unreadable or newer card,
-    a model file whose size or SHA-256 differs from the card's, and a scikit-learn version
-    other than the card's or a numpy/Python major.minor other than the card's. With
-    `allow_version_mismatch` the version refusal becomes a `ModelVersionWarning`; the file
-    checks always apply.
+    a model file whose size or SHA-256 differs from the card's, a scikit-learn version other
+    than the card's or a numpy/Python major.minor other than the card's, an archive over
+    `MAX_MODEL_ARRAYS` arrays or `MAX_MODEL_UNPACKED_BYTES` unpacked, and arrays that are not
+    a model (`farmscore.model_arrays.from_arrays`). With `allow_version_mismatch` the version
+    refusal becomes a `ModelVersionWarning`; the file checks always apply. A card format 1
+    folder holds a pickle and is refused unless `allow_pickle` says the caller trusts it.
     """
     card = read_card(folder)
-    if card.model_file.name != MODEL_FILE_NAME:
+    name = card.model_file.name
+    if name == PICKLED_MODEL_FILE_NAME and not allow_pickle:
         raise ModelVerificationError(
-            f"{folder / CARD_FILE_NAME} names model file {card.model_file.name!r}, "
-            f"expected {MODEL_FILE_NAME!r}; {RETRAIN_HINT}"
+            f"{folder} holds a pickled model ({name}, card format 1, farmscore 0.1): "
+            f"unpickling runs code, so farmscore no longer loads it unless told to trust it; "
+            f"{RETRAIN_HINT}, or re-save a folder you made yourself: "
+            f"save_model_folder(folder, *load_model_folder(folder, allow_pickle=True))"
         )
-    model_path = folder / MODEL_FILE_NAME
-    if not model_path.is_file():
+    if name not in (MODEL_FILE_NAME, PICKLED_MODEL_FILE_NAME):
         raise ModelVerificationError(
-            f"{model_path} is missing; restore it together with its card or {RETRAIN_HINT}"
+            f"{folder / CARD_FILE_NAME} names model file {name!r}, expected "
+            f"{MODEL_FILE_NAME!r}; {RETRAIN_HINT}"
+        )
+    model_path = folder / name
+    if model_path.is_symlink() or not model_path.is_file():
+        what = "a symbolic link" if model_path.is_symlink() else "missing"
+        raise ModelVerificationError(
+            f"{model_path} is {what}; a model folder holds its model file itself: restore it "
+            f"together with its card or {RETRAIN_HINT}"
         )
     model_bytes = _read_verified_model(model_path, card)
     problem = version_mismatch(card.versions, installed_versions())
@@ -357,8 +397,56 @@ def load_model_folder(
         if not allow_version_mismatch:
             raise ModelVerificationError(message)
         warnings.warn(message, ModelVersionWarning, stacklevel=2)
-    # Unpickle the very bytes that were hashed, so the file cannot change between check and load.
-    return joblib.load(io.BytesIO(model_bytes)), card
+    if name == PICKLED_MODEL_FILE_NAME:
+        return _unpickled(model_bytes, model_path), card
+    # Read the very bytes that were hashed, so the file cannot change between check and load.
+    return _model_from_archive(model_bytes, model_path), card
+
+
+def _model_from_archive(data: bytes, path: Path) -> FarmModel:
+    """The model in a `.npz` archive's bytes, after checking the archive is one farmscore
+    could have written: a bounded number and size of arrays, plain numbers, no pickle."""
+    from farmscore.model_arrays import ModelArraysError, from_arrays
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MODEL_ARRAYS:
+                raise ModelArraysError(f"{len(members):,} arrays, over {MAX_MODEL_ARRAYS:,}")
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > MAX_MODEL_UNPACKED_BYTES:
+                raise ModelArraysError(f"{unpacked:,} bytes unpacked, over the model limit")
+        with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+            arrays = {key: stored[key] for key in stored.files}
+        return from_arrays(arrays)
+    except (ModelArraysError, ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as error:
+        raise ModelVerificationError(
+            f"{path} is not a model farmscore can read ({type(error).__name__}: {error}); "
+            f"restore the folder or {RETRAIN_HINT}"
+        ) from None
+
+
+def _unpickled(data: bytes, path: Path) -> FarmModel:
+    """A format 1 model, unpickled from the verified bytes (the caller trusts the folder),
+    and brought to the arrays farmscore scores with."""
+    import joblib
+
+    from farmscore.compiled import compile_estimator
+    from farmscore.model import FarmModel
+
+    try:
+        model = joblib.load(io.BytesIO(data))
+    except Exception as error:  # a damaged pickle raises any type
+        raise ModelVerificationError(
+            f"{path} could not be unpickled ({type(error).__name__}: {error}); {RETRAIN_HINT}"
+        ) from None
+    if not isinstance(model, FarmModel):
+        raise ModelVerificationError(
+            f"{path} holds a {type(model).__name__}, not a farmscore model; {RETRAIN_HINT}"
+        )
+    if hasattr(model.estimator, "calibrated_classifiers_"):
+        model.estimator = compile_estimator(model.estimator, model.kind)
+    return model
 
 
 def version_mismatch(card_versions: Mapping[str, str], installed: Mapping[str, str]) -> str:
@@ -492,6 +580,22 @@ def _parse_card_json(path: Path) -> object:
         ) from error
     except ValueError as error:
         raise ModelVerificationError(f"{path}: {error}; restore it or {RETRAIN_HINT}") from error
+    except RecursionError:
+        raise ModelVerificationError(
+            f"{path} is nested deeper than a card can be (the JSON reader gave up); restore it "
+            f"or {RETRAIN_HINT}"
+        ) from None
+
+
+def _get_threshold(card: CardDict, where: str) -> float:
+    """The card's threshold: a probability, so a number from 0 to 1."""
+    threshold = _get_number(card, "threshold", where)
+    if not 0.0 <= threshold <= 1.0:
+        raise ModelVerificationError(
+            f"{where}: threshold {threshold!r} is not a probability from 0 to 1; restore the "
+            f"card saved with the model or {RETRAIN_HINT}"
+        )
+    return threshold
 
 
 def _refuse_constant(name: str) -> object:

@@ -1,13 +1,13 @@
-"""Fast scores and occlusion reasons for the shipped model: sigmoid-calibrated gradient-boosted
-trees, one booster per calibration fold.
+"""Fast scores and occlusion reasons for the shipped kind of model: sigmoid-calibrated
+gradient-boosted trees (`farmscore.compiled.CalibratedTrees`).
 
 `FarmModel.contributions` asks, for every feature of every row, what the model would say with
-that feature set to its typical value: 89 predictions per document through scikit-learn, whose
-boosted-tree predict also pays a fixed cost per call (one OpenMP region per tree, 1,275 trees).
-Two facts make the same numbers far cheaper:
+that feature set to its typical value: one prediction per feature per document, each through
+every tree, and the compiled tree predictor pays a fixed cost per call. Two facts make the same
+numbers far cheaper:
 
 - a tree's output can only change with feature j if the tree splits on j, and each tree splits
-  on about 10 of the 88 features, so a counterfactual row is re-evaluated by about one tree in
+  on about 10 of the 89 features, so a counterfactual row is re-evaluated by about one tree in
   eight, not by all of them;
 - a feature already at its typical value changes nothing, so its row is never built.
 
@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from farmscore.compiled import CalibratedTrees, SigmoidCalibration
 from farmscore.model import FarmModel, log_odds
 
 # Batches are a few thousand rows at most: a thread pool per tree would cost more than it saves.
@@ -45,7 +46,7 @@ class _Fold:
     baseline: float
     known_category_bitsets: Any
     feature_index_map: Any
-    calibrator: Any
+    calibrator: SigmoidCalibration
 
     def tree_outputs(self, X: NDArray[np.float64], tree: Any) -> NDArray[np.float64]:
         return np.asarray(
@@ -54,7 +55,7 @@ class _Fold:
         )
 
     def probability(self, raw: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.asarray(self.calibrator.predict(raw), dtype=np.float64)
+        return self.calibrator.probability(raw)
 
 
 class BoostedOcclusion:
@@ -148,46 +149,29 @@ def _fold_raw_scores(
 
 
 def fast_path_for(model: FarmModel) -> BoostedOcclusion | None:
-    """The fast path for `model` when it is sigmoid-calibrated binary boosted trees over
-    numeric features, else None."""
+    """The fast path for `model` when its classifier is sigmoid-calibrated boosted trees
+    (`CalibratedTrees`), else None."""
     estimator = model.estimator
-    classifiers = getattr(estimator, "calibrated_classifiers_", None)
-    if not classifiers or getattr(estimator, "method", None) != "sigmoid":
+    if not isinstance(estimator, CalibratedTrees):
         return None
-    folds = []
-    for calibrated in classifiers:
-        booster = calibrated.estimator
-        predictors = getattr(booster, "_predictors", None)
-        if (
-            type(booster).__name__ != "HistGradientBoostingClassifier"
-            or predictors is None
-            or booster.n_trees_per_iteration_ != 1
-            or len(calibrated.calibrators) != 1
-            or booster.is_categorical_ is not None
-        ):
-            return None
-        bitsets, index_map = booster._bin_mapper.make_known_categories_bitsets()
-        full_width = [iteration[0] for iteration in predictors]
-        tree_features = [_split_features(tree) for tree in full_width]
-        trees = [
-            _narrowed(tree, features)
-            for tree, features in zip(full_width, tree_features, strict=True)
-        ]
-        folds.append(
-            _Fold(
-                trees=trees,
-                tree_features=tree_features,
-                pair_features=np.concatenate(tree_features),
-                tree_pair_bounds=np.concatenate(
-                    [[0], np.cumsum([len(f) for f in tree_features])]
-                ).astype(np.intp),
-                baseline=float(np.ravel(booster._baseline_prediction)[0]),
-                known_category_bitsets=bitsets,
-                feature_index_map=index_map,
-                calibrator=calibrated.calibrators[0],
-            )
-        )
-    return BoostedOcclusion(folds, np.asarray(model.reference, dtype=np.float64))
+    tree_features = [_split_features(nodes) for nodes in estimator.tree_nodes]
+    trees = [
+        _narrowed(tree, features)
+        for tree, features in zip(estimator.trees, tree_features, strict=True)
+    ]
+    fold = _Fold(
+        trees=trees,
+        tree_features=tree_features,
+        pair_features=np.concatenate(tree_features) if tree_features else np.empty(0, np.intp),
+        tree_pair_bounds=np.concatenate([[0], np.cumsum([len(f) for f in tree_features])]).astype(
+            np.intp
+        ),
+        baseline=estimator.baseline,
+        known_category_bitsets=estimator.known_category_bitsets,
+        feature_index_map=estimator.feature_index_map,
+        calibrator=estimator.calibration,
+    )
+    return BoostedOcclusion([fold], np.asarray(model.reference, dtype=np.float64))
 
 
 def _narrowed(tree: Any, features: NDArray[np.intp]) -> Any:
@@ -200,7 +184,6 @@ def _narrowed(tree: Any, features: NDArray[np.intp]) -> Any:
     return type(tree)(nodes, tree.binned_left_cat_bitsets, tree.raw_left_cat_bitsets)
 
 
-def _split_features(tree: Any) -> NDArray[np.intp]:
-    nodes = tree.nodes
+def _split_features(nodes: NDArray[Any]) -> NDArray[np.intp]:
     internal = nodes["is_leaf"] == 0
     return np.unique(nodes["feature_idx"][internal]).astype(np.intp)

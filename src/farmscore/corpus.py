@@ -19,6 +19,13 @@ from typing import Any
 
 import pandas as pd
 
+from farmscore.corpus_sources import ROLE_TRAIN, generator_family
+from farmscore.io.corpus_files import (
+    CORPUS_SUFFIX,
+    CorpusFileError,
+    read_corpus_file,
+    read_manifest,
+)
 from farmscore.splits import is_test_group
 
 LABEL_CODES: dict[str, int] = {"substantive": 0, "content_farm": 1}
@@ -30,7 +37,20 @@ DEFAULT_CORPUS_FILES: tuple[str, ...] = (
     "localnews.jsonl",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "text", "label", "source", "group")
-CORPUS_COLUMNS: tuple[str, ...] = (*REQUIRED_FIELDS, "file", "generator", "domain")
+CORPUS_COLUMNS: tuple[str, ...] = (
+    *REQUIRED_FIELDS,
+    "file",
+    "generator",
+    "domain",
+    "corpus",
+    "family",
+    "genre",
+    "role",
+)
+# The corpora stored in the repository (see training/corpora/MANIFEST.json).
+REPOSITORY_CORPORA_DIR = Path(__file__).resolve().parents[2] / "training" / "corpora"
+# Fields every row of a repository corpus carries beyond the shared corpora's.
+REPOSITORY_FIELDS: tuple[str, ...] = ("generator", "family", "domain", "genre")
 
 HUMAN_GENERATOR = "human"
 XSUM_DOMAIN = "xsum"
@@ -174,7 +194,63 @@ def load_corpora(data_dir: Path, files: Sequence[str] | None = None) -> pd.DataF
             rows.append(record)
     frame = pd.DataFrame(rows, columns=list(CORPUS_COLUMNS))
     frame["label"] = frame["label"].astype("int64")
+    frame["corpus"] = frame["file"].str.removesuffix(".jsonl")
+    frame["family"] = frame["generator"].map(generator_family)
+    frame["genre"] = frame["domain"].map(lambda d: _SHARED_GENRES.get(d, d))
+    frame["role"] = ROLE_TRAIN
     return frame
+
+
+_SHARED_GENRES = {"bbc": "news", "localnews": "news", "xsum": "news", "opinion": "opinion"}
+
+
+def load_repository_corpora(folder: Path = REPOSITORY_CORPORA_DIR) -> pd.DataFrame:
+    """Every row of the corpora stored in the repository, with the columns of `load_corpora`
+    and `role` (`train`, or `evaluation`: never trained on). Each file's SHA-256 is checked
+    against the manifest first; CorpusError names a file or row that cannot be used."""
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    try:
+        entries = read_manifest(folder)
+    except CorpusFileError as error:
+        raise CorpusError(str(error)) from None
+    for entry in entries:
+        path = folder / entry["file"]
+        try:
+            records = read_corpus_file(path, entry["sha256"])
+        except CorpusFileError as error:
+            raise CorpusError(str(error)) from None
+        for number, raw in enumerate(records, start=1):
+            where = f"{path.name} row {number}"
+            record = _validated_repository_row(raw, where)
+            earlier = seen.setdefault(record["id"], where)
+            if earlier != where:
+                raise CorpusError(f"{where}: id {record['id']!r} already used at {earlier}")
+            record.update(file=path.name, corpus=path.name.removesuffix(CORPUS_SUFFIX))
+            record["role"] = entry["role"]
+            rows.append(record)
+    frame = pd.DataFrame(rows, columns=list(CORPUS_COLUMNS))
+    frame["label"] = frame["label"].astype("int64")
+    return frame
+
+
+def _validated_repository_row(raw: object, where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise CorpusError(f"{where}: expected a JSON object, got {type(raw).__name__}")
+    missing = [name for name in (*REQUIRED_FIELDS, *REPOSITORY_FIELDS) if name not in raw]
+    if missing:
+        raise CorpusError(f"{where}: missing field(s) {', '.join(missing)}")
+    if raw["label"] not in LABEL_CODES:
+        raise CorpusError(f"{where}: label {raw['label']!r} is not one of {', '.join(LABEL_CODES)}")
+    if not str(raw["text"]).strip():
+        raise CorpusError(f"{where}: field 'text' is empty")
+    if (raw["generator"] == HUMAN_GENERATOR) != (raw["label"] == "substantive"):
+        raise CorpusError(
+            f"{where}: writer {raw['generator']!r} does not fit the label {raw['label']!r}"
+        )
+    record: dict[str, Any] = {n: str(raw[n]) for n in (*REQUIRED_FIELDS, *REPOSITORY_FIELDS)}
+    record["label"] = LABEL_CODES[raw["label"]]
+    return record
 
 
 def file_digests(data_dir: Path, files: Sequence[str] | None = None) -> list[dict[str, Any]]:

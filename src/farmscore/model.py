@@ -1,12 +1,13 @@
 """Build, fit, calibrate and evaluate the classifier over feature rows. No file I/O.
 
-The classifier sees only the feature matrix, never raw text, so every decision can be
-explained by the features and the spans behind them.
+The classifier sees the style feature matrix and, when fitted with texts, one more column: the
+log-odds of the wording block (`farmscore.wording`), learned out of fold. Every decision is
+explained by those columns and the spans behind them (for the wording column, the n-grams).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,19 +23,26 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from farmscore.compiled import compile_estimator, signed_log1p
+from farmscore.wording import (
+    WORDING_FEATURE,
+    WordingCounts,
+    WordingModel,
+    count_texts,
+    fit_out_of_fold,
+)
+
 ModelKind = Literal["logistic", "boosted"]
 MODEL_KINDS: tuple[ModelKind, ...] = ("logistic", "boosted")
 
-# The default threshold keeps false positives on held-out human text at or under this rate.
+# The default threshold keeps false positives on held-out human text at or under this rate,
+# in every band of text length (lower bounds in words).
 DEFAULT_MAX_FALSE_POSITIVE_RATE = 0.01
+LENGTH_BANDS_WORDS: tuple[int, ...] = (0, 150, 400, 1000)
+# A band with fewer human rows than this gives too noisy a 1% quantile to set the threshold.
+MIN_HUMAN_ROWS_PER_BAND = 200
 CALIBRATION_FOLDS = 5
 CALIBRATION_BINS = 10
-
-
-def signed_log1p(X: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Compress heavy-tailed rates and counts so that one extreme page cannot dominate a
-    linear model; keeps sign and order."""
-    return np.sign(X) * np.log1p(np.abs(X))
 
 
 class ScaledLogisticRegression(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -56,6 +64,13 @@ class ScaledLogisticRegression(ClassifierMixin, BaseEstimator):  # type: ignore[
     def predict_proba(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         scaled = self.scaler_.transform(signed_log1p(X))
         return np.asarray(self.logistic_.predict_proba(scaled), dtype=np.float64)
+
+    def decision_function(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The log-odds of content farm. Calibration fits its sigmoid on these when they
+        exist: on saturated probabilities (0.99999...) it could not tell a feature's pull,
+        and every reason of a confident score would read as +0.000."""
+        scaled = self.scaler_.transform(signed_log1p(X))
+        return np.asarray(self.logistic_.decision_function(scaled), dtype=np.float64)
 
     def predict(self, X: NDArray[np.float64]) -> NDArray[np.int_]:
         return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
@@ -81,7 +96,8 @@ def build_classifier(kind: ModelKind, random_state: int = 0) -> BaseEstimator:
 @dataclass
 class FarmModel:
     """A calibrated classifier with its feature names, threshold and the typical (median)
-    training row that reasons are measured against."""
+    training row that reasons are measured against; with `wording`, its last column is the
+    wording block's log-odds (`model_inputs` appends it)."""
 
     estimator: Any
     feature_names: list[str]
@@ -90,6 +106,18 @@ class FarmModel:
     reference: NDArray[np.float64]
     threshold_rule: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    wording: WordingModel | None = None
+
+    def model_inputs(self, X: NDArray[np.float64], texts: Sequence[str]) -> NDArray[np.float64]:
+        """The classifier's input rows: the style features `X` of `texts`, plus the wording
+        column when the model has one."""
+        if self.wording is None:
+            return X
+        return np.column_stack([X, self.wording.decision_function(texts)])
+
+    def score_texts(self, X: NDArray[np.float64], texts: Sequence[str]) -> NDArray[np.float64]:
+        """Calibrated probabilities of `texts`, whose style features are `X`."""
+        return self.predict_proba(self.model_inputs(X, texts))
 
     def predict_proba(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         """Calibrated probability that each row is a content-farm page."""
@@ -135,36 +163,129 @@ def fit_farm_model(
     max_false_positive_rate: float = DEFAULT_MAX_FALSE_POSITIVE_RATE,
     random_state: int = 0,
     sample_weight: NDArray[np.float64] | None = None,
+    texts: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> FarmModel:
     """Fit a calibrated classifier and choose its threshold on out-of-fold human scores.
 
+    With `texts`, the wording block is fitted too: the classifier learns from its out-of-fold
+    log-odds (group folds), and the block fitted on every row scores new texts.
+
     Calibration is sigmoid over group folds, so no story is calibrated on by a model that saw
     it. The threshold comes from out-of-fold probabilities of the human rows selected by
-    `human_for_threshold` (default: every human row): the score that keeps at most
-    `max_false_positive_rate` of them above it.
+    `human_for_threshold` (default: every human row): the highest of the scores that keep at
+    most `max_false_positive_rate` of them above it in each band of text length
+    (`LENGTH_BANDS_WORDS`) holding at least `MIN_HUMAN_ROWS_PER_BAND` of them (all of them
+    together when no band does). Length comes from `texts` when given.
     """
     _check_training_rows(X, y, groups)
+    say = progress or (lambda message: None)
     weights = class_balanced_weights(y) if sample_weight is None else sample_weight
+    names = list(feature_names)
+    wording = None
+    if texts is not None:
+        say(f"fitting the wording block ({CALIBRATION_FOLDS} out-of-fold fits and a final one)")
+        wording, X = with_wording_column(X, y, groups, count_texts(texts), weights=weights)
+        names.append(WORDING_FEATURE)
+    say(f"fitting the {kind} classifier, calibrated over {CALIBRATION_FOLDS} group folds")
     calibrated = fit_calibrated(X, y, groups, kind, CALIBRATION_FOLDS, random_state, weights)
+    say("choosing the threshold on out-of-fold scores (3 more fits)")
     out_of_fold = out_of_fold_probabilities(X, y, groups, kind, random_state, weights=weights)
     human = (y == 0) if human_for_threshold is None else (human_for_threshold & (y == 0))
-    threshold = threshold_for_false_positive_rate(
-        out_of_fold[human], max_false_positive_rate, out_of_fold[y == 1]
+    n_words = None if texts is None else np.array([len(t.split()) for t in texts])
+    threshold, by_band = threshold_by_length_band(
+        out_of_fold, y, human, max_false_positive_rate, n_words
     )
     model = FarmModel(
-        estimator=calibrated,
-        feature_names=list(feature_names),
+        estimator=compile_estimator(calibrated, kind),
+        feature_names=names,
         threshold=threshold,
         kind=kind,
         reference=np.median(X, axis=0),
         threshold_rule=(
             f"at most {max_false_positive_rate:.0%} of {int(human.sum())} held-out "
             f"(out-of-fold) human training texts score at or above it"
+            + (" in every length band" if len(by_band) > 1 else "")
         ),
+        wording=wording,
     )
     # Out-of-fold figures are the honest estimate for a user's labels without a test set.
     model.extra["out_of_fold_metrics"] = classification_metrics(y, out_of_fold, threshold)
+    model.extra["threshold_by_length_band"] = by_band
     return model
+
+
+def with_wording_column(
+    X: NDArray[np.float64],
+    y: NDArray[np.int_],
+    groups: Sequence[str],
+    counts: WordingCounts,
+    rows: NDArray[np.int_] | None = None,
+    n_folds: int = CALIBRATION_FOLDS,
+    weights: NDArray[np.float64] | None = None,
+) -> tuple[WordingModel, NDArray[np.float64]]:
+    """The wording block fitted on the counted texts `rows` (default: all), and `X` (one row
+    per fitted text) with the block's out-of-fold log-odds appended as its last column.
+    `y`, `groups` and `weights` are per counted text."""
+    rows = np.arange(len(y)) if rows is None else rows
+    folds = _group_folds(y[rows], [groups[i] for i in rows], n_folds)
+    fit_weights = None if weights is None else weights
+    wording, column = fit_out_of_fold(counts, rows, y, folds, fit_weights)
+    return wording, np.column_stack([X, column])
+
+
+def length_band(n_words: int) -> str:
+    """The name of the length band `n_words` falls in, such as "150-400" or ">=1000".
+
+    >>> length_band(90), length_band(400), length_band(5000)
+    ('<150', '400-1000', '>=1000')
+    """
+    lows = LENGTH_BANDS_WORDS
+    index = int(np.searchsorted(lows, n_words, side="right")) - 1
+    if index == 0:
+        return f"<{lows[1]}"
+    if index == len(lows) - 1:
+        return f">={lows[-1]}"
+    return f"{lows[index]}-{lows[index + 1]}"
+
+
+def threshold_by_length_band(
+    scores: NDArray[np.float64],
+    y: NDArray[np.int_],
+    human: NDArray[np.bool_],
+    max_false_positive_rate: float,
+    n_words: NDArray[np.int_] | None,
+) -> tuple[float, dict[str, dict[str, float]]]:
+    """The threshold that keeps at most `max_false_positive_rate` of the `human` rows' scores
+    at or above it in every length band with enough of them, and each band's own figures."""
+    bands = (
+        np.array(["all"] * len(y))
+        if n_words is None
+        else np.array([length_band(int(n)) for n in n_words])
+    )
+    by_band: dict[str, dict[str, float]] = {}
+    for band in sorted(set(bands[human])):
+        inside = human & (bands == band)
+        if inside.sum() < MIN_HUMAN_ROWS_PER_BAND:
+            continue
+        by_band[band] = {
+            "human_rows": float(inside.sum()),
+            "threshold": threshold_for_false_positive_rate(
+                scores[inside], max_false_positive_rate, scores[(y == 1) & (bands == band)]
+            ),
+        }
+    if not by_band:
+        by_band["all"] = {
+            "human_rows": float(human.sum()),
+            "threshold": threshold_for_false_positive_rate(
+                scores[human], max_false_positive_rate, scores[y == 1]
+            ),
+        }
+    threshold = max(band["threshold"] for band in by_band.values())
+    for band, figures in by_band.items():
+        inside = human & ((bands == band) | (band == "all"))
+        figures["false_positive_rate"] = float((scores[inside] >= threshold).mean())
+    return threshold, by_band
 
 
 def fit_calibrated(

@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
 from itertools import chain
@@ -42,7 +42,7 @@ PAGE_COLUMNS: tuple[str, ...] = (
     "page_traits",
 )
 ROW_COLUMNS: tuple[str, ...] = ("id", "text", "group", "generator", "domain")
-LONG_ARTICLE_DOMAINS = frozenset({"bbc", "opinion", "localnews"})
+LONG_ARTICLE_DOMAINS = frozenset({"bbc", "opinion", "localnews", "pan24_news"})
 
 # Page lengths in words, shared by both classes: log-normal around a typical web article.
 MEDIAN_PAGE_WORDS = 500
@@ -72,42 +72,11 @@ RECAP_MAX_WORDS = 40
 SUBHEADING_SCAN_WORDS = 40
 SUBHEADING_MAX_WORDS = 5
 # Datelines only open news pages.
-NEWS_DOMAINS = frozenset({"bbc", "localnews", "xsum", "NewsArticle"})
+NEWS_DOMAINS = frozenset({"bbc", "localnews", "xsum", "NewsArticle", "pan24_news"})
 # Words held back for each honest subheading, which is written only once the body exists.
 SUBHEADING_RESERVE_WORDS = 5
 
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True, slots=True)
-class FarmFurnitureRates:
-    """Chance that an assembled farm page has each trait, drawn independently; the furniture
-    rates apply to pages that are not bare, so a page has furniture kind k with probability
-    (1 - bare_page) * k (defaults: leaked text about 5%, a clickbait title about 47%).
-
-    bare_page: no furniture at all (the story and its top-up only).
-    clickbait_title: "BREAKING: ...!" and kin; plain_title: a plain title, when not clickbait.
-    generic_headings: 2-4 headings such as "The Bigger Picture" and a closing "Final Thoughts".
-    promo_lines: 1-3 injected cross-promotion lines ("YOU MAY ALSO LIKE: ...", "Read more: ...").
-    embedded_post: 1-2 remnants of embedded posts ("pic.twitter.com/...", "— Name (@handle) ...").
-    comment_footer: a comment form at the end ("Leave a Reply", "Required fields are marked *").
-    leaked_assistant: text the LLM addressed to its prompter ("Sure! Here's a 600-word ...").
-    recap: an "In conclusion, ..." paragraph restating the story's first sentence.
-    retold_story: the story told by two rewrites (when its group has two); third_telling: by a
-    third, among retold pages.
-    """
-
-    bare_page: float = 0.15
-    clickbait_title: float = 0.55
-    plain_title: float = 0.35
-    generic_headings: float = 0.5
-    promo_lines: float = 0.45
-    embedded_post: float = 0.35
-    comment_footer: float = 0.4
-    leaked_assistant: float = 0.06
-    recap: float = 0.3
-    retold_story: float = 0.45
-    third_telling: float = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +110,41 @@ class HumanFurnitureRates:
     embedded_post: float = 0.12
     comment_footer: float = 0.12
     promo_lines: float = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class FarmFurnitureRates:
+    """Chance that an assembled farm page has each trait, drawn independently; the furniture
+    rates apply to pages that are not bare, so a page has furniture kind k with probability
+    (1 - bare_page) * k (defaults: leaked text about 5%, a clickbait title about 47%).
+
+    bare_page: no furniture at all (the story and its top-up only).
+    clickbait_title: "BREAKING: ...!" and kin; plain_title: a plain title, when not clickbait.
+    generic_headings: 2-4 headings such as "The Bigger Picture" and a closing "Final Thoughts".
+    promo_lines: 1-3 injected cross-promotion lines ("YOU MAY ALSO LIKE: ...", "Read more: ...").
+    embedded_post: 1-2 remnants of embedded posts ("pic.twitter.com/...", "— Name (@handle) ...").
+    comment_footer: a comment form at the end ("Leave a Reply", "Required fields are marked *").
+    leaked_assistant: text the LLM addressed to its prompter ("Sure! Here's a 600-word ...").
+    recap: an "In conclusion, ..." paragraph restating the story's first sentence.
+    retold_story: the story told by two rewrites (when its group has two); third_telling: by a
+    third, among retold pages.
+    honest: the honest furniture of news sites (byline, dateline, photo captions, related
+    links, trailers, subheadings) at the same rates as on human pages, because a farm can add
+    any of it for free: none of it may tell the classes apart.
+    """
+
+    bare_page: float = 0.15
+    clickbait_title: float = 0.55
+    plain_title: float = 0.35
+    generic_headings: float = 0.5
+    promo_lines: float = 0.45
+    embedded_post: float = 0.35
+    comment_footer: float = 0.4
+    leaked_assistant: float = 0.06
+    recap: float = 0.3
+    retold_story: float = 0.45
+    third_telling: float = 0.2
+    honest: HumanFurnitureRates = field(default_factory=HumanFurnitureRates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -874,18 +878,22 @@ def _farm_page(
     if has(rates.comment_footer):
         footer = _comment_footer(templates, filler, rng)
         traits.append("comment_footer")
+    honest_traits, n_subheadings = _draw_honest_traits(rates.honest, domain, has, rng)
+    traits += honest_traits
+    honest = _HonestFurniture.fill(honest_traits, n_subheadings, filler, templates, rng)
 
-    pieces = [title, leaked, recap, footer, *headings, *promos, *embeds]
+    pieces = [title, leaked, recap, footer, *headings, *promos, *embeds, *honest.pieces()]
     furniture_words = sum(_word_count(piece) for piece in pieces if piece)
-    budget = max(MIN_BODY_WORDS, target_words - furniture_words)
+    reserve = SUBHEADING_RESERVE_WORDS * n_subheadings
+    budget = max(MIN_BODY_WORDS, target_words - furniture_words - reserve)
     sources = chain(story[:tellings], pool.top_ups(domain, {group}, rng))
     paragraphs, used = _fill_body(pool, sources, budget, rng)
     paragraphs = _with_random_typography(paragraphs, rng)
     if sum(1 for p in used if pool.groups[p] == group) >= 2:
         traits.append("retold_story")
 
+    placed = honest.placed_in(paragraphs, rng)
     n_paragraphs = len(paragraphs)
-    placed: list[tuple[int, str]] = []
     if headings:
         *middle, closing = headings
         # The closing heading goes before the recap, or else before the last paragraph.
@@ -899,11 +907,12 @@ def _farm_page(
     blocks = _interleave(paragraphs, placed)
     if recap:
         blocks.append(recap)
+    blocks += honest.trailers
     if leaked and not leaked_on_top:
         blocks.append(leaked)
     if footer:
         blocks.append(footer)
-    head = [piece for piece in (leaked if leaked_on_top else None, title) if piece]
+    head = [piece for piece in (leaked if leaked_on_top else None, title, honest.byline) if piece]
     return _Page(
         text="\n\n".join(head + blocks),
         group=group,
@@ -929,28 +938,10 @@ def _human_page(
         return not bare and rng.random() < rate
 
     traits: list[str] = []
-    title: str | None = None
-    byline: str | None = None
-    dateline: str | None = None
-    captions: list[str] = []
-    related: list[str] = []
-    trailers: list[str] = []
-    n_subheadings = 0
     if has(rates.plain_title):
         traits.append("plain_title")
-    if has(rates.byline):
-        traits.append("byline")
-    if has(rates.dateline) and domain in NEWS_DOMAINS:
-        traits.append("dateline")
-    if has(rates.photo_caption):
-        traits.append("photo_caption")
-    if has(rates.related_links):
-        traits.append("related_links")
-    if has(rates.trailer):
-        traits.append("trailer")
-    if has(rates.subheadings):
-        traits.append("subheadings")
-        n_subheadings = int(rng.integers(1, 4))
+    honest_traits, n_subheadings = _draw_honest_traits(rates, domain, has, rng)
+    traits += honest_traits
     for trait in ("embedded_post", "comment_footer", "promo_lines"):
         if has(getattr(rates, trait)):
             traits.append(trait)
@@ -966,52 +957,27 @@ def _human_page(
                 break
 
     filler = _Filler(pool, primary, target_words, rng, templates)
-    if "plain_title" in traits:
-        title = filler.fill_one(templates.plain_titles)
-    if "byline" in traits:
-        byline = filler.fill_one(templates.bylines)
-    if "dateline" in traits:
-        dateline = filler.fill_one(templates.datelines)
-    if "photo_caption" in traits:
-        captions = [
-            filler.fill_one(templates.photo_captions) for _ in range(int(rng.integers(1, 3)))
-        ]
-    if "related_links" in traits:
-        related = [filler.fill_one(templates.related_links) for _ in range(int(rng.integers(1, 3)))]
-    if "trailer" in traits:
-        trailers = [
-            filler.fill(template)
-            for template in _pick_distinct(templates.trailers, int(rng.integers(1, 3)), rng)
-        ]
-
+    title = filler.fill_one(templates.plain_titles) if "plain_title" in traits else None
+    honest = _HonestFurniture.fill(traits, n_subheadings, filler, templates, rng)
     embeds = [
         filler.fill_one(templates.embedded_posts)
         for _ in range(int(rng.integers(1, 3)) if "embedded_post" in traits else 0)
     ]
     promos = [filler.fill_one(templates.promo_lines) for _ in range(int("promo_lines" in traits))]
     footer = _comment_footer(templates, filler, rng) if "comment_footer" in traits else None
-    pieces = [title, byline, dateline, footer, *captions, *related, *trailers, *embeds, *promos]
+    pieces = [title, footer, *honest.pieces(), *embeds, *promos]
     furniture_words = sum(_word_count(piece) for piece in pieces if piece)
     budget = max(MIN_BODY_WORDS, target_words - furniture_words - reserve)
     group = pool.groups[primary]
     sources = chain([primary], pool.top_ups(domain, {group}, rng))
     paragraphs, used = _fill_body(pool, sources, budget, rng)
     paragraphs = _with_random_typography(paragraphs, rng)
-    if dateline and paragraphs:
-        paragraphs[0] = f"{dateline} {paragraphs[0]}"
 
-    n_paragraphs = len(paragraphs)
-    placed: list[tuple[int, str]] = []
-    for index in _positions(2, n_paragraphs - 1, n_subheadings, rng):
-        subheading = _honest_subheading(paragraphs[index])
-        if subheading:
-            placed.append((index, subheading))
-    placed += [(int(rng.integers(0, n_paragraphs + 1)), caption) for caption in captions]
-    placed += [(int(rng.integers(1, n_paragraphs + 1)), link) for link in related]
-    placed += [(int(rng.integers(1, n_paragraphs + 1)), extra) for extra in embeds + promos]
+    placed = honest.placed_in(paragraphs, rng)
+    placed += [(int(rng.integers(1, len(paragraphs) + 1)), extra) for extra in embeds + promos]
     placed.sort(key=lambda item: item[0])
-    head = [piece for piece in (title, byline) if piece]
-    blocks = head + _interleave(paragraphs, placed) + trailers + ([footer] if footer else [])
+    head = [piece for piece in (title, honest.byline) if piece]
+    blocks = head + _interleave(paragraphs, placed) + honest.trailers + ([footer] if footer else [])
     return _Page(
         text="\n\n".join(blocks),
         group=group,
@@ -1020,6 +986,89 @@ def _human_page(
         part_ids=" ".join(pool.ids[p] for p in used),
         page_traits=",".join(sorted(traits)),
     )
+
+
+def _draw_honest_traits(
+    rates: HumanFurnitureRates, domain: str, has: Callable[[float], bool], rng: np.random.Generator
+) -> tuple[list[str], int]:
+    """Which honest furniture a page gets, and how many subheadings."""
+    traits: list[str] = []
+    if has(rates.byline):
+        traits.append("byline")
+    if has(rates.dateline) and domain in NEWS_DOMAINS:
+        traits.append("dateline")
+    if has(rates.photo_caption):
+        traits.append("photo_caption")
+    if has(rates.related_links):
+        traits.append("related_links")
+    if has(rates.trailer):
+        traits.append("trailer")
+    n_subheadings = 0
+    if has(rates.subheadings):
+        traits.append("subheadings")
+        n_subheadings = int(rng.integers(1, 4))
+    return traits, n_subheadings
+
+
+@dataclass(slots=True)
+class _HonestFurniture:
+    """A page's honest furniture, written before its body and placed once the body exists."""
+
+    n_subheadings: int
+    byline: str | None
+    dateline: str | None
+    captions: list[str]
+    related: list[str]
+    trailers: list[str]
+
+    @classmethod
+    def fill(
+        cls,
+        traits: Sequence[str],
+        n_subheadings: int,
+        filler: _Filler,
+        templates: FurnitureTemplates,
+        rng: np.random.Generator,
+    ) -> _HonestFurniture:
+        def some(choices: Sequence[str]) -> list[str]:
+            return [filler.fill_one(choices) for _ in range(int(rng.integers(1, 3)))]
+
+        return cls(
+            n_subheadings=n_subheadings,
+            byline=filler.fill_one(templates.bylines) if "byline" in traits else None,
+            dateline=filler.fill_one(templates.datelines) if "dateline" in traits else None,
+            captions=some(templates.photo_captions) if "photo_caption" in traits else [],
+            related=some(templates.related_links) if "related_links" in traits else [],
+            trailers=[
+                filler.fill(template)
+                for template in _pick_distinct(templates.trailers, int(rng.integers(1, 3)), rng)
+            ]
+            if "trailer" in traits
+            else [],
+        )
+
+    def pieces(self) -> list[str]:
+        """Every piece whose words count toward the page's length (subheadings come later)."""
+        return [p for p in (self.byline, self.dateline) if p] + [
+            *self.captions,
+            *self.related,
+            *self.trailers,
+        ]
+
+    def placed_in(self, paragraphs: list[str], rng: np.random.Generator) -> list[tuple[int, str]]:
+        """Put the dateline before the first paragraph (in place) and return the subheadings,
+        captions and related links with the paragraph each goes before."""
+        if self.dateline and paragraphs:
+            paragraphs[0] = f"{self.dateline} {paragraphs[0]}"
+        n_paragraphs = len(paragraphs)
+        placed: list[tuple[int, str]] = []
+        for index in _positions(2, n_paragraphs - 1, self.n_subheadings, rng):
+            subheading = _honest_subheading(paragraphs[index])
+            if subheading:
+                placed.append((index, subheading))
+        placed += [(int(rng.integers(0, n_paragraphs + 1)), caption) for caption in self.captions]
+        placed += [(int(rng.integers(1, n_paragraphs + 1)), link) for link in self.related]
+        return placed
 
 
 # --- public API ------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""The train-and-evaluate workflow: build the examples, measure them once, choose a model kind
-on held-out training groups, fit it, and evaluate it beside the TF-IDF baseline.
+"""The training examples: the shared corpora and the repository's corpora as one table, split by
+story group, with assembled pages, and weighted so that neither corpus size nor text length
+can stand in for the label.
 
 Data flow: corpora (and a user's labels) -> examples table -> feature matrix -> `FarmModel`
-plus an evaluation report (plain dicts of floats, ready for the model card).
+(`farmscore.model`) -> evaluation report (`farmscore.evaluation`) -> model card (here).
 """
 
 from __future__ import annotations
@@ -20,32 +21,56 @@ from numpy.typing import NDArray
 from sklearn.metrics import roc_auc_score
 
 from farmscore.artifacts import DataSource, ModelCard, TrainingDataFile, source_label_key
-from farmscore.corpus import load_corpora, split_by_group, strip_shared_openings
-from farmscore.features.extractor import FeatureExtractor
-from farmscore.model import (
-    MODEL_KINDS,
-    FarmModel,
-    ModelKind,
-    baseline_pipeline,
-    build_classifier,
-    classification_metrics,
-    fit_calibrated,
+from farmscore.corpus import (
+    REPOSITORY_CORPORA_DIR,
+    load_corpora,
+    load_repository_corpora,
+    split_by_group,
+    strip_shared_openings,
 )
+from farmscore.corpus_sources import ROLE_EVALUATION
+from farmscore.features.extractor import FeatureExtractor
+from farmscore.model import FarmModel
 from farmscore.pages import (
     assemble_farm_pages,
     assemble_human_pages,
     matched_lengths,
     normalise_layout,
 )
-from farmscore.splits import is_validation_group
 
-# Long human corpora: cut into human pages, and their held-out articles measure false positives.
-# Every other domain (l2r's, xsum) has both classes and gives the real examples.
-LONG_HUMAN_DOMAINS = ("bbc", "opinion", "localnews")
+# Long human corpora: whole articles, and the source of human pages.
+LONG_HUMAN_CORPORA = ("bbc", "opinion", "localnews")
+# Short paired corpora, whose layout differs by source and is normalised on both sides.
+SHORT_PAIRED_CORPORA = ("l2r", "xsum")
 
-KIND_REAL = "real"  # a short corpus text, laid out like the pages, both classes
+KIND_REAL = "real"  # a real corpus text with machine and human sides (l2r, xsum, pan24_news)
 KIND_PAGE = "assembled"  # a page assembled from corpus texts
-KIND_LONG_HUMAN = "long_human"  # a held-out long human article, whole
+KIND_LONG_HUMAN = "long_human"  # a long human article, whole (bbc, opinion, localnews)
+KIND_STRUCTURED = "structured"  # human writing with headings and lists (how-tos, blogs, docs)
+KINDS = (KIND_REAL, KIND_PAGE, KIND_LONG_HUMAN, KIND_STRUCTURED)
+
+# Word-count bins inside which both classes are given the same total weight.
+LENGTH_WEIGHT_BINS_WORDS: tuple[int, ...] = (0, 60, 100, 150, 250, 400, 650, 1000, 1600)
+
+EXAMPLE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "text",
+    "label",
+    "source",
+    "group",
+    "generator",
+    "family",
+    "domain",
+    "corpus",
+    "genre",
+    "kind",
+    "split",
+    "file",
+    "held_out_source",
+    "page_traits",
+    "part_corpora",
+    "part_families",
+)
 
 Progress = Callable[[str], None]
 
@@ -56,267 +81,211 @@ def _quiet(message: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class BaseDataSettings:
-    """How many assembled pages to build from the shared corpora, and the seed."""
+    """How many pages and long human articles to draw from the corpora, and the seed."""
 
     train_pages_per_class: int = 3000
     test_pages_per_class: int = 600
-    test_long_human_articles: int = 600
+    train_long_human_articles: int = 3000
+    test_long_human_articles: int = 1000
     seed: int = 20261122
+    # The repository's corpora (training/corpora); None leaves them out.
+    corpora_dir: Path | None = REPOSITORY_CORPORA_DIR
 
 
 def build_base_examples(
     data_dir: Path, settings: BaseDataSettings = BaseDataSettings(), progress: Progress = _quiet
 ) -> pd.DataFrame:
-    """Every example drawn from the shared corpora, with `split` (train/test) and `kind`.
+    """Every example drawn from the shared corpora and the repository's corpora, with `split`
+    (train/test), `kind` and `held_out_source` (a corpus never trained on).
 
-    Real examples are the short paired corpora (l2r, xsum) after removing xsum's shared
-    openings. Assembled pages come from each split's own rows only, so no story crosses the
-    split. Held-out long human articles are kept as a test-only false-positive check.
+    Story groups are split once (`farmscore.splits`); pages are assembled from each split's own
+    rows, so no story crosses the split. Corpora whose role is `evaluation` are test rows only.
     """
     rng = np.random.default_rng(settings.seed)
     corpora = strip_shared_openings(load_corpora(data_dir))
-    train, test = split_by_group(corpora)
+    if settings.corpora_dir is not None:
+        corpora = pd.concat([corpora, load_repository_corpora(settings.corpora_dir)])
+    evaluation_only = corpora[corpora["role"] == ROLE_EVALUATION]
+    train, test = split_by_group(corpora[corpora["role"] != ROLE_EVALUATION])
     progress(f"corpora: {len(train):,} train rows, {len(test):,} test rows")
     parts: list[pd.DataFrame] = []
-    for split, rows, n_pages in (
-        ("train", train, settings.train_pages_per_class),
-        ("test", test, settings.test_pages_per_class),
+    for split, rows, n_pages, n_long in (
+        ("train", train, settings.train_pages_per_class, settings.train_long_human_articles),
+        ("test", test, settings.test_pages_per_class, settings.test_long_human_articles),
     ):
-        real = rows[~rows["domain"].isin(LONG_HUMAN_DOMAINS)].assign(kind=KIND_REAL)
-        real["text"] = [normalise_layout(text, rng) for text in real["text"]]
+        real = _real_examples(rows, rng)
+        structured = _structured_examples(rows)
+        # Pages are news and opinion pages: made from the real corpora and the long articles.
+        page_rows = rows[rows["corpus"].isin({*real["corpus"], *LONG_HUMAN_CORPORA})]
         farm = assemble_farm_pages(
-            rows[rows["label"] == 1], n_pages, matched_lengths(n_pages, rng), rng
-        ).assign(kind=KIND_PAGE)
-        human = assemble_human_pages(
-            rows[rows["label"] == 0], n_pages, matched_lengths(n_pages, rng), rng
-        ).assign(kind=KIND_PAGE)
-        parts.extend(frame.assign(split=split) for frame in (real, farm, human))
-        progress(
-            f"{split}: {len(real):,} real texts, {len(farm):,} farm and {len(human):,} human pages"
+            page_rows[page_rows["label"] == 1], n_pages, matched_lengths(n_pages, rng), rng
         )
-    long_human = test[test["domain"].isin(LONG_HUMAN_DOMAINS)]
-    sample = long_human.sample(
-        n=min(settings.test_long_human_articles, len(long_human)), random_state=settings.seed
-    ).assign(kind=KIND_LONG_HUMAN, split="test")
-    sample["text"] = [normalise_layout(text, rng) for text in sample["text"]]
-    parts.append(sample)
-    columns = [
-        "id",
-        "text",
-        "label",
-        "source",
-        "group",
-        "generator",
-        "domain",
-        "kind",
-        "split",
-        "file",
-    ]
-    examples = pd.concat([frame.reindex(columns=columns) for frame in parts], ignore_index=True)
-    examples["file"] = examples["file"].fillna("assembled pages (" + examples["source"] + ")")
+        human = assemble_human_pages(
+            page_rows[page_rows["label"] == 0], n_pages, matched_lengths(n_pages, rng), rng
+        )
+        farm, human = (_page_examples(pages, page_rows) for pages in (farm, human))
+        long_human = _long_human_examples(rows, n_long, settings.seed, rng)
+        parts.extend(
+            frame.assign(split=split) for frame in (real, farm, human, long_human, structured)
+        )
+        progress(
+            f"{split}: {len(real):,} real texts, {len(farm):,} farm and {len(human):,} human "
+            f"pages, {len(long_human):,} long human and {len(structured):,} structured texts"
+        )
+    held_out = _structured_examples(evaluation_only).assign(split="test", held_out_source=True)
+    parts.append(held_out)
+    progress(f"test: {len(held_out):,} structured texts from corpora never trained on")
+    examples = pd.concat(
+        [frame.reindex(columns=list(EXAMPLE_COLUMNS)) for frame in parts], ignore_index=True
+    )
+    examples["file"] = _text_column(examples["file"]).fillna(
+        "assembled pages (" + examples["source"] + ")"
+    )
     examples["label"] = examples["label"].astype(int)
-    examples["generator"] = examples["generator"].fillna("mixed")
-    examples["domain"] = examples["domain"].fillna("mixed")
+    for column in ("generator", "family", "domain", "genre"):
+        examples[column] = _text_column(examples[column]).fillna("mixed")
+    examples["held_out_source"] = examples["held_out_source"].eq(True)  # missing means False
+    for column in ("page_traits", "part_corpora", "part_families"):
+        examples[column] = _text_column(examples[column]).fillna("")
     return examples
 
 
-def held_out_real_examples(data_dir: Path) -> pd.DataFrame:
-    """The real texts of the held-out groups, laid out as for training: what the quality
-    gate and the card's `held_out_real_text` figures measure."""
-    settings = BaseDataSettings(train_pages_per_class=0, test_pages_per_class=0)
+def _text_column(column: pd.Series) -> pd.Series:
+    """`column` as Python strings with its gaps still missing: a column no part filled is
+    all-NaN float, and pandas will not fill a float column with text."""
+    return column.astype(object).where(column.notna(), None)
+
+
+def _page_examples(pages: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Assembled pages as examples, with the corpora and generator families of the texts each
+    was built from (so that leaving a corpus or a family out drops its pages too)."""
+    corpus_of = dict(zip(rows["id"], rows["corpus"], strict=True))
+    family_of = dict(zip(rows["id"], rows["family"], strict=True))
+
+    def origins(ids: str, origin_of: dict[str, str]) -> str:
+        return " ".join(sorted({origin_of[i] for i in ids.split()}))
+
+    return pages.assign(
+        kind=KIND_PAGE,
+        corpus="assembled",
+        part_corpora=[origins(ids, corpus_of) for ids in pages["part_ids"]],
+        part_families=[origins(ids, family_of) for ids in pages["part_ids"]],
+    )
+
+
+def _real_examples(rows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """The corpora with both classes. Short paired texts are laid out as pages are; the
+    long news texts keep their own paragraphs, written the same way on both sides."""
+    real = rows[rows["corpus"].isin(SHORT_PAIRED_CORPORA) | _is_paired_long(rows)].copy()
+    short = real["corpus"].isin(SHORT_PAIRED_CORPORA)
+    real.loc[short, "text"] = [normalise_layout(text, rng) for text in real.loc[short, "text"]]
+    return real.assign(kind=KIND_REAL)
+
+
+def _is_paired_long(rows: pd.DataFrame) -> pd.Series:
+    paired = rows.groupby("corpus")["label"].transform("nunique") == 2
+    return paired & ~rows["corpus"].isin(SHORT_PAIRED_CORPORA)
+
+
+def _structured_examples(rows: pd.DataFrame) -> pd.DataFrame:
+    """Human structured writing: the human-only corpora of the repository."""
+    human_only = rows.groupby("corpus")["label"].transform("nunique") == 1
+    structured = rows[human_only & ~rows["corpus"].isin(LONG_HUMAN_CORPORA)]
+    return structured.assign(kind=KIND_STRUCTURED)
+
+
+def _long_human_examples(
+    rows: pd.DataFrame, n_articles: int, seed: int, rng: np.random.Generator
+) -> pd.DataFrame:
+    long_human = rows[rows["corpus"].isin(LONG_HUMAN_CORPORA)]
+    sample = long_human.sample(n=min(n_articles, len(long_human)), random_state=seed)
+    sample = sample.assign(kind=KIND_LONG_HUMAN)
+    sample["text"] = [normalise_layout(text, rng) for text in sample["text"]]
+    return sample
+
+
+def held_out_examples(
+    data_dir: Path, corpora_dir: Path | None = REPOSITORY_CORPORA_DIR
+) -> pd.DataFrame:
+    """The held-out real texts, long human articles and structured texts (no pages): what the
+    quality gate measures."""
+    settings = BaseDataSettings(
+        train_pages_per_class=0,
+        test_pages_per_class=0,
+        train_long_human_articles=0,
+        corpora_dir=corpora_dir,
+    )
     examples = build_base_examples(data_dir, settings)
-    return examples[(examples["split"] == "test") & (examples["kind"] == KIND_REAL)]
+    return examples[examples["split"] == "test"].reset_index(drop=True)
 
 
 def measure(texts: Sequence[str], n_jobs: int = -1) -> NDArray[np.float64]:
-    """The feature matrix of `texts`, using every core by default."""
+    """The style feature matrix of `texts`, using every core by default."""
     return FeatureExtractor(n_jobs=n_jobs).transform(list(texts))
 
 
-def example_weights(examples: pd.DataFrame) -> NDArray[np.float64]:
-    """Sample weights giving each (kind, label) cell the same total weight, averaging 1.
+def word_counts(texts: Sequence[str] | pd.Series) -> NDArray[np.int_]:
+    """Whitespace-separated words per text."""
+    return np.array([len(str(text).split()) for text in texts], dtype=np.int64)
 
-    Real texts are short and their farm side is four times the human side; pages are long and
-    balanced. Unweighted, long texts would be mostly human and length would predict the
-    label; with equal cells both classes have the same length distribution.
+
+def example_weights(examples: pd.DataFrame) -> NDArray[np.float64]:
+    """Sample weights, averaging 1, under which neither a corpus's size nor a text's length
+    says anything about the label.
+
+    Each class gets half the total weight, shared equally by its cells (kind and corpus: l2r's
+    real texts, PAN's, the assembled pages, each structured corpus...), so that no one corpus
+    dominates. Then, inside each bin of word count (`LENGTH_WEIGHT_BINS_WORDS`) holding both
+    classes, the two classes are rescaled to the same total: the machine side of the corpora
+    is mostly short rewrites and the long texts mostly human, and unweighted, length alone
+    would predict the label.
     """
-    cells = examples["kind"].astype(str) + "|" + examples["label"].astype(str)
-    counts = cells.map(cells.value_counts())
-    n_cells = cells.nunique()
-    return np.asarray(len(examples) / (n_cells * counts.to_numpy()), dtype=np.float64)
+    labels = examples["label"].to_numpy()
+    corpus = examples["corpus"] if "corpus" in examples else pd.Series("", index=examples.index)
+    cells = (
+        examples["kind"].astype(str)
+        + "|"
+        + corpus.astype(str)
+        + "|"
+        + examples["label"].astype(str)
+    )
+    counts = cells.map(cells.value_counts()).to_numpy(dtype=np.float64)
+    weights = np.zeros(len(examples))
+    for label in (0, 1):
+        mine = labels == label
+        n_cells = cells[mine].nunique()
+        if n_cells:
+            weights[mine] = 0.5 / (n_cells * counts[mine])
+    bins = np.searchsorted(LENGTH_WEIGHT_BINS_WORDS, word_counts(examples["text"]), side="right")
+    for length_bin in np.unique(bins):
+        inside = bins == length_bin
+        totals = [weights[inside & (labels == label)].sum() for label in (0, 1)]
+        if min(totals) > 0:
+            for label, total in zip((0, 1), totals, strict=True):
+                weights[inside & (labels == label)] *= sum(totals) / (2 * total)
+    return np.asarray(weights * len(weights) / weights.sum(), dtype=np.float64)
 
 
 def word_count_auc(examples: pd.DataFrame, weights: NDArray[np.float64] | None = None) -> float:
     """ROC-AUC of word count alone as a predictor of the label, under the training weights:
     near 0.5 means length cannot stand in for the label."""
-    counts = examples["text"].str.split().str.len().to_numpy()
+    counts = word_counts(examples["text"])
     return float(roc_auc_score(examples["label"].to_numpy(), counts, sample_weight=weights))
 
 
-@dataclass
-class Evaluation:
-    """Metrics of farmscore and of the baseline on one held-out set."""
-
-    farmscore: dict[str, float]
-    baseline: dict[str, float] | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = {"farmscore": self.farmscore}
-        if self.baseline is not None:
-            result["baseline_tfidf_logreg"] = self.baseline
-        return result
-
-
-def choose_model_kind(
-    train: pd.DataFrame,
-    X_train: NDArray[np.float64],
-    kinds: Sequence[ModelKind] = MODEL_KINDS,
-    progress: Progress = _quiet,
-) -> tuple[ModelKind, dict[str, Any]]:
-    """Pick the kind that generalises best to generators and domains it did not see.
-
-    Only training groups are used: validation groups are carved from them by a second hash,
-    each candidate is trained without one generator (or domain) at a time and scored on the
-    validation rows of it. The kind with the best mean ROC-AUC over the left-out generators and
-    domains wins; the worst case is dominated by davinci, a pre-instruction model whose
-    continuations every kind finds human-like.
-    """
-    validation = train["group"].map(is_validation_group).to_numpy()
-    weights = example_weights(train)
-    summary: dict[str, Any] = {}
-    for kind in kinds:
-        aucs = {}
-        labels = train["label"].to_numpy()
-        for name, fit_mask, eval_mask in leave_out_splits(train, validation):
-            # Ranking is what generalises or not; calibration and threshold come later.
-            classifier = build_classifier(kind).fit(
-                X_train[fit_mask], labels[fit_mask], sample_weight=weights[fit_mask]
-            )
-            scores = classifier.predict_proba(X_train[eval_mask])[:, 1]
-            aucs[name] = float(roc_auc_score(labels[eval_mask], scores))
-        summary[kind] = {
-            "mean_roc_auc": float(np.mean(list(aucs.values()))),
-            "worst_roc_auc": float(np.min(list(aucs.values()))),
-            "by_left_out": aucs,
-        }
-        progress(
-            f"selection: {kind} left-out ROC-AUC mean {summary[kind]['mean_roc_auc']:.3f}, "
-            f"worst {summary[kind]['worst_roc_auc']:.3f}"
-        )
-    chosen = max(kinds, key=lambda k: summary[k]["mean_roc_auc"])
-    return chosen, summary
-
-
-def leave_out_splits(
-    frame: pd.DataFrame, held_out: NDArray[np.bool_], by: Sequence[str] = ("generator", "domain")
-) -> list[tuple[str, NDArray[np.bool_], NDArray[np.bool_]]]:
-    """(name, fit mask, evaluation mask) for each generator and each paired domain left out.
-
-    A left-out generator's texts are removed from fitting (real texts and pages built from
-    them) and evaluated on the held-out rows: its texts plus all held-out human texts. A
-    left-out domain removes both classes of that domain. Only real texts are evaluated.
-    """
-    real = (frame["kind"] == KIND_REAL).to_numpy()
-    labels = frame["label"].to_numpy()
-    splits = []
-    for column in by:
-        values = frame.loc[real & (labels == 1), column].unique()
-        for value in sorted(values):
-            matches = (frame[column] == value).to_numpy()
-            if column == "generator":
-                mixed_pages = (frame["kind"] == KIND_PAGE).to_numpy() & (labels == 1)
-                fit = ~held_out & ~matches & ~mixed_pages
-                evaluate = held_out & real & (matches | (labels == 0))
-            else:
-                fit = ~held_out & ~matches
-                evaluate = held_out & real & matches
-            if evaluate.sum() and len(np.unique(labels[evaluate])) == 2:
-                splits.append((f"{column}={value}", fit, evaluate))
-    return splits
-
-
-def evaluate_on_test(
-    model: FarmModel,
-    train: pd.DataFrame,
-    test: pd.DataFrame,
-    X_train: NDArray[np.float64],
-    X_test: NDArray[np.float64],
-    with_baseline: bool = True,
-    with_leave_outs: bool = True,
-    progress: Progress = _quiet,
-) -> tuple[dict[str, Any], pd.DataFrame]:
-    """The report: held-out real text, left-out generators and domains, assembled pages and
-    held-out long human articles, each beside the baseline trained on the same rows; and the
-    per-row predictions on the test rows (no text), for plots."""
-    y_test = test["label"].to_numpy()
-    scores = model.predict_proba(X_test)
-    baseline_scores = _baseline_scores(train, test) if with_baseline else None
-    predictions = test[["id", "label", "source", "generator", "domain", "kind"]].assign(
-        score=scores, baseline_score=baseline_scores, n_words=test["text"].str.split().str.len()
-    )
-    report: dict[str, Any] = {}
-    for name, mask in (
-        ("held_out_real_text", (test["kind"] == KIND_REAL).to_numpy()),
-        ("held_out_assembled_pages", (test["kind"] == KIND_PAGE).to_numpy()),
-        ("held_out_long_human_articles", (test["kind"] == KIND_LONG_HUMAN).to_numpy()),
-    ):
-        report[name] = Evaluation(
-            classification_metrics(y_test[mask], scores[mask], model.threshold),
-            None
-            if baseline_scores is None
-            else classification_metrics(y_test[mask], baseline_scores[mask], 0.5),
-        ).as_dict()
-        progress(f"evaluated {name}: {mask.sum():,} rows")
-    if with_leave_outs:
-        report["left_out"] = _left_out_report(
-            model, train, test, X_train, X_test, with_baseline, progress
-        )
-    return report, predictions
-
-
-def _left_out_report(
-    model: FarmModel,
-    train: pd.DataFrame,
-    test: pd.DataFrame,
-    X_train: NDArray[np.float64],
-    X_test: NDArray[np.float64],
-    with_baseline: bool,
-    progress: Progress,
-) -> dict[str, Any]:
-    both = pd.concat([train, test], ignore_index=True)
-    X_both = np.vstack([X_train, X_test])
-    is_test = np.r_[np.zeros(len(train), bool), np.ones(len(test), bool)]
-    y = both["label"].to_numpy()
-    weights = example_weights(both)
-    report = {}
-    for name, fit, evaluate in leave_out_splits(both, is_test):
-        groups = list(both["group"].to_numpy()[fit])
-        left_out = fit_calibrated(
-            X_both[fit], y[fit], groups, model.kind, n_folds=3, sample_weight=weights[fit]
-        )
-        scores = left_out.predict_proba(X_both[evaluate])[:, 1]
-        # The threshold is the full model's: what a user of the shipped model would see.
-        metrics = classification_metrics(y[evaluate], scores, model.threshold)
-        baseline = None
-        if with_baseline:
-            pipeline = baseline_pipeline().fit(
-                both["text"][fit], y[fit], logisticregression__sample_weight=weights[fit]
-            )
-            baseline = classification_metrics(
-                y[evaluate], pipeline.predict_proba(both["text"][evaluate])[:, 1], 0.5
-            )
-        report[name] = Evaluation(metrics, baseline).as_dict()
-        progress(f"left out {name}: ROC-AUC {metrics['roc_auc']:.3f}")
-    return report
-
-
-def _baseline_scores(train: pd.DataFrame, test: pd.DataFrame) -> NDArray[np.float64]:
-    pipeline = baseline_pipeline().fit(
-        train["text"],
-        train["label"].to_numpy(),
-        logisticregression__sample_weight=example_weights(train),
-    )
-    return np.asarray(pipeline.predict_proba(test["text"])[:, 1], dtype=np.float64)
+def score_real_pages(model: FarmModel, pages: Sequence[tuple[str, str]]) -> dict[str, float]:
+    """False positives on real, human-written article pages given as (name, main text):
+    every page is substantive, so every flag is a false positive."""
+    texts = [text for _, text in pages]
+    scores = model.score_texts(measure(texts), texts)
+    flagged = scores >= model.threshold
+    return {
+        "pages": float(len(texts)),
+        "flagged": float(flagged.sum()),
+        "false_positive_rate": float(flagged.mean()) if texts else float("nan"),
+        "median_score": float(np.median(scores)) if texts else float("nan"),
+        "p95_score": float(np.quantile(scores, 0.95)) if texts else float("nan"),
+    }
 
 
 # ---- model cards ---------------------------------------------------------------------------
@@ -340,13 +309,30 @@ BASE_DATA_SOURCES = (
 )
 
 PAGE_NOTE = (
-    "Assembled pages: the LLM side of the corpora is short and has no farm-page structure, so "
-    "training also uses farm pages assembled from the LLM texts of one story (told at length, "
-    "sometimes twice, with clickbait titles, generic headings, promotion lines, embedded-post "
-    "remnants, comment footers and occasional leaked assistant text at varied rates) and human "
-    "pages cut from long articles with honest furniture (captions, bylines, datelines, "
-    "trailers, related links) at similar rates, with matched length distributions."
+    "Assembled pages: the LLM side of the corpora has no farm-page structure, so training also "
+    "uses farm pages assembled from the LLM texts of one story (told at length, sometimes "
+    "twice, with clickbait titles, generic headings, promotion lines, embedded-post remnants, "
+    "comment footers and occasional leaked assistant text at varied rates) and human pages cut "
+    "from long articles, with matched length distributions. Honest furniture (captions, "
+    "bylines, datelines, trailers, related links, subheadings) is put on pages of both classes "
+    "at the same rates: a farm can add it for free, so it must not tell them apart."
 )
+
+
+def repository_data_sources(corpora_dir: Path | None = REPOSITORY_CORPORA_DIR) -> list[DataSource]:
+    """One card entry per corpus stored in the repository, from its manifest."""
+    if corpora_dir is None:
+        return []
+    from farmscore.io.corpus_files import read_manifest
+
+    return [
+        DataSource(
+            name=f"{entry['description']} ({entry['file']})",
+            licence=entry["licence"],
+            credit=f"{entry['repository']} at commit {entry['commit']}; role: {entry['role']}",
+        )
+        for entry in read_manifest(corpora_dir)
+    ]
 
 
 def _text_digest(texts: Sequence[str]) -> str:
@@ -414,18 +400,3 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, (int, np.integer)):
         return float(value)
     return str(value)
-
-
-def score_real_pages(model: FarmModel, pages: Sequence[tuple[str, str]]) -> dict[str, float]:
-    """False positives on real, human-written article pages given as (name, main text):
-    every page is substantive, so every flag is a false positive."""
-    texts = [text for _, text in pages]
-    scores = model.predict_proba(measure(texts))
-    flagged = scores >= model.threshold
-    return {
-        "pages": float(len(texts)),
-        "flagged": float(flagged.sum()),
-        "false_positive_rate": float(flagged.mean()) if texts else float("nan"),
-        "median_score": float(np.median(scores)) if texts else float("nan"),
-        "p95_score": float(np.quantile(scores, 0.95)) if texts else float("nan"),
-    }

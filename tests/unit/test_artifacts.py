@@ -131,13 +131,16 @@ def test_overlapping_matches_of_one_kind_merge_into_one() -> None:
     ]
 
 
-def test_rates_are_per_thousand_words_and_total_sums_the_kinds() -> None:
-    # 10 words, one self-reference and one refusal.
+def test_rates_are_per_thousand_words_shrunk_and_total_sums_the_kinds() -> None:
+    # 10 words, one self-reference and one refusal: rates as if 250 more words had none.
     text = "As an AI language model, I cannot fulfill this today."
     found = values(text)
-    assert found["artifacts_self_reference_per_1k_words"] == pytest.approx(100.0)
+    assert found["artifacts_self_reference_per_1k_words"] == pytest.approx(1000 / 260)
     assert found["artifacts_total_count"] == 2.0
-    assert found["artifacts_total_per_1k_words"] == pytest.approx(200.0)
+    assert found["artifacts_total_per_1k_words"] == pytest.approx(2000 / 260)
+    # On a long page the prior hardly matters: 1 in 2,250 words is 1 in 2,500 counted.
+    long_page = text + " The council met today." * 560
+    assert values(long_page)["artifacts_self_reference_per_1k_words"] == pytest.approx(0.4)
     assert found["artifacts_total_count"] == sum(found[f"artifacts_{k}_count"] for k in KINDS)
 
 

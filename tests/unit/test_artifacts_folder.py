@@ -1,4 +1,4 @@
-"""Model folders: save, verify before unpickling, refuse what cannot be trusted."""
+"""Model folders: save, verify before reading, refuse what cannot be trusted."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ import joblib
 import numpy as np
 import pytest
 import sklearn
-from sklearn.linear_model import LogisticRegression
 
 from farmscore import artifacts
 from farmscore.artifacts import (
     CARD_FILE_NAME,
     CARD_FORMAT_VERSION,
     MODEL_FILE_NAME,
+    PICKLED_MODEL_FILE_NAME,
     DataSource,
     ModelCard,
     ModelVerificationError,
@@ -37,6 +37,9 @@ from farmscore.artifacts import (
     source_label_key,
     version_mismatch,
 )
+from farmscore.compiled import compile_estimator
+from farmscore.model import FarmModel, fit_calibrated
+from farmscore.model_arrays import to_arrays
 
 CardEdit = Callable[[dict[str, Any]], None]
 
@@ -57,10 +60,25 @@ def features() -> np.ndarray:
     return rng.normal(size=(20, 3))
 
 
-@pytest.fixture
-def fitted_model(features: np.ndarray) -> LogisticRegression:
+def _fitted(features: np.ndarray, kind: str = "logistic") -> tuple[Any, FarmModel]:
+    """A scikit-learn fit on `features`, and the FarmModel made from it."""
     labels = (features[:, 0] + 0.5 * features[:, 1] > 0).astype(int)
-    return LogisticRegression().fit(features, labels)
+    groups = [str(i) for i in range(len(labels))]
+    fitted = fit_calibrated(features, labels, groups, kind, n_folds=3)  # type: ignore[arg-type]
+    model = FarmModel(
+        estimator=compile_estimator(fitted, kind),  # type: ignore[arg-type]
+        feature_names=["duplicate_line_char_fraction", "filler_phrases_per_1k_words", "x"],
+        threshold=0.42,
+        kind=kind,  # type: ignore[arg-type]
+        reference=np.median(features, axis=0),
+        threshold_rule="max F1 on validation folds",
+    )
+    return fitted, model
+
+
+@pytest.fixture
+def fitted_model(features: np.ndarray) -> FarmModel:
+    return _fitted(features)[1]
 
 
 @pytest.fixture
@@ -86,7 +104,7 @@ def card() -> ModelCard:
 
 
 @pytest.fixture
-def saved_folder(tmp_path: Path, fitted_model: LogisticRegression, card: ModelCard) -> Path:
+def saved_folder(tmp_path: Path, fitted_model: FarmModel, card: ModelCard) -> Path:
     folder = tmp_path / "models" / "tiny"
     save_model_folder(folder, fitted_model, card)
     return folder
@@ -120,18 +138,35 @@ def _set_version(library: str, version: str) -> CardEdit:
 
 
 def test_round_trip_gives_the_same_predictions_and_card(
-    saved_folder: Path, fitted_model: LogisticRegression, features: np.ndarray
+    saved_folder: Path, fitted_model: FarmModel, features: np.ndarray
 ) -> None:
     model, loaded_card = load_model_folder(saved_folder)
-    assert isinstance(model, LogisticRegression)
+    assert isinstance(model, FarmModel)
     np.testing.assert_array_equal(
         model.predict_proba(features), fitted_model.predict_proba(features)
+    )
+    assert (model.threshold, model.kind, model.feature_names) == (
+        0.42,
+        "logistic",
+        ["duplicate_line_char_fraction", "filler_phrases_per_1k_words", "x"],
     )
     assert loaded_card == read_card(saved_folder)
 
 
+@pytest.mark.parametrize("kind", ["boosted", "logistic"])
+def test_both_kinds_score_as_the_scikit_learn_fit_they_came_from(
+    tmp_path: Path, features: np.ndarray, card: ModelCard, kind: str
+) -> None:
+    fitted, model = _fitted(np.tile(features, (6, 1)), kind)
+    save_model_folder(tmp_path, model, card)
+    loaded, _ = load_model_folder(tmp_path)
+    np.testing.assert_allclose(
+        loaded.predict_proba(features), fitted.predict_proba(features)[:, 1], atol=1e-12
+    )
+
+
 def test_save_fills_hash_size_versions_and_created(
-    tmp_path: Path, fitted_model: LogisticRegression, card: ModelCard
+    tmp_path: Path, fitted_model: FarmModel, card: ModelCard
 ) -> None:
     written = save_model_folder(tmp_path, fitted_model, card)
     model_path = tmp_path / MODEL_FILE_NAME
@@ -148,7 +183,7 @@ def test_save_fills_hash_size_versions_and_created(
 
 
 def test_save_keeps_a_given_created_time(
-    tmp_path: Path, fitted_model: LogisticRegression, card: ModelCard
+    tmp_path: Path, fitted_model: FarmModel, card: ModelCard
 ) -> None:
     given = dataclasses.replace(card, created="2026-01-02T03:04:05+00:00")
     assert save_model_folder(tmp_path, fitted_model, given).created == given.created
@@ -158,7 +193,7 @@ def test_card_file_is_sorted_indented_json(saved_folder: Path) -> None:
     text = (saved_folder / CARD_FILE_NAME).read_text(encoding="utf-8")
     raw = json.loads(text)
     assert text == json.dumps(raw, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    assert raw["card_format_version"] == CARD_FORMAT_VERSION == 1
+    assert raw["card_format_version"] == CARD_FORMAT_VERSION == 2
     assert raw["model_file"]["name"] == MODEL_FILE_NAME
     assert raw["training_data"][0]["rows_by_source_and_label"] == {
         "guardian|substantive": 8,
@@ -174,7 +209,7 @@ def test_read_card_never_unpickles(saved_folder: Path, no_unpickling: None) -> N
 
 
 def test_save_and_resave_leave_exactly_two_files(
-    saved_folder: Path, fitted_model: LogisticRegression, card: ModelCard
+    saved_folder: Path, fitted_model: FarmModel, card: ModelCard
 ) -> None:
     save_model_folder(saved_folder, fitted_model, card)
     assert sorted(p.name for p in saved_folder.iterdir()) == [MODEL_FILE_NAME, CARD_FILE_NAME]
@@ -187,18 +222,19 @@ def test_saved_files_are_readable_by_everyone(saved_folder: Path) -> None:
 
 
 def test_failed_dump_leaves_old_folder_untouched_and_no_temp_files(
-    saved_folder: Path, card: ModelCard, features: np.ndarray
+    saved_folder: Path, card: ModelCard, features: np.ndarray, fitted_model: FarmModel
 ) -> None:
     before = {p.name: p.read_bytes() for p in saved_folder.iterdir()}
-    with pytest.raises(Exception, match="pickle"):
-        save_model_folder(saved_folder, lambda: None, card)
+    unstorable = dataclasses.replace(fitted_model, estimator=object())
+    with pytest.raises(ValueError, match="cannot store a object"):
+        save_model_folder(saved_folder, unstorable, card)
     assert {p.name: p.read_bytes() for p in saved_folder.iterdir()} == before
     model, _ = load_model_folder(saved_folder)
-    assert model.predict(features).shape == (20,)  # type: ignore[attr-defined]
+    assert model.predict_proba(features).shape == (20,)
 
 
 def test_interrupted_between_renames_is_refused_not_loaded(
-    saved_folder: Path, card: ModelCard, monkeypatch: pytest.MonkeyPatch
+    saved_folder: Path, card: ModelCard, monkeypatch: pytest.MonkeyPatch, fitted_model: FarmModel
 ) -> None:
     real_replace = os.replace
     calls: list[str] = []
@@ -210,8 +246,9 @@ def test_interrupted_between_renames_is_refused_not_loaded(
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", replace_then_die)
+    different = dataclasses.replace(fitted_model, threshold=0.9)
     with pytest.raises(KeyboardInterrupt):
-        save_model_folder(saved_folder, {"a different": "model"}, card)
+        save_model_folder(saved_folder, different, card)
     monkeypatch.setattr(os, "replace", real_replace)
 
     assert calls == [MODEL_FILE_NAME, CARD_FILE_NAME]  # the card is the commit record
@@ -220,10 +257,12 @@ def test_interrupted_between_renames_is_refused_not_loaded(
         load_model_folder(saved_folder)
 
 
-def test_non_finite_metric_is_refused_and_writes_nothing(tmp_path: Path, card: ModelCard) -> None:
+def test_non_finite_metric_is_refused_and_writes_nothing(
+    tmp_path: Path, card: ModelCard, fitted_model: FarmModel
+) -> None:
     bad = dataclasses.replace(card, metrics={"precision": float("nan")})
     with pytest.raises(ValueError, match="NaN or infinite"):
-        save_model_folder(tmp_path, [1], bad)
+        save_model_folder(tmp_path, fitted_model, bad)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -238,7 +277,7 @@ def test_flipped_byte_is_refused_before_unpickling(saved_folder: Path, no_unpick
     with pytest.raises(ModelVerificationError) as caught:
         load_model_folder(saved_folder, allow_version_mismatch=True)
     message = str(caught.value)
-    assert f"model.joblib in {saved_folder} does not match its card" in message
+    assert f"model.npz in {saved_folder} does not match its card" in message
     assert "changed after it was saved; retrain or restore it" in message
     assert "SHA-256" in message
 
@@ -319,7 +358,7 @@ def test_version_mismatch_is_allowed_with_a_warning_when_asked(
     with pytest.warns(ModelVersionWarning, match=r"scikit-learn 0\.0\.1 \(installed"):
         model, loaded_card = load_model_folder(saved_folder, allow_version_mismatch=True)
     assert loaded_card.versions["scikit-learn"] == "0.0.1"
-    assert model.predict(features).shape == (20,)  # type: ignore[attr-defined]
+    assert model.predict_proba(features).shape == (20,)
 
 
 def test_allowing_version_mismatch_never_skips_the_hash_check(
@@ -398,7 +437,8 @@ def test_older_formats_are_upgraded_step_by_step(saved_folder: Path) -> None:
         upgraded["card_format_version"] = 1
         return upgraded
 
-    upgraded = artifacts._upgrade_card_dict(old, where="old card", upgrades={0: zero_to_one})
+    steps = {0: zero_to_one, 1: artifacts._card_1_to_2}
+    upgraded = artifacts._upgrade_card_dict(old, where="old card", upgrades=steps)
     assert ModelCard.from_dict(upgraded, where="old card") == read_card(saved_folder)
     with pytest.raises(ModelVerificationError, match="upgrading card format 0 failed"):
         artifacts._upgrade_card_dict(old, where="old card", upgrades={0: lambda raw: raw})
@@ -507,7 +547,7 @@ def test_wrong_fields_are_refused_naming_the_key(
 
 
 def test_unknown_keys_are_kept_through_read_and_resave(
-    saved_folder: Path, fitted_model: LogisticRegression
+    saved_folder: Path, fitted_model: FarmModel
 ) -> None:
     def annotate(raw: dict[str, Any]) -> None:
         raw["reviewed_by"] = {"person": "Zoë", "on": "2026-02-03"}
@@ -591,3 +631,186 @@ def test_default_model_dir_looks_in_the_package_then_the_source_tree() -> None:
     else:
         with pytest.raises(ModelVerificationError, match=str(repo_default)):
             default_model_dir()
+
+
+# --- what the file holds cannot run, and damage is refused -----------------------------------
+
+
+def _rehash(folder: Path) -> None:
+    """Make the card agree with whatever the model file now holds, as an attacker who can
+    write the whole folder would."""
+    data = (folder / MODEL_FILE_NAME).read_bytes()
+    _edit_card(
+        folder,
+        lambda raw: raw["model_file"].update(
+            sha256=hashlib.sha256(data).hexdigest(), bytes=len(data)
+        ),
+    )
+
+
+def test_a_hostile_pickle_with_a_matching_card_never_runs(
+    saved_folder: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "payload-ran.txt"
+    hostile = tmp_path / "hostile.joblib"
+    joblib.dump(_WritesFileWhenUnpickled(marker), hostile, compress=3)
+    (saved_folder / MODEL_FILE_NAME).write_bytes(hostile.read_bytes())
+    _rehash(saved_folder)
+    with pytest.raises(ModelVerificationError, match="is not a model farmscore can read"):
+        load_model_folder(saved_folder)
+    assert not marker.exists()
+
+
+def test_an_array_of_pickled_objects_is_refused_unread(
+    saved_folder: Path, fitted_model: FarmModel, tmp_path: Path
+) -> None:
+    marker = tmp_path / "payload-ran.txt"
+    arrays: dict[str, Any] = to_arrays(fitted_model)
+    arrays["reference"] = np.array([_WritesFileWhenUnpickled(marker)], dtype=object)
+    with (saved_folder / MODEL_FILE_NAME).open("wb") as stream:
+        np.savez_compressed(stream, **arrays)
+    _rehash(saved_folder)
+    with pytest.raises(ModelVerificationError, match="Object arrays cannot be loaded"):
+        load_model_folder(saved_folder)
+    assert not marker.exists()
+
+
+def test_a_tree_pointing_outside_itself_is_refused_before_it_scores(
+    tmp_path: Path, features: np.ndarray, card: ModelCard
+) -> None:
+    _, model = _fitted(np.tile(features, (6, 1)), "boosted")
+    save_model_folder(tmp_path, model, card)
+    arrays = to_arrays(model)
+    # The compiled predictor would read far outside the tree: a crash, or worse.
+    tree = arrays["tree_00000"].copy()
+    internal = np.flatnonzero(tree["is_leaf"] == 0)
+    assert internal.size, "the fixture's first tree should split"
+    tree["right"][internal[0]] = 2_000_000_000
+    arrays["tree_00000"] = tree
+    with (tmp_path / MODEL_FILE_NAME).open("wb") as stream:
+        np.savez_compressed(stream, **arrays)
+    _rehash(tmp_path)
+    with pytest.raises(ModelVerificationError, match="right child index points outside"):
+        load_model_folder(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda a: a.update(threshold=np.array(7.5)), "settings"),
+        (lambda a: a.pop("reference"), "reference: missing"),
+        (lambda a: a.update(reference=np.array([1.0, np.inf, 0.0])), "not a finite number"),
+        (lambda a: a.update(coef=np.ones(5)), "coef: missing, or not 3 numbers"),
+        (lambda a: a.update(settings=np.array("[" * 100_000)), "settings: not readable JSON"),
+    ],
+    ids=["stray-array", "no-reference", "infinite", "wrong-shape", "deep-json"],
+)
+def test_arrays_that_are_not_a_model_are_refused_naming_the_part(
+    saved_folder: Path,
+    fitted_model: FarmModel,
+    edit: Callable[[dict[str, Any]], None],
+    expected: str,
+) -> None:
+    arrays: dict[str, Any] = to_arrays(fitted_model)
+    edit(arrays)
+    with (saved_folder / MODEL_FILE_NAME).open("wb") as stream:
+        np.savez_compressed(stream, **arrays)
+    _rehash(saved_folder)
+    if expected == "settings":  # an array nobody asks for is harmless and ignored
+        load_model_folder(saved_folder)
+        return
+    with pytest.raises(ModelVerificationError, match=expected):
+        load_model_folder(saved_folder)
+
+
+@pytest.mark.parametrize("cut", [1, 100, 0.5])
+def test_a_truncated_model_with_a_matching_card_is_refused(saved_folder: Path, cut: float) -> None:
+    path = saved_folder / MODEL_FILE_NAME
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * cut)] if cut < 1 else data[:-cut])
+    _rehash(saved_folder)
+    with pytest.raises(ModelVerificationError, match="is not a model farmscore can read"):
+        load_model_folder(saved_folder)
+
+
+def test_an_archive_past_the_limits_is_never_unpacked(
+    saved_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(artifacts, "MAX_MODEL_UNPACKED_BYTES", 100)
+    with pytest.raises(ModelVerificationError, match="bytes unpacked, over the model limit"):
+        load_model_folder(saved_folder)
+
+
+def test_a_model_file_that_is_a_link_is_refused(saved_folder: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.npz"
+    (saved_folder / MODEL_FILE_NAME).rename(elsewhere)
+    (saved_folder / MODEL_FILE_NAME).symlink_to(elsewhere)
+    with pytest.raises(ModelVerificationError, match="is a symbolic link"):
+        load_model_folder(saved_folder)
+
+
+@pytest.mark.parametrize("threshold", [7.5, -0.1])
+def test_a_card_threshold_outside_zero_to_one_is_refused(
+    saved_folder: Path, threshold: float
+) -> None:
+    _edit_card(saved_folder, lambda raw: raw.update(threshold=threshold))
+    with pytest.raises(ModelVerificationError, match="is not a probability from 0 to 1"):
+        read_card(saved_folder)
+
+
+def test_a_card_nested_deeper_than_json_allows_is_refused(saved_folder: Path) -> None:
+    (saved_folder / CARD_FILE_NAME).write_text("[" * 100_000, encoding="utf-8")
+    with pytest.raises(ModelVerificationError, match="nested deeper than a card can be"):
+        read_card(saved_folder)
+
+
+# --- card format 1: a pickle, loaded only when trusted ---------------------------------------
+
+
+def _format_1_folder(folder: Path, features: np.ndarray) -> Any:
+    """A folder as farmscore 0.1 wrote it: a pickled FarmModel around the scikit-learn fit."""
+    fitted, model = _fitted(features)
+    folder.mkdir(parents=True)
+    pickled = dataclasses.replace(model, estimator=fitted)
+    joblib.dump(pickled, folder / PICKLED_MODEL_FILE_NAME, compress=3)
+    data = (folder / PICKLED_MODEL_FILE_NAME).read_bytes()
+    card = {
+        "card_format_version": 1,
+        "name": "old",
+        "created": "2026-11-30T10:00:00+00:00",
+        "versions": installed_versions(),
+        "model_file": {
+            "name": PICKLED_MODEL_FILE_NAME,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+        },
+        "training_data": [],
+        "feature_names": list(model.feature_names),
+        "threshold": 0.42,
+        "threshold_rule": "old",
+        "metrics": {},
+        "data_sources": [],
+        "notes": [],
+    }
+    (folder / CARD_FILE_NAME).write_text(json.dumps(card), encoding="utf-8")
+    return fitted
+
+
+def test_a_format_1_folder_is_refused_unless_trusted_then_scores_as_before(
+    tmp_path: Path, features: np.ndarray, card: ModelCard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "old"
+    fitted = _format_1_folder(folder, features)
+    with monkeypatch.context() as patched:
+        patched.setattr(joblib, "load", lambda *a, **k: pytest.fail("unpickled untrusted"))
+        with pytest.raises(ModelVerificationError, match=r"holds a pickled model.*allow_pickle"):
+            load_model_folder(folder)
+    model, old_card = load_model_folder(folder, allow_pickle=True)
+    np.testing.assert_allclose(
+        model.predict_proba(features), fitted.predict_proba(features)[:, 1], atol=1e-12
+    )
+    # Re-saved, it is an arrays folder that loads without trust and scores the same.
+    save_model_folder(folder, model, old_card)
+    assert sorted(p.name for p in folder.iterdir()) == [MODEL_FILE_NAME, CARD_FILE_NAME]
+    again, _ = load_model_folder(folder)
+    np.testing.assert_array_equal(again.predict_proba(features), model.predict_proba(features))

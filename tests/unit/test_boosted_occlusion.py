@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from farmscore.boosted_occlusion import fast_path_for
+from farmscore.compiled import compile_estimator
 from farmscore.features.extractor import analyze_text, feature_names
 from farmscore.model import FarmModel, fit_calibrated
 from farmscore.scoring import Scorer
@@ -35,7 +36,8 @@ def test_shipped_model_takes_the_fast_path_and_matches_the_general_one() -> None
     model = Scorer.load().model
     fast = fast_path_for(model)
     assert fast is not None, "the shipped boosted model should have the fast path"
-    X = _rows(_texts())
+    texts = _texts()
+    X = model.model_inputs(_rows(texts), texts)
     probability, contributions = fast.predict_and_contribute(X)
     expected_probability = model.predict_proba(X)
     np.testing.assert_allclose(probability, expected_probability, rtol=0, atol=1e-12)
@@ -63,7 +65,10 @@ def test_freshly_trained_boosted_model_matches(
     small_training_set: tuple[np.ndarray, np.ndarray, list[str]],
 ) -> None:
     X, y, groups = small_training_set
-    estimator = fit_calibrated(X, y, groups, "boosted")
+    fitted = fit_calibrated(X, y, groups, "boosted")
+    estimator = compile_estimator(fitted, "boosted")
+    # The plain-number twin scores exactly as the scikit-learn estimator it came from.
+    np.testing.assert_allclose(estimator.predict_proba(X), fitted.predict_proba(X), atol=1e-12)
     model = FarmModel(estimator, feature_names(), 0.5, "boosted", np.median(X, axis=0))
     fast = fast_path_for(model)
     assert fast is not None
@@ -84,6 +89,8 @@ def test_logistic_model_takes_the_general_path(
     small_training_set: tuple[np.ndarray, np.ndarray, list[str]],
 ) -> None:
     X, y, groups = small_training_set
-    estimator = fit_calibrated(X, y, groups, "logistic")
+    fitted = fit_calibrated(X, y, groups, "logistic")
+    estimator = compile_estimator(fitted, "logistic")
+    np.testing.assert_allclose(estimator.predict_proba(X), fitted.predict_proba(X), atol=1e-12)
     model = FarmModel(estimator, feature_names(), 0.5, "logistic", np.median(X, axis=0))
     assert fast_path_for(model) is None

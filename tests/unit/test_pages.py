@@ -387,7 +387,11 @@ def test_page_lengths_follow_their_targets(builder: object) -> None:
 
 # --- furniture --------------------------------------------------------------------------------
 
+NO_HONEST = HumanFurnitureRates(
+    byline=0.0, dateline=0.0, photo_caption=0.0, trailer=0.0, related_links=0.0, subheadings=0.0
+)
 ALL_FARM = FarmFurnitureRates(
+    honest=NO_HONEST,
     bare_page=0.0,
     clickbait_title=1.0,
     generic_headings=1.0,
@@ -398,6 +402,7 @@ ALL_FARM = FarmFurnitureRates(
     recap=1.0,
 )
 NO_FARM = FarmFurnitureRates(
+    honest=NO_HONEST,
     bare_page=0.0,
     clickbait_title=0.0,
     plain_title=0.0,
@@ -459,7 +464,11 @@ def _farm_kinds_in(text: str) -> set[str]:
             kinds.add("generic_headings")
         if _matches_any(block, t.promo_lines):
             kinds.add("promo_lines")
-        if _matches_any(block, t.embedded_posts):
+        # Embed templates with little literal text escape the template matcher; each one
+        # carries a handle, a short link or a platform's name.
+        if _matches_any(block, t.embedded_posts) or any(
+            mark in block for mark in ("(@", "— @", "twitter.com/", "t.co/", "Instagram")
+        ):
             kinds.add("embedded_post")
         if _matches_any(block, t.recap_openers):
             kinds.add("recap")
@@ -588,6 +597,11 @@ def test_default_furniture_rates_are_realised_within_tolerance() -> None:
     for trait in ("plain_title", "byline", "photo_caption", "trailer", "related_links"):
         rate = furnished * getattr(human_rates, trait)
         assert abs(_trait_rate(human, trait) - rate) < 0.075, trait
+    # Honest furniture costs a farm nothing, so farm pages carry it as often as human pages.
+    for trait in ("byline", "photo_caption", "trailer", "related_links", "subheadings"):
+        rate = (1 - rates.bare_page) * getattr(rates.honest, trait)
+        assert abs(_trait_rate(farm, trait) - rate) < 0.075, trait
+        assert abs(_trait_rate(farm, trait) - _trait_rate(human, trait)) < 0.1, trait
     assert (human["page_traits"] == "").mean() >= human_rates.bare_page - 0.05
 
 
@@ -627,7 +641,9 @@ def test_no_single_furniture_string_is_on_most_farm_pages() -> None:
         [line for text in pages["text"] for line in set(text.split("\n")) if line.strip()]
     )
     most_common_share = lines.value_counts().iloc[0] / len(pages)
-    assert most_common_share < 0.15
+    # The commonest are comment-form fields: a footer is on about a third of farm pages and
+    # shows a handful of its fields, so one field is on about an eighth of them.
+    assert most_common_share < 0.2
 
 
 # --- split hygiene ----------------------------------------------------------------------------
