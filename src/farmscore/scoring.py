@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -25,9 +27,18 @@ from farmscore.artifacts import (
     load_model_folder,
 )
 from farmscore.boosted_occlusion import BoostedOcclusion, fast_path_for
-from farmscore.features.extractor import TextFeatures, analyze_text, feature_names
+from farmscore.features import feature_specs
+from farmscore.features.extractor import TextFeatures, analyze_document, feature_names
+from farmscore.features.text import NO_WORDS_REASON, has_words
+from farmscore.language import judgeability_warnings
 from farmscore.model import FarmModel
 from farmscore.types import Document, Evidence, Reason, Score
+from farmscore.wording import (
+    WORDING_FEATURE,
+    WORDING_TITLE,
+    WordingReading,
+    wording_tokens,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +68,7 @@ class Scorer:
         threshold: float | None = None,
         n_reasons: int = DEFAULT_REASONS,
     ) -> None:
-        current = feature_names()
+        current = model_feature_names(model)
         if list(model.feature_names) != current:
             missing = sorted(set(model.feature_names) - set(current))
             added = sorted(set(current) - set(model.feature_names))
@@ -83,15 +94,16 @@ class Scorer:
         *,
         threshold: float | None = None,
         allow_version_mismatch: bool = False,
+        allow_pickle: bool = False,
     ) -> Scorer:
         """Load and verify the model folder at `path` (default: the model shipped inside the
-        package). The model file's SHA-256 and library versions are checked before unpickling."""
+        package): the card, the model file's SHA-256 and library versions, then every array
+        (`farmscore.artifacts.load_model_folder`). `allow_pickle` loads a card format 1
+        folder, which holds a pickle: only for a folder you made or trust."""
         folder = Path(path) if path is not None else default_model_dir()
-        model, card = load_model_folder(folder, allow_version_mismatch=allow_version_mismatch)
-        if not isinstance(model, FarmModel):
-            raise ModelVerificationError(
-                f"{folder} holds a {type(model).__name__}, not a farmscore model"
-            )
+        model, card = load_model_folder(
+            folder, allow_version_mismatch=allow_version_mismatch, allow_pickle=allow_pickle
+        )
         scorer = cls(model, card, threshold=threshold)
         scorer.folder = folder
         return scorer
@@ -99,15 +111,23 @@ class Scorer:
     def score(
         self, text: str | None = None, *, html: str | bytes | None = None, id: str = ""
     ) -> Score:
-        """Score one article given as plain `text` or as a page's `html`."""
+        """Score one article given as plain `text` or as a page's `html`.
+
+        Raises TypeError for a text that is not a string (or html that is not a string or
+        bytes), and ValueError for a text without a single word: there is nothing to judge.
+        """
         if (text is None) == (html is None):
             raise ValueError("give exactly one of text= or html=")
         if html is not None:
+            if not isinstance(html, str | bytes):
+                raise TypeError(f"html must be str or bytes, not {type(html).__name__}")
             # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
             from farmscore.extract import extract_article
 
             text = extract_article(html).text
-        return self._score_batch([Document(id=id, text=text or "")])[0][0]
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}")
+        return self._score_batch([_judgeable(Document(id=id, text=text))])[0][0]
 
     def score_many(self, items: Iterable[str | Document], n_jobs: int = 1) -> Iterator[Score]:
         """Score a stream of texts or `Document`s lazily, in input order. Plain texts get
@@ -145,55 +165,92 @@ class Scorer:
             delayed(_score_in_worker)(source, self.threshold, batch, keep_features)
             for batch in batches
         )
-        for pairs in results:
-            yield from pairs
+        try:
+            for pairs in results:
+                yield from pairs
+        finally:
+            # Stopped early (a closed pipe, a signal): joblib would warn that the batches in
+            # flight were dropped, which is what stopping means.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", r"[0-9]+ tasks (have been successfully|which)")
+                results.close()
 
     def score_frame(self, frame: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
-        """A copy of `frame` with `score`, `label` and `reasons` (feature names, strongest
-        first) columns added; the index is kept."""
+        """A copy of `frame` with `score`, `label`, `reasons` (feature names, strongest first)
+        and `error` columns added; the index is kept. A row whose text is missing or holds no
+        word is not scored: its score is NaN, its label None, and `error` says why."""
         if text_col not in frame.columns:
             raise KeyError(f"no column {text_col!r}; columns are {list(frame.columns)}")
-        texts = ["" if not isinstance(t, str) else t for t in frame[text_col]]
-        scores = list(self.score_many(texts))
+        texts = list(frame[text_col])
+        judgeable = [isinstance(t, str) and has_words(t) for t in texts]
+        scored = iter(self.score_many([t for t, ok in zip(texts, judgeable, strict=True) if ok]))
+        results = [next(scored) if ok else None for ok in judgeable]
         result = frame.copy()
-        result["score"] = [s.score for s in scores]
-        result["label"] = [s.label for s in scores]
-        result["reasons"] = ["; ".join(r.feature for r in s.reasons) for s in scores]
+        result["score"] = [s.score if s else float("nan") for s in results]
+        result["label"] = [s.label if s else None for s in results]
+        result["reasons"] = ["; ".join(r.feature for r in s.reasons) if s else "" for s in results]
+        result["error"] = [
+            None if ok else NO_WORDS_REASON if isinstance(t, str) else "no text"
+            for t, ok in zip(texts, judgeable, strict=True)
+        ]
         return result
 
     def _score_batch(self, documents: Sequence[Document]) -> list[tuple[Score, TextFeatures]]:
-        measured = [analyze_text(doc.text) for doc in documents]
-        X = np.array([list(m.values.values()) for m in measured], dtype=np.float64)
+        measured = [self._measure(_judgeable(doc).text) for doc in documents]
+        X = np.array([list(m.features.values.values()) for m in measured], dtype=np.float64)
+        if self.model.wording is not None:
+            X = np.column_stack([X, [m.wording_log_odds for m in measured]])
         if self._fast_path is not None:
             probabilities, contributions = self._fast_path.predict_and_contribute(X)
         else:
             probabilities = self.model.predict_proba(X)
             contributions = self.model.contributions(X, probabilities)
         return [
-            (self._make_score(doc, features, float(p), contribution_row), features)
-            for doc, features, p, contribution_row in zip(
-                documents, measured, probabilities, contributions, strict=True
+            (self._make_score(doc, m, row, float(p), contribution_row), m.features)
+            for doc, m, row, p, contribution_row in zip(
+                documents, measured, X, probabilities, contributions, strict=True
             )
         ]
 
+    def _measure(self, text: str) -> _Measured:
+        features, analysed = analyze_document(text)
+        wording = self.model.wording
+        if wording is None:
+            return _Measured(features, "", None)
+        # The wording block reads the tokens of the text the features measured. Only the
+        # lowered text is kept: a batch of analysed texts, each with its word lists and spans,
+        # kept alive until the batch is scored slows every garbage collection.
+        reading = wording.read(wording_tokens(analysed.lower))
+        aligned = analysed.lower_aligned
+        # When lowering changed the length (İ), spans must come from the aligned text's tokens.
+        return _Measured(features, aligned, reading, aligned is analysed.lower)
+
     def _make_score(
-        self, doc: Document, features: TextFeatures, probability: float, contributions: np.ndarray
+        self,
+        doc: Document,
+        measured: _Measured,
+        row: np.ndarray,
+        probability: float,
+        contributions: np.ndarray,
     ) -> Score:
+        features = measured.features
         names = self.model.feature_names
         order = np.argsort(-np.abs(contributions))[: self.n_reasons]
         shown = {names[j] for j in order}
-        evidence: dict[str, list[Evidence]] = {name: [] for name in shown}
-        for span in features.evidence:
-            spans = evidence.get(span.feature)
-            if spans is not None and len(spans) < EVIDENCE_PER_REASON:
-                spans.append(span)
+        evidence = _reason_evidence(shown, features.evidence)
+        wording_at = len(names) - 1 if self.model.wording is not None else -1
+        if WORDING_FEATURE in shown and contributions[wording_at] != 0.0:
+            evidence[WORDING_FEATURE] = self._wording_evidence(
+                measured, 1 if contributions[wording_at] > 0 else -1
+            )
         reasons = tuple(
             Reason(
                 feature=names[j],
-                value=features.values[names[j]],
+                value=float(row[j]),
                 typical=float(self.model.reference[j]),
                 contribution=float(contributions[j]),
                 evidence=tuple(evidence[names[j]]),
+                title=feature_titles().get(names[j], names[j]),
             )
             for j in order
             if contributions[j] != 0.0
@@ -206,8 +263,99 @@ class Scorer:
             threshold=self.threshold,
             reasons=reasons,
             model=self.name,
-            n_words=features.n_words,
+            word_count=features.n_words,
+            warnings=judgeability_warnings(
+                doc.text, features.n_words, features.values["lexical_english_stopword_fraction"]
+            ),
         )
+
+    def _wording_evidence(self, measured: _Measured, direction: int) -> list[Evidence]:
+        """The n-grams that moved the wording block the way its reason points, each at its
+        first occurrence, with how often it occurs and how far it moved the block."""
+        assert self.model.wording is not None
+        toward = "machine" if direction > 0 else "human"
+        reading = measured.reading if measured.reading_is_aligned else None
+        return [
+            Evidence(
+                WORDING_FEATURE,
+                ngram.spans[0][0],
+                ngram.spans[0][1],
+                f"'{ngram.ngram}' x{ngram.occurrences}: "
+                f"{ngram.contribution:+.2f} log-odds toward {toward} wording",
+            )
+            # A reason shows each n-gram once, at its first occurrence.
+            for ngram in self.model.wording.explain(
+                measured.lower_aligned, EVIDENCE_PER_REASON, direction, reading, spans_per_ngram=1
+            )
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    """What scoring keeps of one analysed text: its features, its lowered text with the
+    original's offsets, and the wording block's reading (whose token positions match
+    `lower_aligned` when `reading_is_aligned`)."""
+
+    features: TextFeatures
+    lower_aligned: str
+    reading: WordingReading | None
+    reading_is_aligned: bool = False
+
+    @property
+    def wording_log_odds(self) -> float:
+        assert self.reading is not None
+        return self.reading.log_odds
+
+
+@lru_cache(maxsize=1)
+def feature_titles() -> dict[str, str]:
+    """Each feature's plain-English title, the wording block's included."""
+    return {spec.name: spec.title for spec in feature_specs()} | {WORDING_FEATURE: WORDING_TITLE}
+
+
+@lru_cache(maxsize=1)
+def _evidence_sources() -> dict[str, tuple[str, ...]]:
+    """For each feature, the features whose spans a reader sees for it: its own first, then
+    those it is made of (a total shows the spans of its parts)."""
+    return {spec.name: (spec.name, *spec.evidence_from) for spec in feature_specs()}
+
+
+def _reason_evidence(shown: set[str], spans: Sequence[Evidence]) -> dict[str, list[Evidence]]:
+    """Up to `EVIDENCE_PER_REASON` spans for each shown feature, in text order: its own, or
+    else those of the features it is made of, each noted with that feature's title."""
+    sources = _evidence_sources()
+    by_feature: dict[str, list[Evidence]] = {}
+    for span in spans:
+        by_feature.setdefault(span.feature, []).append(span)
+    titles = feature_titles()
+    evidence: dict[str, list[Evidence]] = {}
+    for name in shown:
+        found: list[Evidence] = []
+        for source in sources.get(name, (name,)):
+            for span in by_feature.get(source, ()):
+                note = span.note if source == name else f"{titles[source]}: {span.note}"
+                found.append(Evidence(name, span.start, span.end, note))
+        found.sort(key=lambda span: (span.start, span.end))
+        evidence[name] = found[:EVIDENCE_PER_REASON]
+    return evidence
+
+
+def model_feature_names(model: FarmModel) -> list[str]:
+    """The columns this farmscore gives `model`: every style feature, then the wording
+    block's log-odds when the model has the block."""
+    return feature_names() + ([WORDING_FEATURE] if model.wording is not None else [])
+
+
+def _judgeable(document: Document) -> Document:
+    """`document`, or ValueError naming it when it is not a text or holds no word."""
+    if not isinstance(document.text, str):
+        raise TypeError(
+            f"document {document.id!r}: text must be a str, not {type(document.text).__name__}"
+        )
+    if not has_words(document.text):
+        where = f"document {document.id!r}" if document.id else "the text"
+        raise ValueError(f"{where}: {NO_WORDS_REASON}")
+    return document
 
 
 def _batched(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -52,6 +52,9 @@ class Reason:
     typical: float
     contribution: float
     evidence: tuple[Evidence, ...] = ()
+    # The feature's plain-English name ("Filler phrases"); `typical` is the median value of
+    # the model's training texts.
+    title: str = ""
 
     @property
     def direction(self) -> str:
@@ -69,4 +72,6 @@ class Score:
     threshold: float
     reasons: tuple[Reason, ...]
     model: str
-    n_words: int = 0
+    word_count: int = 0
+    # Why the score deserves less trust: "too_short", "not_english" (`farmscore.language`).
+    warnings: tuple[str, ...] = ()

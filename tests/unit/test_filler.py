@@ -8,9 +8,15 @@ import random
 import pytest
 
 import farmscore.features.filler as filler
-from farmscore.features.base import MAX_EVIDENCE_PER_FEATURE
+from farmscore.features.base import MAX_EVIDENCE_PER_FEATURE, RARE_EVENT_PRIOR_WORDS
 from farmscore.features.text import AnalyzedText
 from farmscore.lexicon import Lexicon, LexiconEntry, load_lexicon, phrase_tokens
+
+
+def rate(matches: float, words: int) -> float:
+    """A rare-event rate per 1,000 words, as the filler features count it."""
+    return 1000 * matches / (words + RARE_EVENT_PRIOR_WORDS)
+
 
 NAMES = [spec.name for spec in filler.FEATURES]
 
@@ -78,28 +84,32 @@ def test_features_are_named_for_the_family_and_documented() -> None:
     ("text", "feature", "expected"),
     [
         # Case-insensitive, whole tokens: 3 of 3 words.
-        ("Delve DELVE delve", "filler_llm_vocab_rate_per_1k_words", 1000.0),
+        ("Delve DELVE delve", "filler_llm_vocab_rate_per_1k_words", rate(3, 3)),
         # "delved" is another word: inflections are separate lexicon entries.
         ("We delved deeply here", "filler_llm_vocab_rate_per_1k_words", 0.0),
         # No match inside a longer word.
         ("Moreoverly speaking, fine", "filler_transition_rate_per_1k_words", 0.0),
-        ("Speaking, moreover, fine", "filler_transition_rate_per_1k_words", 1000 / 3),
+        ("Speaking, moreover, fine", "filler_transition_rate_per_1k_words", rate(1, 3)),
         # Typographic and straight apostrophes are one token: 1 match in 5 words.
-        ("It’s not just about money", "filler_phrase_rate_per_1k_words", 200.0),
-        ("IT'S NOT JUST ABOUT money", "filler_phrase_rate_per_1k_words", 200.0),
+        ("It’s not just about money", "filler_phrase_rate_per_1k_words", rate(1, 5)),
+        ("IT'S NOT JUST ABOUT money", "filler_phrase_rate_per_1k_words", rate(1, 5)),
         # Tokens ignore punctuation between them.
-        ("It's not - just about money", "filler_phrase_rate_per_1k_words", 200.0),
+        ("It's not - just about money", "filler_phrase_rate_per_1k_words", rate(1, 5)),
         ("It's not about money", "filler_phrase_rate_per_1k_words", 0.0),
         # The longest phrase wins and "crucial" inside it is not counted again.
-        ("Water plays a crucial role", "filler_phrase_rate_per_1k_words", 200.0),
+        ("Water plays a crucial role", "filler_phrase_rate_per_1k_words", rate(1, 5)),
         ("Water plays a crucial role", "filler_llm_vocab_rate_per_1k_words", 0.0),
-        ("Water is crucial", "filler_llm_vocab_rate_per_1k_words", 1000 / 3),
+        ("Water is crucial", "filler_llm_vocab_rate_per_1k_words", rate(1, 3)),
         # Weight 0 entries never count towards a category...
-        ("Perhaps, of course, critics argue", "filler_hedge_rate_per_1k_words", 200.0),
+        ("Perhaps, of course, critics argue", "filler_hedge_rate_per_1k_words", rate(1, 5)),
         # ...but do count in the weight-blind contrast (3 matches in 5 words).
-        ("Perhaps, of course, critics argue", "filler_any_candidate_rate_per_1k_words", 600.0),
-        ("A game changer you won't believe", "filler_promo_clickbait_rate_per_1k_words", 2000 / 6),
-        ("It is a more robust plan", "filler_mined_ngram_rate_per_1k_words", 1000 / 6),
+        ("Perhaps, of course, critics argue", "filler_any_candidate_rate_per_1k_words", rate(3, 5)),
+        (
+            "A game changer you won't believe",
+            "filler_promo_clickbait_rate_per_1k_words",
+            rate(2, 6),
+        ),
+        ("It is a more robust plan", "filler_mined_ngram_rate_per_1k_words", rate(1, 6)),
     ],
 )
 def test_category_rates(text: str, feature: str, expected: float) -> None:
@@ -110,9 +120,9 @@ def test_weighted_score_and_distinct_phrases() -> None:
     # 10 words; matches: delve (2.0) x2, moreover (1.0), plays a crucial role (1.5); perhaps (0).
     text = "Delve, delve. Moreover, it plays a crucial role, perhaps too."
     values = toy(text)
-    assert values["filler_weighted_score_per_1k_words"] == pytest.approx(1000 * 6.5 / 10)
+    assert values["filler_weighted_score_per_1k_words"] == pytest.approx(rate(6.5, 10))
     assert values["filler_distinct_weighted_phrase_count"] == 3.0
-    assert values["filler_any_candidate_rate_per_1k_words"] == pytest.approx(500.0)
+    assert values["filler_any_candidate_rate_per_1k_words"] == pytest.approx(rate(5, 10))
 
 
 def test_evidence_spans_point_at_the_matched_text() -> None:
@@ -138,7 +148,7 @@ def test_evidence_spans_point_at_the_matched_text() -> None:
 
 def test_evidence_is_capped_per_feature() -> None:
     result = filler.extract_with(AnalyzedText("delve " * 500), TOY)
-    assert result.values["filler_llm_vocab_rate_per_1k_words"] == pytest.approx(1000.0)
+    assert result.values["filler_llm_vocab_rate_per_1k_words"] == pytest.approx(rate(500, 500))
     per_feature: dict[str, int] = {}
     for ev in result.evidence:
         per_feature[ev.feature] = per_feature.get(ev.feature, 0) + 1
@@ -153,9 +163,7 @@ def test_shipped_lexicon_weights_reach_the_features() -> None:
     top = max(lexicon.weighted(), key=lambda e: (e.weight, e.phrase))
     n_words = len(phrase_tokens(top.phrase))
     values = filler.extract(AnalyzedText(top.phrase.upper())).values
-    assert values["filler_weighted_score_per_1k_words"] == pytest.approx(
-        1000 * top.weight / n_words
-    )
+    assert values["filler_weighted_score_per_1k_words"] == pytest.approx(rate(top.weight, n_words))
     assert values["filler_distinct_weighted_phrase_count"] == 1.0
     # A phrase the lexicon measured and kept at weight 0 counts only in the contrast (one
     # without a weighted phrase inside it, such as "myriad" in "a myriad of").
@@ -188,8 +196,9 @@ def test_generated_prose_scores_above_plain_reporting() -> None:
     )
     gen = filler.extract(AnalyzedText(generated))
     rep = filler.extract(AnalyzedText(reporting))
-    assert gen.values["filler_weighted_score_per_1k_words"] > 500.0
-    assert rep.values["filler_weighted_score_per_1k_words"] < 50.0
+    # 34 words, shrunk as if 250 more words had no match: still far above the reporting.
+    assert gen.values["filler_weighted_score_per_1k_words"] > 50.0
+    assert rep.values["filler_weighted_score_per_1k_words"] < 5.0
     assert gen.values["filler_llm_vocab_rate_per_1k_words"] > 0.0
     assert len(gen.evidence) >= 10
     assert all(generated[ev.start : ev.end].strip() for ev in gen.evidence)

@@ -9,14 +9,18 @@ import pandas as pd
 import pytest
 
 from farmscore.artifacts import ModelVerificationError
+from farmscore.features.extractor import analyze_text
 from farmscore.scoring import (
     LABEL_FARM,
     LABEL_SUBSTANTIVE,
     TAIL_BATCH_SIZE,
     Scorer,
     _batches_for_workers,
+    _reason_evidence,
+    feature_titles,
 )
 from farmscore.types import Document
+from farmscore.wording import tokens_of
 from tests.conftest import farm_text, substantive_text
 
 
@@ -83,8 +87,28 @@ def test_worker_batches_keep_every_document_in_order_and_end_small(n_documents: 
 
 def test_score_documents_keeps_ids(tiny_model_dir: Path) -> None:
     scorer = Scorer.load(tiny_model_dir)
-    docs = [Document(id="a", text="One."), Document(id="b", text="")]
+    docs = [Document(id="a", text="One."), Document(id="b", text="Two.")]
     assert [s.id for s in scorer.score_documents(docs)] == ["a", "b"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!! ???", "\u200b\u200b", "\u0000"])
+def test_a_text_without_words_is_an_error_naming_it_not_a_score(
+    tiny_model_dir: Path, text: str
+) -> None:
+    scorer = Scorer.load(tiny_model_dir)
+    with pytest.raises(ValueError, match="the text has no words"):
+        scorer.score(text=text)
+    with pytest.raises(ValueError, match="document 'b': the text has no words"):
+        list(scorer.score_documents([Document(id="a", text="One."), Document(id="b", text=text)]))
+
+
+@pytest.mark.parametrize("value", [123, None, b"bytes", ["a list"]])
+def test_a_text_that_is_not_a_string_is_a_type_error(tiny_model_dir: Path, value: object) -> None:
+    scorer = Scorer.load(tiny_model_dir)
+    with pytest.raises((TypeError, ValueError), match=r"text must be a str|exactly one"):
+        scorer.score(value)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="html must be str or bytes, not int"):
+        scorer.score(html=123)  # type: ignore[arg-type]
 
 
 def test_score_frame_adds_columns_and_keeps_the_index(tiny_model_dir: Path) -> None:
@@ -99,6 +123,14 @@ def test_score_frame_adds_columns_and_keeps_the_index(tiny_model_dir: Path) -> N
     assert {"score", "label", "reasons", "site"} <= set(scored.columns)
     with pytest.raises(KeyError, match="no column 'text'"):
         scorer.score_frame(frame)
+    # Rows without text are kept, unscored, with the reason.
+    holes = pd.DataFrame({"text": [farm_text(rng), "", None, "???"]})
+    scored = scorer.score_frame(holes)
+    assert scored["label"].isna().tolist() == [False, True, True, True]
+    assert scored["score"].isna().tolist() == [False, True, True, True]
+    assert scored["error"].isna().tolist() == [True, False, False, False]
+    assert "has no words" in scored["error"][1]
+    assert scored["error"][2] == "no text"
 
 
 def test_threshold_override_changes_labels_not_scores(tiny_model_dir: Path) -> None:
@@ -114,3 +146,65 @@ def test_a_model_with_other_features_is_refused(tiny_model_dir: Path) -> None:
     scorer.model.feature_names = [*scorer.model.feature_names[:-1], "lexical_renamed"]
     with pytest.raises(ModelVerificationError, match="other features"):
         Scorer(scorer.model, scorer.card)
+
+
+# "İ" grows when lowered, so the block's tokens and the text's offsets must be kept apart.
+@pytest.mark.parametrize("prefix", ["", "İstanbul, İzmir: "])
+def test_the_wording_reason_shows_the_ngrams_behind_it(tiny_model_dir: Path, prefix: str) -> None:
+    scorer = Scorer.load(tiny_model_dir)
+    assert scorer.model.feature_names[-1] == "wording_machine_log_odds"
+    text = prefix + farm_text(random.Random(8))
+    wording = Scorer(scorer.model, scorer.card, n_reasons=len(scorer.model.feature_names))
+    result = wording.score(text=text)
+    (reason,) = [r for r in result.reasons if r.feature == "wording_machine_log_odds"]
+    assert reason.direction == "content_farm"
+    assert reason.evidence, "the wording reason must show its n-grams"
+    for span in reason.evidence:
+        assert span.feature == "wording_machine_log_odds"
+        assert 0 <= span.start < span.end <= len(text)
+        assert "log-odds toward machine wording" in span.note
+        # The note quotes the n-gram the span holds, as the block reads it (rare words: <w>).
+        vocabulary = scorer.model.wording.vocabulary_  # type: ignore[union-attr]
+        tokens = tokens_of(text[span.start : span.end])
+        read = " ".join(t if t in vocabulary.ids else "<w>" for t in tokens)
+        assert span.note.startswith(f"'{read}' x")
+
+
+def test_a_total_shows_the_spans_of_its_parts_with_their_titles() -> None:
+    text = "As an AI language model, I cannot do that.\n\nSigned,\n[Your Name]\n\n- One\n- Two"
+    features = analyze_text(text)
+    evidence = _reason_evidence(
+        {
+            "artifacts_total_count",
+            "filler_distinct_weighted_phrase_count",
+            "readability_lix_score_points",
+        },
+        features.evidence,
+    )
+    total = evidence["artifacts_total_count"]
+    assert [text[e.start : e.end] for e in total] == ["As an AI language model", "[Your Name]"]
+    assert all(e.feature == "artifacts_total_count" for e in total)
+    assert total[0].note.startswith("Text calling itself an AI: ")
+    assert total[1].note.startswith("Unfilled placeholders: ")
+    # A feature of the whole text has no span to show, and none is made up.
+    assert evidence["readability_lix_score_points"] == []
+
+
+def test_every_reason_has_a_title_and_says_what_typical_means(tiny_model_dir: Path) -> None:
+    result = Scorer.load(tiny_model_dir).score(text=farm_text(random.Random(12)))
+    titles = feature_titles()
+    assert all(reason.title == titles[reason.feature] for reason in result.reasons)
+    assert all(reason.title and reason.title != reason.feature for reason in result.reasons)
+    assert titles["wording_machine_log_odds"].startswith("Machine-like wording")
+
+
+def test_a_confident_logistic_score_still_shows_how_far_its_reasons_moved_it(
+    tiny_model_dir: Path,
+) -> None:
+    scorer = Scorer.load(tiny_model_dir)
+    assert scorer.model.kind == "logistic"
+    result = scorer.score(text=farm_text(random.Random(3)))
+    assert result.score > 0.95
+    # Calibrated on log-odds, not on saturated probabilities: reasons of a few hundredths of
+    # a log-odds at most would say nothing.
+    assert abs(result.reasons[0].contribution) > 0.1

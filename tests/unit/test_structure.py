@@ -81,7 +81,8 @@ def test_page_shape_on_a_small_page() -> None:
     found = values(text)
     # 6 lines, 25 words, 5 paragraphs; the title line is not counted as a heading.
     assert found["structure_heading_line_fraction"] == pytest.approx(1 / 6)
-    assert found["structure_heading_lines_per_1k_words"] == pytest.approx(40.0)
+    # One heading, counted per 1,000 words as if 250 more words had none.
+    assert found["structure_heading_lines_per_1k_words"] == pytest.approx(1000 / 275)
     assert found["structure_bullet_line_fraction"] == pytest.approx(2 / 6)
     assert found["structure_terminal_punctuation_line_fraction"] == pytest.approx(3 / 6)
     assert found["structure_short_line_fraction"] == pytest.approx(5 / 6)
@@ -310,3 +311,12 @@ def test_a_five_megabyte_line_finishes() -> None:
     found = values(sentence * (5_000_000 // len(sentence)))
     assert all(math.isfinite(v) for v in found.values())
     assert found["structure_terminal_punctuation_line_fraction"] == 1.0
+
+
+def test_bullet_lines_are_the_evidence_of_the_bullet_share() -> None:
+    text = "Kettle review\n\nPros\n- Quiet at a boil\n- Auto shut-off\n\nCons\n1. The lid sticks"
+    assert evidence_texts(text, "bullet_line_fraction") == [
+        "- Quiet at a boil",
+        "- Auto shut-off",
+        "1. The lid sticks",
+    ]

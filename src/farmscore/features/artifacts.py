@@ -22,7 +22,8 @@ from farmscore.features.base import (
     EvidenceCollector,
     FamilyResult,
     FeatureSpec,
-    per_thousand_words,
+    rare_event_rate,
+    with_rare_event_note,
 )
 from farmscore.features.text import WORD_PATTERN, AnalyzedText, Span
 
@@ -141,6 +142,8 @@ class _Kind:
 
     name: str
     label: str
+    # The features' title for a reader ("Unfilled placeholders").
+    title: str
     patterns: tuple[_Pattern, ...]
     definition: str
     rationale: str
@@ -148,6 +151,7 @@ class _Kind:
 
 _SELF_REFERENCE = _Kind(
     name="self_reference",
+    title="Text calling itself an AI",
     label="assistant self-reference",
     patterns=(
         # "As an AI language model", "as an AI assistant", "As an AI, I"; not "As an AI
@@ -194,6 +198,7 @@ _DELIVERABLE = (
 _CHAT_OPENERS = "sure|certainly|absolutely|course|okay"
 _PROMPTER_ADDRESS = _Kind(
     name="prompter_address",
+    title="Answer addressed to the prompter",
     label="answer addressed to the prompter",
     patterns=(
         _w(
@@ -260,6 +265,7 @@ _PROMPTER_ADDRESS = _Kind(
 _MEDIA = r"(?:image|photo|picture|video|infographic|chart|graph|screenshot|link|table|map|tweet)"
 _SCAFFOLDING = _Kind(
     name="scaffolding",
+    title="Leftover writing-brief labels",
     label="leaked scaffolding",
     patterns=(
         # A label at the start of a line, optionally after markdown or a bullet: "Meta
@@ -318,6 +324,7 @@ _SCAFFOLDING = _Kind(
 
 _MARKDOWN = _Kind(
     name="markdown",
+    title="Unrendered Markdown",
     label="markdown remnant",
     patterns=(
         # "## Heading" at a line start. A single "#" also starts shell and Python comments,
@@ -348,6 +355,7 @@ _MARKDOWN = _Kind(
 
 _PLACEHOLDER = _Kind(
     name="placeholder",
+    title="Unfilled placeholders",
     label="placeholder",
     patterns=(
         _rx(
@@ -391,6 +399,7 @@ _CANNOT = (
 _CANNOT_CUES = "cannot|can|can't|can’t|unable|able"
 _REFUSAL = _Kind(
     name="refusal",
+    title="Assistant refusals",
     label="assistant refusal",
     patterns=(
         _w(rf"i {_CANNOT} (?:fulfill|fulfil|comply with)\b", "fulfill|fulfil|comply"),
@@ -430,6 +439,7 @@ _REFUSAL = _Kind(
 
 _KNOWLEDGE_CUTOFF = _Kind(
     name="knowledge_cutoff",
+    title="Knowledge-cutoff disclaimers",
     label="knowledge-cutoff disclaimer",
     patterns=(
         _w(
@@ -494,13 +504,19 @@ def _rate_name(kind: _Kind) -> str:
 def _specs() -> tuple[FeatureSpec, ...]:
     specs: list[FeatureSpec] = []
     for kind in KINDS:
-        specs.append(FeatureSpec(_count_name(kind), "count", kind.definition, kind.rationale))
+        specs.append(
+            FeatureSpec(
+                _count_name(kind), "count", kind.definition, kind.rationale, title=kind.title
+            )
+        )
         specs.append(
             FeatureSpec(
                 _rate_name(kind),
                 "matches per 1,000 words",
                 f"The {kind.label} count per 1,000 words.",
                 kind.rationale + " The rate keeps long pages comparable with short ones.",
+                title=f"{kind.title} (rate)",
+                evidence_from=(_count_name(kind),),
             )
         )
     specs.append(
@@ -510,6 +526,8 @@ def _specs() -> tuple[FeatureSpec, ...]:
             "Sum of the counts of every kind of leaked text (matches of one kind never overlap).",
             "Leaked assistant text, scaffolding and placeholders are each rare on edited pages; "
             "together they are the plainest sign that a page was generated and not read.",
+            title="Leaked LLM text, all kinds",
+            evidence_from=tuple(_count_name(kind) for kind in KINDS),
         )
     )
     specs.append(
@@ -519,12 +537,14 @@ def _specs() -> tuple[FeatureSpec, ...]:
             "The total count of leaked text per 1,000 words.",
             "Separates a page built from a model's raw answer (many artifacts per word) from a "
             "long article with one stray quote of a chatbot.",
+            title="Leaked LLM text, all kinds (rate)",
+            evidence_from=tuple(_count_name(kind) for kind in KINDS),
         )
     )
     return tuple(specs)
 
 
-FEATURES: tuple[FeatureSpec, ...] = _specs()
+FEATURES: tuple[FeatureSpec, ...] = with_rare_event_note(_specs())
 
 
 def _find_spans(kind: _Kind, text: str, lower: str, vocabulary: frozenset[str]) -> list[Span]:
@@ -575,8 +595,8 @@ def extract(doc: AnalyzedText) -> FamilyResult:
         for start, end in spans:
             evidence.add(name, start, end, _note(kind, text, (start, end)))
         values[name] = float(len(spans))
-        values[_rate_name(kind)] = per_thousand_words(len(spans), doc.n_words)
+        values[_rate_name(kind)] = rare_event_rate(len(spans), doc.n_words)
         total += len(spans)
     values[TOTAL_COUNT] = float(total)
-    values[TOTAL_RATE] = per_thousand_words(total, doc.n_words)
+    values[TOTAL_RATE] = rare_event_rate(total, doc.n_words)
     return FamilyResult(values=values, evidence=evidence.spans)

@@ -19,7 +19,8 @@ from farmscore.features.base import (
     EvidenceCollector,
     FamilyResult,
     FeatureSpec,
-    per_thousand_words,
+    rare_event_rate,
+    with_rare_event_note,
 )
 from farmscore.features.text import AnalyzedText
 from farmscore.lexicon import (
@@ -66,7 +67,7 @@ _WEIGHT_NOTE = (
     "machine than in human training text."
 )
 
-FEATURES: tuple[FeatureSpec, ...] = (
+_SPECS: tuple[FeatureSpec, ...] = (
     FeatureSpec(
         PHRASE_RATE,
         "matches per 1,000 words",
@@ -74,6 +75,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "way') per 1,000 words. " + _WEIGHT_NOTE,
         "Spun articles pad a thin story with stock phrases that assert importance without "
         "saying anything; reporters use them far less.",
+        title="Filler phrases",
     ),
     FeatureSpec(
         HEDGE_RATE,
@@ -82,6 +84,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         + _WEIGHT_NOTE,
         "LLM filler hedges and attributes to nobody in particular; most everyday hedges "
         "('perhaps', 'of course') are as common in human writing and carry no weight.",
+        title="Hedges and unnamed sources",
     ),
     FeatureSpec(
         TRANSITION_RATE,
@@ -90,6 +93,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         + _WEIGHT_NOTE,
         "Machine text strings sentences together with formal connectives at several times "
         "the human rate.",
+        title="Stock transitions",
     ),
     FeatureSpec(
         LLM_VOCAB_RATE,
@@ -98,6 +102,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         + _WEIGHT_NOTE,
         "These words are many times more frequent in LLM output than in human writing on "
         "the same stories, so a page dense with them was likely generated.",
+        title="Words LLMs favour",
     ),
     FeatureSpec(
         PROMO_RATE,
@@ -105,6 +110,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Promotional and clickbait wording ('game-changing', 'stay tuned') per 1,000 words. "
         + _WEIGHT_NOTE,
         "Farm pages sell and tease; reporting and reviews rarely use this register.",
+        title="Promotional wording",
     ),
     FeatureSpec(
         MINED_RATE,
@@ -113,6 +119,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "1,000 words. " + _WEIGHT_NOTE,
         "Topic-free habits of machine phrasing, measured across many domains, which a "
         "curated list would miss.",
+        title="Machine-like phrasing habits",
     ),
     FeatureSpec(
         WEIGHTED_SCORE,
@@ -121,6 +128,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "matches, per 1,000 words.",
         "Adds up the evidence of every phrase in proportion to how much rarer it is in human "
         "text, like a naive-Bayes score over the lexicon.",
+        title="Filler and LLM tells, weighted",
     ),
     FeatureSpec(
         DISTINCT_PHRASES,
@@ -128,6 +136,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Number of different weighted lexicon entries the text uses.",
         "One phrase repeated may be a quirk of a writer or topic; many different tells "
         "together are the signature of generated text.",
+        title="Different LLM tells used",
+        evidence_from=(WEIGHTED_SCORE,),
     ),
     FeatureSpec(
         ANY_CANDIDATE_RATE,
@@ -136,8 +146,10 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "'AI tell list' count, kept as a contrast to the weighted features.",
         "Shows how much a weight-blind phrase list fires on human writing; a model can use "
         "the difference between it and the weighted rates.",
+        title="Common 'AI tell' phrases (unweighted)",
     ),
 )
+FEATURES: tuple[FeatureSpec, ...] = with_rare_event_note(_SPECS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,8 +209,8 @@ def extract_with(doc: AnalyzedText, lexicon: CompiledLexicon) -> FamilyResult:
         evidence.add(WEIGHTED_SCORE, start, end, note)
     any_count = sum(1 for _ in lexicon.every.longest_matches(words))
 
-    values = {name: per_thousand_words(count, n_words) for name, count in counts.items()}
-    values[WEIGHTED_SCORE] = per_thousand_words(score, n_words)
+    values = {name: rare_event_rate(count, n_words) for name, count in counts.items()}
+    values[WEIGHTED_SCORE] = rare_event_rate(score, n_words)
     values[DISTINCT_PHRASES] = float(len(distinct))
-    values[ANY_CANDIDATE_RATE] = per_thousand_words(any_count, n_words)
+    values[ANY_CANDIDATE_RATE] = rare_event_rate(any_count, n_words)
     return FamilyResult({spec.name: float(values[spec.name]) for spec in FEATURES}, evidence.spans)

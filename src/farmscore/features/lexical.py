@@ -42,6 +42,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "the whole text's ratio when it is shorter than one window.",
         "Spun filler restates the same few ideas in the same words, so its vocabulary per "
         "window is narrower than reporting's.",
+        title="Variety of words",
     ),
     FeatureSpec(
         "lexical_mtld_words",
@@ -50,6 +51,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "a forward and a backward pass (McCarthy & Jarvis 2010), capped at 1,000.",
         "A length-robust lexical diversity: low values mark text that keeps cycling through "
         "the same vocabulary.",
+        title="Lexical diversity (MTLD)",
     ),
     FeatureSpec(
         "lexical_zipf_frequency_mean",
@@ -58,6 +60,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "the list.",
         "Reporting names rare people, places and terms; filler is built from common words "
         "and the same favoured buzzwords.",
+        title="How common the words are",
     ),
     FeatureSpec(
         "lexical_unlisted_word_fraction",
@@ -65,6 +68,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Share of alphabetic words absent from wordfreq's English list.",
         "Unlisted words are rare names, jargon, typos or another language: plenty in "
         "specific writing and non-English text, few in generic filler.",
+        title="Words not in the dictionary",
     ),
     FeatureSpec(
         "lexical_english_stopword_fraction",
@@ -72,6 +76,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Share of words that are common English function words (a list of about 175).",
         "Flags non-English input (near 0 for Chinese, Russian, German) and keyword-stuffed "
         "or list-like pages, which lack the glue words of prose.",
+        title="Function words",
     ),
     FeatureSpec(
         "lexical_unigram_entropy_bits",
@@ -79,6 +84,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Shannon entropy of the distribution of lowercase words.",
         "Repetitive text has a peaked word distribution and lower entropy than varied prose "
         "of the same length.",
+        title="Spread of word use",
     ),
     FeatureSpec(
         "lexical_alphabetic_token_fraction",
@@ -87,6 +93,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "alphabetic-word rule).",
         "Tables, symbol runs, link lists and encoding garbage have many tokens without "
         "letters; prose has almost none.",
+        title="Tokens that are words",
     ),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)

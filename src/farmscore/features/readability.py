@@ -51,6 +51,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "word; higher is easier.",
         "Spun filler is written in long, abstract, polysyllabic sentences; news reporting "
         "and reviews read more easily.",
+        title="Reading ease (Flesch)",
     ),
     FeatureSpec(
         "readability_flesch_kincaid_grade_level",
@@ -58,6 +59,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Flesch-Kincaid grade: 0.39 x words per sentence + 11.8 x syllables per word - 15.59.",
         "The grade rises with the inflated vocabulary and uniform long sentences of LLM-spun "
         "filler.",
+        title="School grade (Flesch-Kincaid)",
     ),
     FeatureSpec(
         "readability_gunning_fog_grade_level",
@@ -66,6 +68,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "are not on the Dale-Chall easy list).",
         "Fog tracks abstract vocabulary ('comprehensive', 'significantly'), which filler "
         "leans on instead of concrete facts.",
+        title="School grade (Gunning fog)",
     ),
     FeatureSpec(
         "readability_smog_grade_level",
@@ -73,6 +76,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "SMOG: 1.043 x sqrt(30 x words of 3+ syllables / sentences) + 3.1291.",
         "A second polysyllable-based grade, counted per sentence rather than per word, so it "
         "reacts differently to sentence length.",
+        title="School grade (SMOG)",
     ),
     FeatureSpec(
         "readability_coleman_liau_grade_level",
@@ -80,6 +84,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Coleman-Liau: 0.058 x letters per 100 words - 0.296 x sentences per 100 words - 15.8.",
         "A grade from letters instead of syllables: robust to syllable-count errors on names "
         "and jargon.",
+        title="School grade (Coleman-Liau)",
     ),
     FeatureSpec(
         "readability_automated_readability_grade_level",
@@ -87,6 +92,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "ARI: 4.71 x non-space characters per whitespace token + 0.5 x words per sentence - 21.43.",
         "Character-based grade that also sees punctuation density; complements the "
         "syllable-based grades.",
+        title="School grade (ARI)",
     ),
     FeatureSpec(
         "readability_dale_chall_score_points",
@@ -95,12 +101,14 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "0.0496 x words per sentence, + 3.6365 when that percent exceeds 5.",
         "Measures vocabulary outside everyday words: names and numbers push it up in reporting, "
         "buzzwords push it up in filler; the model weighs it with the other families.",
+        title="Hard words (Dale-Chall)",
     ),
     FeatureSpec(
         "readability_lix_score_points",
         "points",
         "LIX: words per sentence + percent of words longer than 6 letters.",
         "A language-neutral length-based index, still meaningful when the text is not English.",
+        title="Readability (LIX)",
     ),
     FeatureSpec(
         "readability_sentence_length_mean_words",
@@ -109,12 +117,14 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "when none is that long).",
         "LLM prose settles into mid-length sentences; reporting mixes short facts with long "
         "attributions.",
+        title="Average sentence length",
     ),
     FeatureSpec(
         "readability_sentence_length_std_words",
         "words",
         "Population standard deviation of words per sentence, over the same sentences as the mean.",
         "Human writers vary sentence length more (burstiness); machine text is evenly paced.",
+        title="Spread of sentence lengths",
     ),
     FeatureSpec(
         "readability_sentence_length_cv_ratio",
@@ -122,6 +132,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Coefficient of variation of sentence length: standard deviation over mean.",
         "The length-free version of the spread: low values mark the even pacing of "
         "machine-written text whatever its sentence length.",
+        title="Variety of sentence lengths",
     ),
     FeatureSpec(
         "readability_word_length_mean_chars",
@@ -129,6 +140,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Mean length of a word in letters and digits.",
         "Filler favours long abstract words; URLs, hashes and garbage also show here as "
         "implausibly long words.",
+        title="Average word length",
     ),
     FeatureSpec(
         "readability_syllables_per_word_mean",
@@ -137,6 +149,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "hyphenation as the fallback.",
         "The raw ingredient of the Flesch indices, kept so the model can weigh vocabulary "
         "apart from sentence length.",
+        title="Syllables per word",
     ),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)

@@ -79,6 +79,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Non-blank lines identical to an earlier line, over all non-blank lines (Gopher).",
         "Pages padded by pasting the same lines again repeat them exactly; edited articles "
         "rarely repeat a whole line.",
+        title="Repeated lines",
     ),
     FeatureSpec(
         "repetition_duplicate_line_char_fraction",
@@ -87,6 +88,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "non-blank lines (Gopher).",
         "Weighs repeated lines by length, so a repeated short 'Share' button counts less than "
         "a repeated paragraph.",
+        title="Text in repeated lines",
     ),
     FeatureSpec(
         "repetition_duplicate_paragraph_fraction",
@@ -95,6 +97,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "(Gopher); a text without blank lines is one paragraph.",
         "A farm page assembled from snippets repeats whole paragraphs; a reported article "
         "says each thing once.",
+        title="Repeated paragraphs",
     ),
     FeatureSpec(
         "repetition_duplicate_paragraph_char_fraction",
@@ -102,6 +105,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Characters in paragraphs identical to an earlier one, over the characters of all "
         "paragraphs (Gopher).",
         "The share of the page's bulk that is pasted twice.",
+        title="Text in repeated paragraphs",
     ),
     *(
         FeatureSpec(
@@ -111,6 +115,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
             f"{n}-gram (case-folded, within a line), over all word characters (Gopher).",
             "Spun filler leans on one stock phrase again and again; prose that moves on "
             "spreads its wording.",
+            title=f"Most repeated {n}-word phrase",
         )
         for n in TOP_NGRAM_SIZES
     ),
@@ -122,6 +127,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
             f"lines; a line of fewer words counts whole), over all word characters (Gopher).",
             "Rewrites of one source reuse long word sequences verbatim; independent "
             "sentences almost never share them.",
+            title=f"Text in repeated {n}-word runs",
         )
         for n in DUPLICATE_NGRAM_SIZES
     ),
@@ -132,6 +138,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Jaccard similarity >= 0.4 with some earlier sentence's (exact copies included).",
         "A page made of two spun write-ups of one tweet restates its sentences with a word "
         "or two changed; reporting does not.",
+        title="Sentences that restate earlier ones",
     ),
     FeatureSpec(
         "repetition_halves_content_cosine",
@@ -140,6 +147,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "and second half of the distinct lines; 0 when a half has under 15 content words.",
         "The same story told twice puts the same names and nouns in both halves; a news "
         "article that develops its story brings new ones.",
+        title="Second half retells the first",
     ),
     FeatureSpec(
         "repetition_max_section_content_cosine",
@@ -149,6 +157,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "under 15 content words join the one before.",
         "Farm pages retell their opening under a later heading ('Final Thoughts'); sections "
         "of a real article cover different ground.",
+        title="Sections that tell the same story",
     ),
     FeatureSpec(
         "repetition_loop_char_fraction",
@@ -157,6 +166,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "line, or one letter or digit repeated 10+ times), over distinct lines' word "
         "characters.",
         "Degenerate generation and keyword stuffing loop; edited text almost never does.",
+        title="Words repeated in a loop",
     ),
     FeatureSpec(
         "repetition_zlib_compression_ratio",
@@ -166,6 +176,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "extrapolated from a 64 KB sample.",
         "Repetitive spam compresses well (Ntoulas et al.); counting repeated lines as free "
         "keeps copies beyond deflate's 32 KB window visible.",
+        title="How well the text compresses",
     ),
 )
 

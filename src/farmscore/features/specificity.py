@@ -68,6 +68,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "1,000 words.",
         "Reporting counts things (votes, money, casualties, prices); spun filler talks about "
         "'significant' amounts without figures.",
+        title="Numbers",
     ),
     FeatureSpec(
         "specificity_quantity_rate_per_1k_words",
@@ -76,6 +77,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "per 1,000 words.",
         "A measured quantity is the most checkable kind of number, and the rarest in "
         "LLM-spun text.",
+        title="Amounts with units",
     ),
     FeatureSpec(
         "specificity_date_rate_per_1k_words",
@@ -84,6 +86,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "2099, a numeric date, 'yesterday' or 'last week'.",
         "News is pinned to days ('on Tuesday', 'June 22, 2025'); filler floats in a timeless "
         "'today's landscape'.",
+        title="Dates",
     ),
     FeatureSpec(
         "specificity_proper_noun_rate_per_1k_words",
@@ -92,6 +95,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "headings and all-caps lines, per 1,000 words.",
         "Names of people, places and organisations are what a reader can check; spun filler "
         "refers to 'experts', 'fans' and 'the industry'.",
+        title="Names of people, places, bodies",
     ),
     FeatureSpec(
         "specificity_multiword_name_rate_per_1k_words",
@@ -100,6 +104,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "1,000 words.",
         "Full names of people and institutions are a stronger sign of reporting than single "
         "capitalised words, which headings and brands also produce.",
+        title="Full names",
     ),
     FeatureSpec(
         "specificity_attributed_quote_rate_per_1k_words",
@@ -108,6 +113,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "'told' or 'according to' within a few words before or after, per 1,000 words.",
         "Reporters quote named people; a farm page spun from a tweet has at most the one "
         "quote it copied.",
+        title="Attributed quotes",
     ),
     FeatureSpec(
         "specificity_named_source_rate_per_1k_words",
@@ -116,6 +122,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "from Eurostat') and news or statistics agency names, per 1,000 words.",
         "Named sources let a reader verify a claim; filler's sources are vague ('according "
         "to experts', 'reports suggest') and do not count.",
+        title="Named sources",
     ),
     FeatureSpec(
         "specificity_specific_sentence_fraction",
@@ -124,6 +131,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "quote or named source.",
         "Substantive prose anchors most sentences in a fact; spun filler has long runs of "
         "sentences that anchor nothing.",
+        title="Sentences with a specific fact",
     ),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)

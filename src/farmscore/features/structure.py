@@ -19,10 +19,11 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from farmscore.features.base import (
+    RARE_EVENT_RATE_NOTE,
     EvidenceCollector,
     FamilyResult,
     FeatureSpec,
-    per_thousand_words,
+    rare_event_rate,
     safe_ratio,
 )
 from farmscore.features.text import AnalyzedText, Span
@@ -271,12 +272,16 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "no closing sentence punctuation, and Title Case, a trailing ':' or a leading '#'.",
         "Spun farm articles are cut into many short titled sections; reporting runs in "
         "paragraphs with few subheadings.",
+        title="Heading lines",
     ),
     FeatureSpec(
         HEADING_RATE,
         "heading lines per 1,000 words",
-        "Heading-like lines (as in structure_heading_line_fraction) per 1,000 words.",
+        "Heading-like lines (as in structure_heading_line_fraction) per 1,000 words. "
+        + RARE_EVENT_RATE_NOTE,
         "A heading every hundred words is the skeleton of an LLM outline, not of a report.",
+        title="Headings per 1,000 words",
+        evidence_from=(HEADING_FRACTION,),
     ),
     FeatureSpec(
         GENERIC_HEADING,
@@ -285,6 +290,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Thoughts', 'Understanding the ...', 'Why It Matters', 'The Road Ahead').",
         "A heading that names no subject is what a model writes when it has no facts; human "
         "subheadings name people, places and events.",
+        title="Stock section headings",
     ),
     FeatureSpec(
         BULLET_FRACTION,
@@ -292,6 +298,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Share of non-blank lines that start with a bullet ('-', '*', '•', '1.', '2)').",
         "Farm pages pad text into lists; news prose rarely uses them (Gopher's bullet-line "
         "rule targets the same pages).",
+        title="Bullet lines",
     ),
     FeatureSpec(
         LABEL_LINES,
@@ -302,6 +309,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Bold-label bullets are the house style of chat answers; a repeated label is an "
         "interview transcript and one-word labels ('Pros:', 'Replacements:') are common in "
         "human pages, so both are left out.",
+        title="'Label: sentence' lines",
     ),
     FeatureSpec(
         BAIT_PROMO,
@@ -311,6 +319,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Injected engagement bait inside the body is farm furniture; newsrooms place related "
         "links in their templates. Capitals were dropped as the test because student papers "
         "print 'READ MORE:' in capitals too.",
+        title="Engagement-bait lines",
     ),
     FeatureSpec(
         RELATED_LINK,
@@ -319,6 +328,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "'Continue reading').",
         "Common on real news pages as well as farms, so kept apart from engagement bait for "
         "the model to weigh on its own.",
+        title="Related-story links",
     ),
     FeatureSpec(
         COMMENT_FORM,
@@ -327,6 +337,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "published', 'Required fields are marked', 'Save my name, email, and website').",
         "A WordPress comment form captured with the body is the footer of a cheap blog "
         "template, the usual home of content farms.",
+        title="Comment-form remnants",
     ),
     FeatureSpec(
         EMBEDDED_POST,
@@ -334,6 +345,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Remnants of embedded social posts: 'pic.twitter.com/...', a tweet signature "
         "'— Name (@handle) June 22, 2025', 'View this post on Instagram', 'A post shared by'.",
         "Farm stories are spun from a single viral post whose embed survives in the text.",
+        title="Embedded-post remnants",
     ),
     FeatureSpec(
         TITLE_CLICKBAIT,
@@ -341,6 +353,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Clickbait markers in the title line: 'BREAKING', 'SHOCKING', 'You Won't Believe', "
         "'WATCH:', 'Here's why', 'goes viral', 'slams'.",
         "Farms sell clicks with stock hype; reporting titles state the news.",
+        title="Clickbait words in the title",
     ),
     FeatureSpec(
         TITLE_CAPS,
@@ -348,18 +361,21 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Share of title words written entirely in capitals with at least 5 letters "
         "(shorter capitals are usually acronyms).",
         "Shouted words in a title are a clickbait habit.",
+        title="Shouting capitals in the title",
     ),
     FeatureSpec(
         TITLE_EXCLAMATION,
         "flag (0 or 1)",
         "1 when the title contains '!'.",
         "News titles almost never exclaim; farm titles often do.",
+        title="Exclamation mark in the title",
     ),
     FeatureSpec(
         TITLE_QUESTION,
         "flag (0 or 1)",
         "1 when the title ends with '?'.",
         "A question title withholds the news to earn a click (Betteridge's law).",
+        title="Title is a question",
     ),
     FeatureSpec(
         TITLE_LISTICLE,
@@ -367,6 +383,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "1 when the title opens with a number of up to 3 digits or a number word "
         "('7 Reasons...', 'Ten Things...').",
         "Listicles are the cheapest SEO format.",
+        title="Numbered-list title",
     ),
     FeatureSpec(
         RECAP,
@@ -374,6 +391,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Paragraphs that open with a recap phrase ('In conclusion', 'In summary', "
         "'Ultimately,', 'Overall,', 'All in all', 'To sum up').",
         "LLM articles close by restating what they said; news stops when the facts run out.",
+        title="Recap paragraphs ('In conclusion')",
     ),
     FeatureSpec(
         CLOSING_RECAP,
@@ -381,6 +399,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "1 when one of the last 2 paragraphs opens with a recap phrase.",
         "The recap at the end, where a model puts it, is more telling than a mid-text "
         "'Ultimately,' of an essayist.",
+        title="Ends on a recap",
     ),
     FeatureSpec(
         TERMINAL_FRACTION,
@@ -389,18 +408,21 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "brackets allowed after it).",
         "FineWeb's page-shape signal: pages of menus, headings and fragments have few lines "
         "that end like sentences.",
+        title="Lines ending a sentence",
     ),
     FeatureSpec(
         SHORT_FRACTION,
         "fraction of lines",
         "Share of non-blank lines of at most 30 characters.",
         "FineWeb's signal for pages made of furniture and headings rather than prose.",
+        title="Short lines",
     ),
     FeatureSpec(
         PARAGRAPH_WORDS,
         "words",
         "Mean number of words per paragraph (blocks between blank lines, else lines).",
         "Spun articles use short, evenly sized paragraphs; 0 for empty text.",
+        title="Average paragraph length",
     ),
     FeatureSpec(
         NEWS_FURNITURE,
@@ -410,6 +432,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "-'), agency trailers ('Reporting by ...').",
         "Captions, bylines and datelines come with real reporting; the feature lets the model "
         "credit them instead of punishing all furniture.",
+        title="News furniture (captions, bylines, datelines)",
     ),
 )
 
@@ -512,6 +535,8 @@ def _scan_lines(doc: AnalyzedText, evidence: EvidenceCollector) -> _LineCounts:
         counts.short += end - start <= SHORT_LINE_MAX_CHARS
         is_bullet = _BULLET.match(line) is not None
         counts.bullet += is_bullet
+        if is_bullet:
+            evidence.add(BULLET_FRACTION, start, end, _note("bullet line", text, (start, end)))
 
         if _BAIT_PROMO.match(line):
             counts.bait_promo += 1
@@ -670,7 +695,7 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     n_recap, closing_recap = _recap_counts(doc, evidence)
     values: dict[str, float] = {
         HEADING_FRACTION: safe_ratio(counts.heading, n_lines),
-        HEADING_RATE: per_thousand_words(counts.heading, doc.n_words),
+        HEADING_RATE: rare_event_rate(counts.heading, doc.n_words),
         GENERIC_HEADING: float(counts.generic_heading),
         BULLET_FRACTION: safe_ratio(counts.bullet, n_lines),
         LABEL_LINES: float(counts.story_label),
