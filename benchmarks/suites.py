@@ -310,6 +310,9 @@ class PathologicalResult:
 LINEARITY_FRACTION = 0.25
 
 
+DOTS_IN_A_RUN = 64_000
+
+
 def pathological_inputs(
     plan: Plan, repeat: int, fraction: float = 1.0
 ) -> list[tuple[str, str, str]]:
@@ -320,6 +323,8 @@ def pathological_inputs(
     line_chars = int(plan.single_line_chars * fraction)
     character_chars = int(plan.repeated_character_chars * fraction)
     word_lines = int(plan.one_word_lines * fraction)
+    # The sentence pattern once retried at every dot of a run: 90 s for 64,000 of them.
+    dots = int(DOTS_IN_A_RUN * fraction)
     return [
         (
             "single_line",
@@ -335,6 +340,11 @@ def pathological_inputs(
             "one_word_lines",
             f"{word_lines:,} one-word lines",
             one_word_lines_text(word_lines, seed=plan.seed, index=repeat),
+        ),
+        (
+            "run_of_dots",
+            f"a sentence and {dots:,} dots",
+            "Rain is due. " + "." * dots + " " * repeat,
         ),
     ]
 

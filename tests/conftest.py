@@ -96,7 +96,10 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rows = labelled_examples(60)
     X = FeatureExtractor().transform([text for text, _ in rows])
     y = np.array([label for _, label in rows])
-    model = fit_farm_model(X, y, [str(i) for i in range(len(rows))], feature_names(), "logistic")
+    texts = [text for text, _ in rows]
+    model = fit_farm_model(
+        X, y, [str(i) for i in range(len(rows))], feature_names(), "logistic", texts=texts
+    )
     folder = tmp_path_factory.mktemp("models") / "tiny"
     card = ModelCard(
         name="tiny",

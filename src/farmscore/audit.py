@@ -17,6 +17,7 @@ partition in a worker and merges the parts.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from farmscore.features.extractor import feature_names
+from farmscore.features.text import NO_WORDS_REASON, has_words
 from farmscore.io.tables import iter_input_records
 from farmscore.report.serialize import reasons_summary
 from farmscore.scoring import LABEL_FARM, LABEL_SUBSTANTIVE, Scorer
@@ -36,12 +38,26 @@ from farmscore.types import Document, InputError, Score
 LABEL_ERROR = "error"
 LABELS = (LABEL_FARM, LABEL_SUBSTANTIVE, LABEL_ERROR)
 # Columns before the features, in the order a reader of results.csv wants them.
-BASE_COLUMNS = ("id", "path", "url", "site", "score", "label", "reasons", "word_count", "error")
+BASE_COLUMNS = (
+    "id",
+    "path",
+    "url",
+    "site",
+    "score",
+    "label",
+    "reasons",
+    "word_count",
+    "warnings",
+    "error",
+)
 # What the report, the summary and the printed tables read of each row; an engine that writes
 # full rows to disk as it goes keeps only these in memory.
 SUMMARY_COLUMNS = ("id", "site", "score", "label", "error")
 # Flagged documents kept with their text for the report: a reader checks the worst first.
 TOP_FLAGGED = 20
+# Borderline documents: below the threshold by at most this much in log-odds (for a threshold
+# of 0.95, scores from 0.81 up), where a reader's judgement adds the most.
+BORDERLINE_LOG_ODDS = 1.5
 # Reasons written in the `reasons` column: the scorer keeps five, all are worth reading.
 REASONS_IN_TEXT = 5
 # Documents per task of a distributed audit: big enough that a task's overhead (a few
@@ -79,6 +95,8 @@ class AuditResult:
     flagged: list[FlaggedDocument] = field(default_factory=list)
     reason_counts: Counter[str] = field(default_factory=Counter)
     rows_complete: bool = True
+    # The highest-scoring documents just below the threshold (`borderline_floor`).
+    borderline: list[FlaggedDocument] = field(default_factory=list)
 
     @property
     def n_failed(self) -> int:
@@ -120,39 +138,74 @@ class PendingDocument:
 AuditItem = PendingDocument | Row
 
 
+def borderline_floor(threshold: float) -> float:
+    """The lowest score of a borderline document: `BORDERLINE_LOG_ODDS` below `threshold`.
+
+    >>> round(borderline_floor(0.95), 3)
+    0.809
+    """
+    if threshold <= 0.0:
+        return 0.0
+    if threshold >= 1.0:
+        return 1.0
+    log_odds = math.log(threshold / (1.0 - threshold)) - BORDERLINE_LOG_ODDS
+    return 1.0 / (1.0 + math.exp(-log_odds))
+
+
+_Kept = tuple[float, int, FlaggedDocument]
+
+
 @dataclass(slots=True)
 class FlaggedTally:
-    """The `TOP_FLAGGED` highest-scoring flagged documents seen so far (on a tie, the one
-    earlier in the input) and how often each feature was a reason toward content farm. The
-    tallies of consecutive parts of an audit merge into the tally of the whole."""
+    """The `size` highest-scoring flagged documents seen so far (on a tie, the one earlier in
+    the input), the `size` highest-scoring borderline ones (from `borderline_floor` up to the
+    threshold), and how often each feature was a reason toward content farm. The tallies of
+    consecutive parts of an audit merge into the tally of the whole."""
 
+    threshold: float = 1.0
+    size: int = TOP_FLAGGED
     reason_counts: Counter[str] = field(default_factory=Counter)
-    # (score, -position, document): a min-heap whose root is the first to drop out.
-    top: list[tuple[float, int, FlaggedDocument]] = field(default_factory=list)
+    # (score, -position, document): min-heaps whose root is the first to drop out.
+    top: list[_Kept] = field(default_factory=list)
+    borderline: list[_Kept] = field(default_factory=list)
 
     def add(self, position: int, document: PendingDocument, score: Score) -> None:
         """Count `score` for the document at `position` (0-based, in input order)."""
-        if score.label != LABEL_FARM:
+        if score.label == LABEL_FARM:
+            self.reason_counts.update(r.feature for r in score.reasons if r.contribution > 0)
+            heap = self.top
+        elif score.score >= borderline_floor(self.threshold):
+            heap = self.borderline
+        else:
             return
-        self.reason_counts.update(r.feature for r in score.reasons if r.contribution > 0)
-        flagged = FlaggedDocument(document.id, document.path, document.site, document.text, score)
-        self._keep((score.score, -position, flagged))
+        kept = FlaggedDocument(document.id, document.path, document.site, document.text, score)
+        self._keep(heap, (score.score, -position, kept))
 
     def merge(self, other: FlaggedTally) -> None:
         """Add everything `other` counted (a part of the same audit, other positions)."""
         self.reason_counts.update(other.reason_counts)
         for entry in other.top:
-            self._keep(entry)
+            self._keep(self.top, entry)
+        for entry in other.borderline:
+            self._keep(self.borderline, entry)
 
     def best(self) -> list[FlaggedDocument]:
-        """The kept documents, highest score first."""
-        return [entry[2] for entry in sorted(self.top, key=lambda e: (e[0], e[1]), reverse=True)]
+        """The kept flagged documents, highest score first."""
+        return _highest_first(self.top)
 
-    def _keep(self, entry: tuple[float, int, FlaggedDocument]) -> None:
-        if len(self.top) < TOP_FLAGGED:
-            heapq.heappush(self.top, entry)
-        else:
-            heapq.heappushpop(self.top, entry)
+    def best_borderline(self) -> list[FlaggedDocument]:
+        """The kept borderline documents, highest score first."""
+        return _highest_first(self.borderline)
+
+    def _keep(self, heap: list[_Kept], entry: _Kept) -> None:
+        if len(heap) < self.size:
+            heapq.heappush(heap, entry)
+        elif self.size > 0:
+            heapq.heappushpop(heap, entry)
+
+
+def _highest_first(heap: list[_Kept]) -> list[FlaggedDocument]:
+    return [entry[2] for entry in sorted(heap, key=lambda e: (e[0], e[1]), reverse=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,13 +225,16 @@ def run_audit(
     n_jobs: int = 1,
     exclude: Path | None = None,
     on_row: Callable[[], None] | None = None,
+    follow_links: bool = False,
+    top: int = TOP_FLAGGED,
 ) -> AuditResult:
     """Audit every document under `paths` (see `iter_input_records`) with `scorer`, using
     `n_jobs` processes (-1: every core). `on_row` is called once per finished row, for a
     progress bar. Files under `exclude` are not read."""
     result = AuditResult(scorer.name, scorer.threshold, feature_names())
-    flagged = FlaggedTally()
-    rows = score_items(audit_items(paths, exclude=exclude), scorer, n_jobs=n_jobs)
+    flagged = FlaggedTally(scorer.threshold, top)
+    items = audit_items(paths, exclude=exclude, follow_links=follow_links)
+    rows = score_items(items, scorer, n_jobs=n_jobs)
     for position, (row, scored) in enumerate(rows):
         result.rows.append(row)
         if scored is not None:
@@ -186,14 +242,17 @@ def run_audit(
         if on_row is not None:
             on_row()
     result.flagged = flagged.best()
+    result.borderline = flagged.best_borderline()
     result.reason_counts = flagged.reason_counts
     return result
 
 
-def audit_items(paths: Iterable[str], exclude: Path | None = None) -> Iterator[AuditItem]:
+def audit_items(
+    paths: Iterable[str], exclude: Path | None = None, follow_links: bool = False
+) -> Iterator[AuditItem]:
     """Every record under `paths`, in input order: a document to score, or the error row of
     a record that cannot be scored (unreadable, or without text)."""
-    for sourced in iter_input_records(paths, exclude=exclude):
+    for sourced in iter_input_records(paths, exclude=exclude, follow_links=follow_links):
         record = sourced.record
         if isinstance(record, InputError):
             yield _error_row(record.where, sourced.file, None, None, record.reason)
@@ -235,11 +294,13 @@ def score_items(
     yield from error_rows()
 
 
-def audit_part(items: Sequence[AuditItem], scorer: Scorer, *, start: int) -> PartAudit:
+def audit_part(
+    items: Sequence[AuditItem], scorer: Scorer, *, start: int, top: int = TOP_FLAGGED
+) -> PartAudit:
     """Score one partition whose first item is at position `start` of the whole input, in
     this process: what a Dask worker does with each task."""
     rows: list[Row] = []
-    flagged = FlaggedTally()
+    flagged = FlaggedTally(scorer.threshold, top)
     for position, (row, scored) in enumerate(score_items(items, scorer), start=start):
         rows.append(row)
         if scored is not None:
@@ -275,11 +336,11 @@ def _folder_name(file: str) -> str:
 
 
 def _emptiness(document: Document) -> str | None:
-    if document.text.strip():
+    if has_words(document.text):
         return None
     if document.html is not None:
         return "empty: no article text found in the page"
-    return "empty: no text to score"
+    return f"empty: {NO_WORDS_REASON}"
 
 
 def _error_row(where: str, file: str, url: str | None, site: str | None, reason: str) -> Row:
@@ -292,6 +353,7 @@ def _error_row(where: str, file: str, url: str | None, site: str | None, reason:
         "label": LABEL_ERROR,
         "reasons": None,
         "word_count": None,
+        "warnings": None,
         "error": reason,
     }
 
@@ -305,7 +367,8 @@ def _score_row(pending: PendingDocument, score: Score, values: FeatureValues) ->
         "score": score.score,
         "label": score.label,
         "reasons": reasons_summary(score, limit=REASONS_IN_TEXT),
-        "word_count": score.n_words,
+        "word_count": score.word_count,
+        "warnings": ", ".join(score.warnings),
         "error": None,
         **values,
     }
@@ -326,7 +389,7 @@ def rows_frame(rows: Sequence[Row], names: Sequence[str]) -> pd.DataFrame:
     typed even when every document failed: word counts are nullable integers, scores and
     features floats, the rest strings."""
     frame = pd.DataFrame.from_records(list(rows), columns=[*BASE_COLUMNS, *names])
-    for column in ("id", "path", "url", "site", "label", "reasons", "error"):
+    for column in ("id", "path", "url", "site", "label", "reasons", "warnings", "error"):
         frame[column] = frame[column].astype("string")
     frame["word_count"] = frame["word_count"].astype("Int64")
     float_columns = ["score", *names]
@@ -360,6 +423,16 @@ def site_stats(result: AuditResult) -> list[SiteStats]:
     return sorted(stats, key=lambda s: (-s.documents, s.site))
 
 
+def _kept_summary(doc: FlaggedDocument) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "path": doc.path,
+        "site": doc.site,
+        "score": round(doc.score.score, 6),
+        "reasons": [r.feature for r in doc.score.reasons],
+    }
+
+
 def summary(result: AuditResult, top: int = 10) -> dict[str, Any]:
     """The audit in a few numbers, as a JSON-ready dict."""
     return {
@@ -382,16 +455,9 @@ def summary(result: AuditResult, top: int = 10) -> dict[str, Any]:
             }
             for s in site_stats(result)
         ],
-        "top_flagged": [
-            {
-                "id": doc.id,
-                "path": doc.path,
-                "site": doc.site,
-                "score": round(doc.score.score, 6),
-                "reasons": [r.feature for r in doc.score.reasons],
-            }
-            for doc in result.flagged[:top]
-        ],
+        "top_flagged": [_kept_summary(doc) for doc in result.flagged[:top]],
+        "borderline_floor": round(borderline_floor(result.threshold), 6),
+        "borderline": [_kept_summary(doc) for doc in result.borderline[:top]],
         "errors": [
             {"id": row["id"], "error": row["error"]}
             for row in result.rows

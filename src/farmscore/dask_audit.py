@@ -38,6 +38,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from farmscore.artifacts import ModelVerificationError, installed_versions, version_mismatch
 from farmscore.audit import (
+    TOP_FLAGGED,
     AuditItem,
     AuditResult,
     FlaggedTally,
@@ -47,7 +48,7 @@ from farmscore.audit import (
     audit_part,
 )
 from farmscore.features.extractor import feature_names
-from farmscore.scoring import Scorer
+from farmscore.scoring import Scorer, model_feature_names
 
 # Topic of the event each worker logs on the scheduler when it has loaded the model
 # (`Client.get_events(MODEL_LOADED_EVENT)`): one per worker and audit.
@@ -165,7 +166,9 @@ def run_dask_audit(
     partition_size: int,
     on_part: Callable[[pd.DataFrame], None],
     exclude: Path | None = None,
+    follow_links: bool = False,
     on_rows: Callable[[int], None] | None = None,
+    top: int = TOP_FLAGGED,
 ) -> AuditResult:
     """Audit every document under `paths` on `client`'s cluster, `partition_size` documents
     per task. Each part's table (every row, every column, typed as `result_frame` types them)
@@ -176,7 +179,7 @@ def run_dask_audit(
     A partition whose task still fails after `TASK_RETRIES` reruns stops the audit with a
     `ClusterError` naming its documents: rows are never dropped silently."""
     result = AuditResult(scorer.name, scorer.threshold, feature_names(), rows_complete=False)
-    flagged = FlaggedTally()
+    flagged = FlaggedTally(scorer.threshold, top)
     run = secrets.token_hex(4)
     plugin_name = f"farmscore-model-{run}"
     in_flight: deque[tuple[AuditPartition, Future[PartAudit]]] = deque()
@@ -203,13 +206,15 @@ def run_dask_audit(
         # Inside the try: a worker that refuses the model leaves the plugin registered.
         client.register_plugin(ScorerPlugin(scorer), name=plugin_name)
         limit = max(1, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
-        for partition in partitions(audit_items(paths, exclude=exclude), partition_size):
+        items = audit_items(paths, exclude=exclude, follow_links=follow_links)
+        for partition in partitions(items, partition_size):
             while len(in_flight) >= limit:
                 collect_oldest()
             future = client.submit(
                 _audit_task,
                 plugin_name,
                 partition,
+                top,
                 key=f"farmscore-audit-{run}-{partition.number:06d}",
                 retries=TASK_RETRIES,
             )
@@ -223,6 +228,7 @@ def run_dask_audit(
         with contextlib.suppress(Exception):
             client.unregister_worker_plugin(plugin_name)
     result.flagged = flagged.best()
+    result.borderline = flagged.best_borderline()
     result.reason_counts = flagged.reason_counts
     return result
 
@@ -249,7 +255,9 @@ class ScorerPlugin(WorkerPlugin):
         if problem:
             raise ModelVerificationError(f"worker {worker.address}: {problem}")
         scorer = pickle.loads(self.payload)
-        if not isinstance(scorer, Scorer) or list(scorer.model.feature_names) != feature_names():
+        if not isinstance(scorer, Scorer) or list(scorer.model.feature_names) != (
+            model_feature_names(scorer.model)
+        ):
             raise ModelVerificationError(
                 f"worker {worker.address}: its farmscore computes other features than model "
                 f"{self.model_name!r}; install the driver's farmscore {self.driver_farmscore} there"
@@ -279,9 +287,9 @@ class ScorerPlugin(WorkerPlugin):
         return version_mismatch(self.model_versions, here)
 
 
-def _audit_task(plugin_name: str, partition: AuditPartition) -> PartAudit:
+def _audit_task(plugin_name: str, partition: AuditPartition, top: int) -> PartAudit:
     """Runs on a worker: score one partition with the model its plugin loaded."""
     plugin = get_worker().plugins.get(plugin_name)
     if not isinstance(plugin, ScorerPlugin) or plugin.scorer is None:
         raise ClusterError(f"this worker has not loaded the audit's model ({plugin_name})")
-    return audit_part(partition.items, plugin.scorer, start=partition.start)
+    return audit_part(partition.items, plugin.scorer, start=partition.start, top=top)

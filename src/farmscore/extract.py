@@ -14,7 +14,11 @@ already parsed tree, and nothing here opens a file or a socket.
 from __future__ import annotations
 
 import codecs
+import gzip
+import html as html_module
+import io
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -37,6 +41,8 @@ REASON_UNPARSEABLE = "unparseable_html"  # lxml could not build a tree
 REASON_NO_VISIBLE_TEXT = "no_visible_text"  # a tree, but no text a reader would see
 REASON_TRAFILATURA_EMPTY = "trafilatura_found_no_main_text"  # why the visible text was used
 REASON_TRAFILATURA_ERROR = "trafilatura_failed"  # trafilatura raised; visible text was used
+REASON_TOO_DEEP = "nested_too_deep"  # the parser dropped text nested too deep; tags stripped
+REASON_COMPRESSED = "unreadable_compressed_page"  # gzip bytes that would not decompress
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,8 @@ class ExtractedPage:
     reason: str | None  # one of the REASON_* names when the method is not trafilatura
     encoding: str | None  # codec used to decode bytes; None when text was given
     truncated: bool  # the page was longer than max_html_chars and was cut
+    # The page's own address: <link rel="canonical">, else og:url (absolute http(s) only).
+    canonical_url: str | None = None
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -469,6 +477,16 @@ def _unwrap_tweet_embeds(root: HtmlElement, limit: int) -> None:
 # --- the entry point ------------------------------------------------------------------------
 
 _TAG_LIKE = re.compile(r"<[A-Za-z!/?]")
+_GZIP_MAGIC = b"\x1f\x8b"
+_ABSOLUTE_URL = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
+# A start tag of over 2,000 characters of attributes (a real one has a few hundred at most).
+_OVERLONG_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:-]{0,40})\s[^<>]{2000,}>")
+_ANY_TAG = re.compile(r"<[^<>]{0,2000}>")
+_INVISIBLE_START = re.compile(r"<(script|style|noscript|template|title)\b|<!--", re.IGNORECASE)
+_INVISIBLE_ENDS = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
+    for name in ("script", "style", "noscript", "template", "title")
+} | {"": re.compile("-->")}
 # Control characters and lone surrogates: lxml rejects or silently drops text around them.
 _UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _XML_DECLARATION = re.compile(r"^\s{0,64}<\?xml[^>]{0,200}\?>")
@@ -484,6 +502,49 @@ def _plain_text(text: str) -> str:
         else:
             builder.end_block()
     return builder.text()
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """At most `max_bytes` of what gzip `data` holds: a small file that inflates to
+    gigabytes is never inflated whole."""
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        return stream.read(max_bytes)
+
+
+def _text_without_tags(markup: str) -> str:
+    """The text of a page whose tree lost it: scripts, styles and comments removed, every tag
+    a space, entities decoded, laid out as plain text."""
+    return _plain_text(html_module.unescape(_ANY_TAG.sub(" ", _without_invisible(markup))))
+
+
+def _without_invisible(markup: str) -> str:
+    """`markup` without scripts, styles and comments. As in a browser, one left open runs to
+    the end of the page; so every character is looked at once."""
+    kept: list[str] = []
+    position = 0
+    while opening := _INVISIBLE_START.search(markup, position):
+        kept.append(markup[position : opening.start()])
+        closing = _INVISIBLE_ENDS[(opening.group(1) or "").lower()].search(markup, opening.end())
+        if closing is None:
+            return " ".join(kept)
+        position = closing.end()
+    kept.append(markup[position:])
+    return " ".join(kept)
+
+
+def _canonical_url(root: etree._Element, meta: dict[str, str]) -> str | None:
+    """Where the page says it lives: the first <link rel="canonical">, else og:url."""
+    candidates = [
+        link.get("href")
+        for link in root.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    candidates.append(meta.get("og:url"))
+    for candidate in candidates:
+        url = (candidate or "").strip()
+        if _ABSOLUTE_URL.match(url) and len(url) <= 2000:
+            return url
+    return None
 
 
 def _parse(markup: str) -> HtmlElement | str:
@@ -568,6 +629,12 @@ def extract_article(
     """
     encoding: str | None = None
     truncated = False
+    if isinstance(html, bytes) and html.startswith(_GZIP_MAGIC):
+        # A page saved as the server sent it (Content-Encoding: gzip): read what it holds.
+        try:
+            html = _gunzip(html, settings.max_html_chars * 4 + 1)
+        except (OSError, EOFError, zlib.error):
+            return _empty_page(REASON_COMPRESSED, len(html), None, False)
     if isinstance(html, bytes):
         max_bytes = settings.max_html_chars * 4  # no character takes more than 4 bytes
         truncated = len(html) > max_bytes
@@ -576,6 +643,9 @@ def extract_article(
         markup = html
     truncated = truncated or len(markup) > settings.max_html_chars
     markup = _UNSAFE_CHARS.sub("\ufffd", markup[: settings.max_html_chars])
+    # lxml checks each attribute against the others: one element with tens of thousands of
+    # attributes costs minutes. No real tag is this long; it keeps its name only.
+    markup = _OVERLONG_TAG.sub(r"<\1>", markup)
 
     if not markup.strip():
         return _empty_page(REASON_EMPTY_INPUT, len(markup), encoding, truncated)
@@ -601,6 +671,7 @@ def extract_article(
 
     meta = _meta_tags(root)
     title = _title(root, meta)
+    canonical_url = _canonical_url(root, meta)
     language = _language(root, meta)
     # From here on the tree loses its hidden elements (and <head>, when there is no <body>).
     visible_chars, link_chars = _strip_hidden_and_count_text(body)
@@ -609,6 +680,9 @@ def extract_article(
     elif visible_text := _tree_text(body, _HTML_ROLES):
         text, method = visible_text, METHOD_VISIBLE_TEXT
         reason = reason or REASON_TRAFILATURA_EMPTY
+    elif stripped := _text_without_tags(markup):
+        # libxml2 drops what is nested past 255 elements: the text is there, the tree is not.
+        text, method, reason = stripped, METHOD_VISIBLE_TEXT, REASON_TOO_DEEP
     else:
         text, method, reason = "", METHOD_NONE, REASON_NO_VISIBLE_TEXT
 
@@ -629,4 +703,5 @@ def extract_article(
         reason=reason,
         encoding=encoding,
         truncated=truncated,
+        canonical_url=canonical_url,
     )

@@ -3,7 +3,7 @@ errors, so that every input record ends in exactly one of them, in input order w
 
 Records stream through `Scorer.score_documents`; only the batches in flight are held, so
 memory stays flat however long the stream. Accepted and rejected rows are the input record
-with all its fields plus a `farmscore` object (score, label, threshold, model, n_words,
+with all its fields plus a `farmscore` object (score, label, threshold, model, word_count,
 reasons); errors rows are `{"line", "raw", "error"}` (see `farmscore.io.stream`).
 
 >>> counts = GateCounts(read=3, accepted=1, rejected=1, errors=1)
@@ -17,10 +17,12 @@ import json
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, BinaryIO
 
 from farmscore.io.feeds import FEED_MAX_BYTES, feed_records
 from farmscore.io.stream import (
+    SNIFF_BYTES,
     InputKind,
     ParsedRecord,
     SourceRecord,
@@ -28,9 +30,10 @@ from farmscore.io.stream import (
     detect_input_kind,
     jsonl_records,
     read_document,
+    sniffable,
 )
 from farmscore.report.serialize import score_to_dict
-from farmscore.scoring import BATCH_SIZE, LABEL_FARM, Scorer
+from farmscore.scoring import LABEL_FARM, Scorer
 from farmscore.types import Document, Score
 
 # The key under which a row carries its verdict; an input field of that name is replaced.
@@ -65,24 +68,52 @@ class GateSinks:
     errors: BinaryIO
 
 
+class NotRecordsError(ValueError):
+    """Input that is neither JSONL nor a feed: plain text has no records to route."""
+
+
 def source_records(stream: BinaryIO) -> Iterator[SourceRecord]:
     """The records of a JSONL stream (read line by line) or of a feed (read whole, up to
-    `FEED_MAX_BYTES`), told apart by their first non-blank bytes."""
+    `FEED_MAX_BYTES`), told apart by their first bytes; `NotRecordsError` for plain text,
+    before a single record is read."""
     reader = buffered(stream)
     kind = detect_input_kind(reader)
+    if kind is InputKind.plain_text:
+        first = sniffable(reader.peek(SNIFF_BYTES)[:SNIFF_BYTES]).lstrip()
+        opening = first.split(b"\n", 1)[0][:60].decode("utf-8", errors="replace")
+        raise NotRecordsError(
+            f"this is neither JSONL (one JSON object per line, with text or html) nor an RSS, "
+            f"Atom or JSON feed: it starts {opening!r} and no line of its first 64 KiB starts "
+            f"with '{{'; to score plain text, use farmscore score"
+        )
     if kind is InputKind.jsonl:
         return jsonl_records(reader)
     return feed_records(read_document(reader, FEED_MAX_BYTES), kind)
 
 
+class Unsupported(StrEnum):
+    """Where a record goes whose score carries a warning (too short, not English)."""
+
+    label = "label"  # by its label, like any other record (the warning rides in its verdict)
+    accept = "accept"
+    reject = "reject"
+    error = "error"
+
+
 def run_gate(
-    records: Iterable[SourceRecord], scorer: Scorer, sinks: GateSinks, n_jobs: int = 1
+    records: Iterable[SourceRecord],
+    scorer: Scorer,
+    sinks: GateSinks,
+    n_jobs: int = 1,
+    on_unsupported: Unsupported = Unsupported.label,
 ) -> GateCounts:
     """Score `records` lazily and write each to exactly one sink; returns the counts.
 
     Content-farm labels (score at or above the scorer's threshold) are rejected, the rest
-    accepted. Accept and reject sinks are flushed after every scoring batch, errors after
-    each row, so a reader downstream sees rows while the input still flows."""
+    accepted; a record whose score has warnings goes where `on_unsupported` says. Every row
+    is flushed as soon as it is written (a flush costs microseconds, a score milliseconds),
+    so a reader downstream sees rows while the input still flows, and a record that was
+    judged is on its way out even if the process dies on a later one."""
     counts = GateCounts()
     # Records handed to the scorer and not yet scored; scores come back in input order.
     in_flight: deque[ParsedRecord] = deque()
@@ -103,20 +134,26 @@ def run_gate(
 
     scores = scorer.score_documents(documents(), n_jobs=n_jobs)
     try:
-        for number, score in enumerate(scores, start=1):
+        for score in scores:
             item = in_flight.popleft()
             if score.id != item.document.id:
                 raise RuntimeError(f"score for {score.id!r} came back for {item.document.id!r}")
             row = {**item.record, VERDICT_KEY: verdict(score, item.document.text)}
-            if score.label == LABEL_FARM:
+            route = _route(score, on_unsupported)
+            if route is Unsupported.error:
+                counts.errors += 1
+                reason = f"not judged: {', '.join(score.warnings)} (--on-unsupported error)"
+                raw = json.dumps(item.record, ensure_ascii=False)
+                sinks.errors.write(encode_row({**item.where, "raw": raw, "error": reason}))
+            elif route is Unsupported.reject:
                 counts.rejected += 1
                 if sinks.reject is not None:
                     sinks.reject.write(encode_row(row))
             else:
                 counts.accepted += 1
                 sinks.accept.write(encode_row(row))
-            if number % BATCH_SIZE == 0:
-                _flush(sinks)
+            _flush(sinks)
+            sinks.errors.flush()
     finally:
         # Stops worker processes when the loop ends early (a closed pipe downstream).
         close = getattr(scores, "close", None)
@@ -126,8 +163,15 @@ def run_gate(
     return counts
 
 
+def _route(score: Score, on_unsupported: Unsupported) -> Unsupported:
+    """accept, reject or error for one scored record."""
+    if score.warnings and on_unsupported is not Unsupported.label:
+        return on_unsupported
+    return Unsupported.reject if score.label == LABEL_FARM else Unsupported.accept
+
+
 def verdict(score: Score, text: str) -> dict[str, Any]:
-    """The `farmscore` object of a row: score, label, threshold, model, n_words and reasons
+    """The `farmscore` object of a row: score, label, threshold, model, word_count and reasons
     with the text of their evidence spans (offsets are into the scored, extracted text)."""
     result = score_to_dict(score, text)
     del result["id"]
@@ -153,6 +197,8 @@ __all__ = [
     "VERDICT_KEY",
     "GateCounts",
     "GateSinks",
+    "NotRecordsError",
+    "Unsupported",
     "encode_row",
     "run_gate",
     "source_records",

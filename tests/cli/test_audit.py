@@ -124,7 +124,7 @@ def test_mixed_folder_gives_one_row_per_document_with_errors_as_rows(
     errors = parquet[parquet["error"].notna()].set_index("id")["error"]
     assert len(errors) == n_failed
     assert "not UTF-8" in errors[str(root / "broken" / "latin1.txt")]
-    assert "empty" in errors[str(root / "broken" / "empty.md")]
+    assert "has no words" in errors[str(root / "broken" / "empty.md")]
     assert "no 'text' or 'html' column" in errors[str(root / "broken" / "x.csv")]
     assert "not valid JSON" in errors[f"{root / 'feed.jsonl'}:3"]
     failed = parquet[parquet["error"].notna()]
@@ -230,7 +230,7 @@ def test_a_second_audit_does_not_read_the_first_ones_output(
     [
         (["{missing}", "--out", "{out}"], "no such file or folder"),
         (["{root}", "--out", "{file}"], "is a file"),
-        (["{root}", "--out", "{out}", "--jobs", "0"], "--jobs 0"),
+        (["{root}", "--out", "{out}", "--jobs", "0"], "--jobs"),
         (["{empty}", "--out", "{out}"], "no documents found"),
         (["{root}", "--out", "{out}", "--format", "xml"], "Invalid value"),
         (["{root}"], "Missing option"),
@@ -367,3 +367,28 @@ def test_an_interrupted_audit_keeps_the_previous_complete_results(
     monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
     audit(str(root), "--out", str(out), "--model", str(tiny_model_dir))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_page_is_filed_under_the_site_its_canonical_link_names(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "dump"
+    root.mkdir()
+    body = "<p>" + "The harbour road reopened on Tuesday, the council said. " * 12 + "</p>"
+    (root / "a.html").write_text(
+        '<html><head><link rel="canonical" href="https://www.harbour-news.example/a">'
+        f"</head><body><article>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    (root / "b.html").write_text(
+        '<html><head><meta property="og:url" content="https://other.example/b"></head>'
+        f"<body><article>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = audit(str(root), "--out", str(out), "--model", str(tiny_model_dir), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out / "results.parquet").set_index("path")
+    assert frame.loc[str(root / "a.html"), "site"] == "harbour-news.example"
+    assert frame.loc[str(root / "b.html"), "site"] == "other.example"
+    assert frame.loc[str(root / "a.html"), "url"] == "https://www.harbour-news.example/a"

@@ -7,6 +7,7 @@ import json
 import os
 import random
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -52,15 +53,18 @@ def good_records(n: int, seed: int = 11) -> tuple[list[bytes], dict[str, str]]:
 def mixed_stream() -> tuple[bytes, dict[str, str], dict[int, str]]:
     """Good farm and news records with every kind of bad line among them: the stream, the
     kind of each good id, and the expected error of each bad line (by line number)."""
-    good, kinds = good_records(12)
+    good, kinds = good_records(18)
     oversized = b'{"id": "huge", "text": "' + b"word " * (MAX_DOCUMENT_BYTES // 5 + 10) + b'"}'
     bad = {
         b'{"id": "bad-json", "text": ': "not valid JSON",
         b'[{"id": "array", "text": "in a list"}]': "a JSON list",
         b'{"id": "no-text", "title": "T"}': "no text or html field",
-        b'{"id": "empty", "text": ""}': "the text is empty",
+        b'{"id": "empty", "text": ""}': "the text has no words",
+        b'{"id": "marks", "text": "!!!! ???"}': "the text has no words",
         b'{"id": "latin1", "text": "caf\xe9"}': "not UTF-8",
         oversized: "over the 10,000,000-byte limit",
+        b"[" * 100_000: "nested deeper than the JSON reader follows",
+        b'{"id": "long-int", "text": "Rain.", "n": ' + b"9" * 5_000 + b"}": "integer string",
     }
     lines: list[bytes] = []
     errors: dict[int, str] = {}
@@ -413,3 +417,59 @@ def test_the_help_states_the_limits_and_the_reject_rule() -> None:
     assert "50,000,000 bytes" in text
     assert "--drop-rejected" in text
     assert "standard error" in text
+
+
+def test_plain_text_is_refused_as_no_stream_of_records_and_outputs_are_untouched(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text(substantive_text(random.Random(1)), encoding="utf-8")
+    accept = tmp_path / "accept.jsonl"
+    accept.write_text("earlier results\n", encoding="utf-8")
+    result = invoke(str(source), "--model", str(tiny_model_dir), "--accept", str(accept))
+    assert result.exit_code == 2
+    assert "neither JSONL" in result.output
+    assert "use farmscore score" in result.output
+    assert accept.read_text(encoding="utf-8") == "earlier results\n"
+    # A JSONL stream whose first lines are broken is still a stream: its bad lines are errors.
+    broken_first = b"not json\n[1]\n" + record("ok", substantive_text(random.Random(2))) + b"\n"
+    result = invoke("--model", str(tiny_model_dir), "--drop-rejected", stdin=broken_first)
+    assert result.exit_code == 1
+    assert "2 errors" in result.output
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_a_wide_feed_with_a_byte_order_mark_is_read_as_a_feed(
+    tiny_model_dir: Path, codec: str
+) -> None:
+    feed = (shared_path("feeds") / "guardian.rss").read_text(encoding="utf-8")
+    utf8 = invoke("--model", str(tiny_model_dir), "--drop-rejected", stdin=feed.encode())
+    wide = invoke("--model", str(tiny_model_dir), "--drop-rejected", stdin=feed.encode(codec))
+    assert utf8.exit_code == wide.exit_code == 0
+    assert utf8.output.splitlines()[-1] == wide.output.splitlines()[-1]
+    assert "farmscore gate: 55 read" in wide.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_gate_leaves_no_worker_process_behind(
+    tiny_model_dir: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    psutil = pytest.importorskip("psutil")
+    lines, _ = good_records(600)
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    argv = gate_argv(str(source), "--model", str(tiny_model_dir), "--jobs", "2")
+    gate = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert gate.stdout is not None
+    first_row = gate.stdout.readline()  # scoring has started in the workers
+    children = psutil.Process(gate.pid).children(recursive=True)
+    assert first_row
+    assert len(children) >= 2, "expected the worker processes of --jobs 2"
+    gate.send_signal(stop)
+    assert gate.wait(timeout=60) == 128 + stop
+    _, stderr = gate.communicate(timeout=10)
+    psutil.wait_procs(children, timeout=10)
+    assert [c.pid for c in children if c.is_running() and c.status() != "zombie"] == []
+    assert b"Traceback" not in stderr
+    assert b"Warning" not in stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from farmscore.artifacts import read_card
+from farmscore.artifacts import MODEL_FILE_NAME, read_card
 from tests.conftest import farm_text, labelled_examples, substantive_text
 
 runner = CliRunner()
@@ -57,7 +58,10 @@ def test_score_jsonl_rows_have_id_score_label_and_reasons(
 def test_score_threshold_flag_and_csv_and_json_formats(tiny_model_dir: Path) -> None:
     text = substantive_text(random.Random(1))
     csv_out = invoke("score", "-", "--model", str(tiny_model_dir), "--format", "csv", stdin=text)
-    assert csv_out.stdout.splitlines()[0] == "id,score,label,reasons"  # type: ignore[attr-defined]
+    header, row = csv_out.stdout.splitlines()  # type: ignore[attr-defined]
+    assert header == "id,score,label,threshold,word_count,warnings,reasons"
+    assert row.startswith("-,")
+    assert f",{len(text.split())}," in row
     strict = invoke(
         "score",
         "-",
@@ -141,7 +145,7 @@ def test_labels_accept_numbers_booleans_jsonl_and_parquet(tmp_path: Path) -> Non
 def test_a_tampered_model_is_refused_before_loading(tiny_model_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "tampered"
     shutil.copytree(tiny_model_dir, copy)
-    model_file = copy / "model.joblib"
+    model_file = copy / MODEL_FILE_NAME
     data = bytearray(model_file.read_bytes())
     data[len(data) // 2] ^= 0xFF
     model_file.write_bytes(bytes(data))
@@ -180,3 +184,39 @@ def test_score_in_a_real_subprocess_with_jobs(tiny_model_dir: Path, tmp_path: Pa
         f"d{i}" for i in range(5)
     ]
     assert "-:3" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["score", "examples/"],
+        ["evaluate", "labels.csv"],
+        ["gate", "feed.jsonl"],
+        ["audit", "examples/", "--out", "out"],
+        ["train", "labels.csv", "--out", "model"],
+    ],
+)
+def test_jobs_zero_is_one_usage_error_for_every_command(command: list[str]) -> None:
+    result = invoke(*command, "--jobs", "0")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    # The message sits in a box whose lines wrap: compare the words.
+    output = " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())  # type: ignore[attr-defined]
+    assert "'--jobs': 0 would use no process; give 1 or more, or -1 for every core" in output
+    assert "Traceback" not in output
+
+
+def test_train_warns_of_a_model_no_better_than_chance_and_of_missing_groups(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(9)
+    # Sixty texts of one kind with labels drawn at random: nothing to learn.
+    texts = [substantive_text(rng) for _ in range(60)]
+    labels = ["content_farm" if rng.random() < 0.5 else "substantive" for _ in texts]
+    path = tmp_path / "random.csv"
+    pd.DataFrame({"text": texts, "label": labels}).to_csv(path, index=False)
+    result = invoke("train", str(path), "--out", str(tmp_path / "m"), "--no-wording")
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, output  # type: ignore[attr-defined]
+    assert "warning: no group column" in output
+    assert "little better than chance" in output
+    assert "choosing the threshold" in output  # progress while it fits

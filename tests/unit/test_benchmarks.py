@@ -258,6 +258,7 @@ def test_a_tiny_run_writes_every_figure(tmp_path: Path) -> None:
         "single_line",
         "repeated_character",
         "one_word_lines",
+        "run_of_dots",
     ]
     for odd in record["pathological"]["rows"]:
         assert odd["small_text_mb"] < odd["text_mb"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import random
 import socket
+import time
 from dataclasses import FrozenInstanceError
 
 import pytest
@@ -438,3 +440,35 @@ def test_extraction_never_opens_a_socket(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_module_has_no_mutable_settings() -> None:
     with pytest.raises(FrozenInstanceError):
         extract_module.DEFAULT_SETTINGS.favor_precision = False  # type: ignore[misc]
+
+
+ARTICLE = "<p>" + "The council voted on Tuesday to repair the bridge on Elm Street. " * 20 + "</p>"
+
+
+@pytest.mark.parametrize("depth", [300, 20_000, 100_000])
+def test_an_article_nested_deeper_than_the_parser_follows_keeps_its_text(depth: int) -> None:
+    page = "<html><body>" + "<div>" * depth + ARTICLE + "</div>" * depth + "</body></html>"
+    extracted = extract_article(page)
+    assert "repair the bridge on Elm Street" in extracted.text
+    assert len(extracted.text.split()) >= 200
+
+
+def test_an_element_with_tens_of_thousands_of_attributes_costs_no_more_than_a_page() -> None:
+    def seconds(n_attributes: int) -> float:
+        attributes = " ".join(f'data-a{i}="x"' for i in range(n_attributes))
+        page = f"<html><body><div {attributes}>{ARTICLE}</div></body></html>"
+        start = time.perf_counter()
+        extracted = extract_article(page)
+        assert "repair the bridge" in extracted.text
+        return time.perf_counter() - start
+
+    small, large = seconds(16_000), seconds(64_000)
+    # 64,000 attributes took over 100 s in lxml; bounded, four times as many cost about 4x.
+    assert large < max(6 * small, 0.5)
+
+
+def test_gzip_bytes_are_the_page_they_hold_and_broken_gzip_is_an_empty_page() -> None:
+    page = f"<html><body><article>{ARTICLE}</article></body></html>".encode()
+    assert extract_article(gzip.compress(page)).text == extract_article(page).text
+    broken = extract_article(b"\x1f\x8b\x08\x00 not really gzip")
+    assert (broken.text, broken.reason) == ("", "unreadable_compressed_page")

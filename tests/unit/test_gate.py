@@ -90,6 +90,18 @@ def test_an_oversized_last_line_without_an_ending_is_measured() -> None:
         (b'{"text": " \\n\\t "}', NO_WORDS),
         (b'{"html": "<html><body><script>x()</script></body></html>"}', NO_WORDS),
         (b"plain words", "not valid JSON: Expecting value at column 1"),
+        # Hostile lines: deeper than the parser recurses, and an integer too long to read.
+        (
+            b"[" * 100_000,
+            "nested deeper than the JSON reader follows (about 1,000 levels of [ or {); "
+            "no article record is nested like that",
+        ),
+        (
+            b'{"text": "Rain.", "n": ' + b"7" * 5_000 + b"}",
+            "not readable as JSON: Exceeds the limit (4300 digits) for integer string "
+            "conversion: value has 5000 digits; use sys.set_int_max_str_digits() to increase "
+            "the limit",
+        ),
     ],
 )
 def test_lines_that_cannot_be_scored_are_errors_rows_with_line_and_raw(
@@ -247,7 +259,15 @@ def test_rows_are_the_input_record_plus_a_farmscore_verdict(scorer: Scorer) -> N
     verdict = row.pop("farmscore")
     assert row == {k: v for k, v in record.items() if k != "farmscore"}
     assert isinstance(verdict, dict)
-    assert set(verdict) == {"score", "label", "threshold", "model", "n_words", "reasons"}
+    assert set(verdict) == {
+        "score",
+        "label",
+        "threshold",
+        "model",
+        "word_count",
+        "warnings",
+        "reasons",
+    }
     assert (verdict["label"], verdict["model"]) == ("content_farm", "tiny")
     assert verdict["reasons"]
     spans = [span for reason in verdict["reasons"] for span in reason["evidence"]]

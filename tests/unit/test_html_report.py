@@ -3,17 +3,31 @@ real browser renders (when one is installed)."""
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from farmscore.audit import AuditResult, FlaggedDocument
+from farmscore.audit import (
+    AuditResult,
+    FlaggedDocument,
+    FlaggedTally,
+    PendingDocument,
+    borderline_floor,
+)
+from farmscore.features import feature_specs
 from farmscore.features.extractor import feature_names
-from farmscore.report.html_report import EXCERPT_CHARS, highlight_evidence, render_report
+from farmscore.report.html_report import (
+    EXCERPT_CHARS,
+    feature_colours,
+    highlight_evidence,
+    render_report,
+)
 from farmscore.report.plots import png_data_uri, reason_bars_png, score_histogram_png
 from farmscore.types import Evidence, Reason, Score
 
@@ -150,15 +164,14 @@ WHEN = datetime(2025, 1, 2, 3, 4, tzinfo=UTC)
 
 def test_report_is_self_contained_escaped_and_holds_every_section() -> None:
     texts = ["Moreover, <b>bold</b> claims & more." * 3] * 4
-    page = render_report(
-        make_result(["alpha", "beta", "alpha", "beta"], texts), inputs=["in/"], generated=WHEN
-    )
+    result = make_result(["alpha", "beta", "alpha", "beta"], texts)
+    page = render_report(result, inputs=["in/"], generated=WHEN)
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", page, re.IGNORECASE)
     assert "<script" not in page.lower()
     assert "<link" not in page.lower()
     assert page.count('src="data:image/png;base64,') == 2
-    assert '<mark class="r0" title="' in page
+    assert f'<mark class="{feature_colours(result)[feature_names()[0]]}" title="' in page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
     assert "doc&lt;1&gt;" in page
     assert "tiny&lt;model&gt;" in page
@@ -233,3 +246,80 @@ def test_a_headless_browser_renders_a_non_blank_page(tmp_path: Path) -> None:
         colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
     assert colours is not None
     assert len(colours) > 50, "the page rendered as (almost) one colour"
+
+
+def test_each_feature_keeps_one_colour_and_borderline_documents_are_listed() -> None:
+    names = feature_names()
+    result = make_result(["a", "b", "a", "b"], ["Moreover, the stakes are high."] * 4)
+    # Two flagged documents whose reasons come in different orders.
+    first, second = result.flagged
+    reversed_reasons = tuple(reversed(second.score.reasons))
+    result.flagged[1] = replace(second, score=replace(second.score, reasons=reversed_reasons))
+    near = Score("near<doc>", 0.45, "substantive", 0.5, first.score.reasons, "tiny", 80)
+    result.borderline.append(FlaggedDocument("near<doc>", "in/near.txt", "a", "Text.", near))
+    colours = feature_colours(result)
+    assert colours[names[0]] != colours[names[1]]
+    page = render_report(result, inputs=["in"], generated=WHEN)
+    for name in (names[0], names[1]):
+        swatches = re.findall(rf'<span class="swatch (r\w)"></span>[^<]*<br><code>{name}<', page)
+        assert len(swatches) == 3, name  # two flagged documents and the borderline one
+        assert set(swatches) == {colours[name]}
+    titles = {spec.name: spec.title for spec in feature_specs()}
+    assert titles[names[0]] in page
+    assert "Borderline: just below the threshold, top 1" in page
+    assert "near&lt;doc&gt;" in page
+    assert f"scored from {borderline_floor(0.5):.2f} up to the threshold (0.50)" in page
+
+
+def test_borderline_tally_keeps_the_highest_scores_below_the_threshold() -> None:
+    tally = FlaggedTally(threshold=0.9, size=2)
+    floor = borderline_floor(0.9)
+    for position, probability in enumerate([0.95, 0.89, floor - 0.01, 0.7, 0.85, 0.88]):
+        label = "content_farm" if probability >= 0.9 else "substantive"
+        score = Score(str(position), probability, label, 0.9, (), "m", 10)
+        tally.add(position, PendingDocument(str(position), "p", None, "s", "t"), score)
+    assert [d.score.score for d in tally.best()] == [0.95]
+    assert [d.score.score for d in tally.best_borderline()] == [0.89, 0.88]
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: the browser check is skipped"
+)
+def test_the_report_fits_a_400_pixel_screen_in_a_real_browser(tmp_path: Path) -> None:
+    long_site = "a-very-long-site-name-without-spaces.example.org/" * 3
+    result = make_result([long_site, "b", "a", "b"], ["Moreover, the stakes are high. " * 40] * 4)
+    page = render_report(result, inputs=["in/" * 20], generated=WHEN)
+    # A browser window cannot be made 400 pixels wide, a frame can: the report is shown in a
+    # 400-pixel frame, and a script of the test (the report has none) measures its width.
+    harness = (
+        '<!DOCTYPE html><html><body style="margin:0"><iframe id="frame" '
+        f'style="width:400px;height:900px;border:0" srcdoc="{html.escape(page)}"></iframe>'
+        "<script>window.addEventListener('load', () => { document.body.dataset.width = "
+        "document.getElementById('frame').contentDocument.documentElement.scrollWidth; });"
+        "</script></body></html>"
+    )
+    report = tmp_path / "harness.html"
+    report.write_text(harness, encoding="utf-8")
+    shown = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=800,1000",
+            "--dump-dom",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    width = re.search(r'data-width="(\d+)"', shown.stdout)
+    assert width is not None, shown.stderr[-2000:]
+    # No sideways scrolling of the page: wide tables scroll inside themselves.
+    assert int(width.group(1)) <= 400

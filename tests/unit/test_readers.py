@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def test_text_and_markdown_files_are_one_document_each_with_the_path_as_id(
     docs = read([str(tmp_path / "a.txt"), str(tmp_path / "b.md")])
     assert [(d.id, d.text) for d in docs if isinstance(d, Document)] == [
         (str(tmp_path / "a.txt"), "Alpha text."),
-        (str(tmp_path / "b.md"), "# Beta\n\nBody."),
+        # A Markdown file's own heading is its title line, not a leaked "#".
+        (str(tmp_path / "b.md"), "Beta\n\nBody."),
     ]
 
 
@@ -109,3 +111,58 @@ def test_html_files_are_extracted_to_their_main_text(tmp_path: Path) -> None:
     assert isinstance(doc, Document)
     assert "council approved the budget" in doc.text
     assert "<p>" not in doc.text
+
+
+def test_markdown_files_keep_their_structure_as_lines_without_markup(tmp_path: Path) -> None:
+    (tmp_path / "review.md").write_text(
+        "---\ntitle: Kettle review\n---\n## Pros\n\n* **Quiet**, even at a boil\n"
+        "* Auto [shut-off](https://example.com) works\n\n```\ncode\n```\n\nA *good* buy.\n",
+        encoding="utf-8",
+    )
+    (doc,) = read([str(tmp_path / "review.md")])
+    assert isinstance(doc, Document)
+    assert doc.text == (
+        "Kettle review\n\nPros\n- Quiet, even at a boil\n- Auto shut-off works\n\nA good buy."
+    )
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"   \n\t", b"!!!! ???", "\u200b\u200b".encode(), b"\x00"]
+)
+def test_a_file_or_stdin_without_words_is_an_error_naming_it(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    (from_file,) = read([str(path)])
+    assert isinstance(from_file, InputError)
+    assert from_file.where == str(path)
+    assert "the text has no words" in from_file.reason
+    (from_stdin,) = list(iter_documents(["-"], stdin=io.BytesIO(content)))
+    assert isinstance(from_stdin, InputError)
+    assert "the text has no words" in from_stdin.reason
+
+
+PAGE = (
+    "<!DOCTYPE html><html><head><title>Storm</title></head><body><nav>Home | News</nav>"
+    "<article><p>"
+    + "The storm closed the harbour road on Tuesday, the council said. " * 8
+    + "</p></article></body></html>"
+)
+
+
+def test_html_on_stdin_and_in_a_text_field_is_read_as_the_page_it_is() -> None:
+    (piped,) = list(iter_documents(["-"], stdin=io.BytesIO(PAGE.encode())))
+    assert isinstance(piped, Document)
+    assert piped.text.startswith("The storm closed the harbour road")
+    assert "<" not in piped.text
+    assert piped.html == PAGE
+    line = json.dumps({"id": "p", "text": PAGE}).encode() + b"\n"
+    (in_text,) = list(iter_documents(["-"], stdin=io.BytesIO(line)))
+    assert isinstance(in_text, Document)
+    assert in_text.text == piped.text
+    # A tag inside prose is prose.
+    prose = b"Use the <b> tag for bold, the council's style guide says."
+    (plain,) = list(iter_documents(["-"], stdin=io.BytesIO(prose)))
+    assert isinstance(plain, Document)
+    assert plain.text == prose.decode()

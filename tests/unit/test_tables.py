@@ -165,3 +165,18 @@ def test_walk_reports_missing_and_unsupported_paths(tmp_path: Path) -> None:
     assert isinstance(unsupported.record, InputError)
     assert "unsupported file type .xlsx" in unsupported.record.reason
     assert ".parquet" in unsupported.record.reason
+
+
+def test_a_parquet_column_of_lists_gives_an_error_per_row_and_the_other_rows(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lists.parquet"
+    pd.DataFrame(
+        {"text": [["two", "words"], ["more"]], "html": ["<p>A page.</p>", None]}
+    ).to_parquet(path)
+    first, second = read(path)
+    # Parquet gives lists back as arrays: each row is its own error, and nothing aborts.
+    for record, row in ((first, 1), (second, 2)):
+        assert isinstance(record, InputError)
+        assert record.where == f"{path} row {row}"
+        assert "the text cell is a ndarray, not a string" in record.reason

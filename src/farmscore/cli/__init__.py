@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from typing import Annotated
+
 import typer
 
 from farmscore.cli import (
@@ -11,6 +14,7 @@ from farmscore.cli import (
     score_command,
     train_command,
 )
+from farmscore.cli.lifecycle import run_until_done
 
 app = typer.Typer(
     name="farmscore",
@@ -18,7 +22,29 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"farmscore {version('farmscore')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Tell substantive articles from content-farm pages, with reasons a person can check."""
+
+
 app.command("features")(features_command.features)
 app.command("score")(score_command.score)
 app.command("train")(train_command.train)
@@ -29,7 +55,7 @@ app.command("gate")(gate_command.gate)
 
 def main() -> None:
     """Entry point of the `farmscore` console script."""
-    app()
+    run_until_done(app)
 
 
 __all__ = ["app", "main"]

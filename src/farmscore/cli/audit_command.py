@@ -25,6 +25,7 @@ from rich.progress import (
 from farmscore.artifacts import ModelVerificationError
 from farmscore.audit import (
     DEFAULT_PARTITION_SIZE,
+    TOP_FLAGGED,
     AuditResult,
     label_counts,
     result_frame,
@@ -105,6 +106,23 @@ def audit(
             "worker processes on this machine.",
         ),
     ] = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            min=0,
+            help="How many of the likeliest content-farm documents, and of the borderline ones "
+            "just below the threshold, the report and the summary show with their evidence.",
+        ),
+    ] = TOP_FLAGGED,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Follow symbolic links that lead out of the folders given (by default each "
+            "such link is a row with an error, and nothing outside is read).",
+        ),
+    ] = False,
     partition_size: Annotated[
         int | None,
         typer.Option(
@@ -121,8 +139,6 @@ def audit(
             fail(f"{path}: no such file or folder")
     if out.exists() and not out.is_dir():
         fail(f"--out {out} is a file; give a folder (it is created when missing)")
-    if jobs == 0:
-        fail("--jobs 0 would use no process; give 1 or more, or -1 for every core")
     if engine is AuditEngine.local:
         for option, value in (("--scheduler", scheduler), ("--partition-size", partition_size)):
             if value is not None:
@@ -131,18 +147,28 @@ def audit(
     inputs = [str(path) for path in paths]
     if engine is AuditEngine.local:
         with _progress() as advance:
-            result = run_audit(inputs, scorer, n_jobs=jobs, exclude=out, on_row=lambda: advance(1))
+            result = run_audit(
+                inputs,
+                scorer,
+                n_jobs=jobs,
+                exclude=out,
+                on_row=lambda: advance(1),
+                follow_links=follow_links,
+                top=top,
+            )
         _fail_when_empty(result, inputs)
         files = write_results(result_frame(result), out)
         written = f"{files.parquet}"
     else:
         size = partition_size or DEFAULT_PARTITION_SIZE
-        result, files, n_parts = _audit_on_dask(inputs, scorer, out, scheduler, jobs, size)
+        result, files, n_parts = _audit_on_dask(
+            inputs, scorer, out, scheduler, jobs, size, follow_links, top
+        )
         written = f"{files.parquet} ({n_parts} parts)"
     report = write_text_atomic(out / REPORT_HTML, render_report(result, inputs=inputs))
     print(f"farmscore: wrote {written}, {files.csv} and {report}", file=sys.stderr)
     if output_format is AuditFormat.json:
-        json.dump(summary(result), sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(summary(result, top=top), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         _print_tables(result)
@@ -156,6 +182,8 @@ def _audit_on_dask(
     scheduler: str | None,
     jobs: int,
     partition_size: int,
+    follow_links: bool,
+    top: int,
 ) -> tuple[AuditResult, ResultFiles, int]:
     """Run the Dask engine, writing parts as they arrive; the files appear only when the
     whole audit has succeeded."""
@@ -179,6 +207,8 @@ def _audit_on_dask(
                 on_part=parts.add,
                 exclude=out,
                 on_rows=advance,
+                follow_links=follow_links,
+                top=top,
             )
             _fail_when_empty(result, inputs)
             return result, parts.commit(), parts.count

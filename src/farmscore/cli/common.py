@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from farmscore.artifacts import ModelVerificationError
+from farmscore.io.readers import STDIN
 from farmscore.scoring import Scorer
 from farmscore.types import InputError
 
@@ -33,10 +34,36 @@ def report_input_error(error: InputError) -> None:
 PathsArgument = Annotated[
     list[str] | None,
     typer.Argument(
-        help="Files (.txt, .md, .html, .htm, .jsonl), folders of them, or - for standard input.",
+        help="Files (.txt, .md, .html, .htm, .jsonl, .csv, .parquet, or any of them .gz), "
+        "folders of them, or - for standard input.",
         show_default="-",
     ),
 ]
+
+
+def input_paths(paths: list[str] | None) -> list[str]:
+    """The paths to read: standard input when none are given, said on standard error when a
+    person is typing at it, so that a command that seems to hang says what it waits for."""
+    if paths:
+        return paths
+    if sys.stdin.isatty():
+        print(
+            "farmscore: reading standard input until end of file (Ctrl-D); or give files or "
+            "folders to read",
+            file=sys.stderr,
+        )
+    return [STDIN]
+
+
+def fail_when_nothing_read(read: int, failed: int) -> None:
+    """Exit 1 with one line when every input failed: no empty table, no empty output."""
+    if read == 0 and failed:
+        fail(
+            f"nothing read: every input failed ({failed} error{'s' if failed != 1 else ''} above)",
+            EXIT_SOME_FAILED,
+        )
+
+
 ModelOption = Annotated[
     Path | None,
     typer.Option("--model", help="Model folder (default: the model shipped with farmscore)."),
@@ -51,7 +78,18 @@ ThresholdOption = Annotated[
         "(default: the model's, chosen for at most 1% false positives on held-out human text).",
     ),
 ]
-JobsOption = Annotated[int, typer.Option("--jobs", help="Worker processes (-1: every core).")]
+JOBS_HELP = "Worker processes (-1: every core)."
+
+
+def _checked_jobs(jobs: int) -> int:
+    """--jobs as joblib takes it: 1, 2, ... processes, or -1 (every core), -2 (all but
+    one)... 0 would mean no process at all."""
+    if jobs == 0:
+        raise typer.BadParameter("0 would use no process; give 1 or more, or -1 for every core")
+    return jobs
+
+
+JobsOption = Annotated[int, typer.Option("--jobs", help=JOBS_HELP, callback=_checked_jobs)]
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

@@ -13,10 +13,12 @@ from farmscore.cli.common import (
     EXIT_SOME_FAILED,
     PathsArgument,
     TableFormat,
+    fail_when_nothing_read,
+    input_paths,
     report_input_error,
 )
 from farmscore.features.extractor import analyze_text, feature_names
-from farmscore.io.readers import STDIN, iter_documents
+from farmscore.io.tables import iter_any_documents
 from farmscore.io.writers import CsvWriter, JsonlWriter
 from farmscore.report.tables import headline_columns, print_table
 from farmscore.types import Document
@@ -35,11 +37,13 @@ def features(
     shown = headline_columns(names)
     jsonl = JsonlWriter(sys.stdout) if output_format is TableFormat.jsonl else None
     csv_out = CsvWriter(sys.stdout, ["id", *names]) if output_format is TableFormat.csv else None
-    for record in iter_documents(paths or [STDIN]):
+    read = 0
+    for record in iter_any_documents(input_paths(paths)):
         if not isinstance(record, Document):
             report_input_error(record)
             failed += 1
             continue
+        read += 1
         values = analyze_text(record.text).values
         if jsonl:
             jsonl.write({"id": record.id, "features": values})
@@ -47,8 +51,9 @@ def features(
             csv_out.write({"id": record.id, **values})
         else:
             table_rows.append([record.id, *(values[name] for name in shown)])
+    fail_when_nothing_read(read, failed)
     if output_format is TableFormat.table:
-        console = Console(width=max(160, Console().width))
+        console = Console()
         print_table(
             console, "farmscore features (all of them: --format csv)", ["id", *shown], table_rows
         )

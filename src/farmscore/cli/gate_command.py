@@ -19,7 +19,7 @@ from farmscore.cli.common import (
     fail,
     load_scorer,
 )
-from farmscore.gate import GateSinks, run_gate, source_records
+from farmscore.gate import GateSinks, NotRecordsError, Unsupported, run_gate, source_records
 from farmscore.io.readers import STDIN
 from farmscore.io.stream import open_input, open_output
 
@@ -64,11 +64,21 @@ def gate(
     threshold: ThresholdOption = None,
     model: ModelOption = None,
     jobs: JobsOption = 1,
+    on_unsupported: Annotated[
+        Unsupported,
+        typer.Option(
+            "--on-unsupported",
+            help="Where a record goes whose score carries a warning (too_short: under 50 "
+            "words; not_english): label routes it by its score like any other, with the "
+            "warning in its verdict; accept, reject or error send it there.",
+        ),
+    ] = Unsupported.label,
 ) -> None:
     """Score each record and route it: substantive ones to --accept, content farm to
     --reject, unscorable ones to --errors. Every input record ends in exactly one output,
     in input order within each, with all its fields plus a "farmscore" object (score,
-    label, threshold, model, n_words, reasons). A summary line on standard error counts them.
+    label, threshold, model, word_count, warnings, reasons). A summary line on standard error
+    counts them.
 
     Nothing is dropped silently: without --reject, rejected records go to standard error as
     JSONL (they carry a "farmscore" object; errors rows carry "error"); --drop-rejected
@@ -77,14 +87,12 @@ def gate(
     Limits: a JSONL line over 10,000,000 bytes goes to errors with its first 1,000 characters.
     A feed is read whole, up to 50,000,000 bytes. A record with no words is an error.
 
-    Output is flushed after every batch of 64 records.
+    Every row is flushed as soon as it is written.
 
     Exit codes: 0 every record was scored, 1 some went to errors, 2 usage error.
     """
     if reject is not None and drop_rejected:
         fail("give either --reject FILE or --drop-rejected, not both")
-    if jobs == 0:
-        fail("--jobs must be a number of processes (1, 2, ...) or -1 for every core")
     _check_distinct(source, {"--accept": accept, "--reject": reject, "--errors": errors})
     scorer = load_scorer(model, threshold)
     with ExitStack() as files:
@@ -93,15 +101,18 @@ def gate(
         except OSError as error:
             fail(f"cannot read {source}: {error.strerror or error}; check the path")
 
+        try:
+            # Before any output is opened: refusing the input must not empty a file.
+            records = source_records(stream or sys.stdin.buffer)
+        except NotRecordsError as error:
+            fail(f"{'standard input' if source == STDIN else source}: {error}")
         sinks = GateSinks(
             accept=_output(files, "--accept", accept) if accept else sys.stdout.buffer,
             reject=_reject_sink(files, reject, drop_rejected),
             errors=_output(files, "--errors", errors) if errors else sys.stderr.buffer,
         )
         try:
-            counts = run_gate(
-                source_records(stream or sys.stdin.buffer), scorer, sinks, n_jobs=jobs
-            )
+            counts = run_gate(records, scorer, sinks, n_jobs=jobs, on_unsupported=on_unsupported)
         except BrokenPipeError:
             # A reader downstream closed early (`| head`): stop quietly, without a traceback.
             _silence_stdout()

@@ -18,14 +18,20 @@ from farmscore.cli.common import (
     ModelOption,
     PathsArgument,
     ThresholdOption,
+    fail_when_nothing_read,
+    input_paths,
     load_scorer,
     report_input_error,
 )
-from farmscore.io.readers import STDIN, iter_documents
+from farmscore.io.tables import iter_any_documents
 from farmscore.io.writers import CsvWriter, JsonlWriter
 from farmscore.report.serialize import reasons_summary, score_to_dict
 from farmscore.report.tables import print_table
 from farmscore.types import Document, InputError
+
+# One row per article for spreadsheets: the threshold is there so a reader can re-cut the
+# scores, the word count because short texts are scored less surely.
+CSV_COLUMNS = ("id", "score", "label", "threshold", "word_count", "warnings", "reasons")
 
 
 class ScoreFormat(StrEnum):
@@ -49,7 +55,7 @@ def score(
 
     def documents() -> Iterator[Document]:
         nonlocal failed
-        for record in iter_documents(paths or [STDIN]):
+        for record in iter_any_documents(input_paths(paths)):
             if isinstance(record, InputError):
                 report_input_error(record)
                 failed += 1
@@ -60,12 +66,10 @@ def score(
     json_rows: list[dict[str, Any]] = []
     table_rows: list[list[object]] = []
     jsonl = JsonlWriter(sys.stdout) if output_format is ScoreFormat.jsonl else None
-    csv_out = (
-        CsvWriter(sys.stdout, ["id", "score", "label", "reasons"])
-        if output_format is ScoreFormat.csv
-        else None
-    )
+    csv_out = CsvWriter(sys.stdout, list(CSV_COLUMNS)) if output_format is ScoreFormat.csv else None
+    scored = 0
     for result in scorer.score_documents(documents(), n_jobs=jobs):
+        scored += 1
         text = texts.pop(result.id, None)
         if jsonl:
             jsonl.write(score_to_dict(result, text))
@@ -75,21 +79,24 @@ def score(
                     "id": result.id,
                     "score": round(result.score, 6),
                     "label": result.label,
+                    "threshold": round(result.threshold, 6),
+                    "word_count": result.word_count,
+                    "warnings": "; ".join(result.warnings),
                     "reasons": reasons_summary(result, limit=5),
                 }
             )
         elif output_format is ScoreFormat.json:
             json_rows.append(score_to_dict(result, text))
         else:
-            table_rows.append(
-                [result.id, f"{result.score:.3f}", result.label, reasons_summary(result)]
-            )
+            label = result.label + "".join(f" ({warning})" for warning in result.warnings)
+            table_rows.append([result.id, f"{result.score:.3f}", label, reasons_summary(result)])
+    fail_when_nothing_read(scored, failed)
     if output_format is ScoreFormat.json:
         json.dump(json_rows, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     elif output_format is ScoreFormat.table:
         print_table(
-            Console(width=max(140, Console().width)),
+            Console(),
             f"farmscore (model {scorer.name}, threshold {scorer.threshold:.3f})",
             ["id", "score", "label", "strongest reasons"],
             table_rows,

@@ -16,6 +16,8 @@ from rich.console import Console
 
 from farmscore.artifacts import DataSource, save_model_folder, sha256_file
 from farmscore.cli.common import JobsOption, ModelOption, ThresholdOption, fail, load_scorer
+from farmscore.corpus import REPOSITORY_CORPORA_DIR
+from farmscore.evaluation import has_farm_furniture, labelled_slices
 from farmscore.features.extractor import feature_names
 from farmscore.io.labels import LabelFileError, read_label_files
 from farmscore.model import ModelKind, calibration_table, classification_metrics, fit_farm_model
@@ -23,15 +25,20 @@ from farmscore.report.tables import print_table
 from farmscore.training import (
     BASE_DATA_SOURCES,
     KIND_REAL,
+    BaseDataSettings,
     build_base_examples,
     example_weights,
     make_card,
     measure,
+    repository_data_sources,
     training_data_records,
 )
+from farmscore.types import Document
 
 # Fewer examples than this per class cannot be calibrated over group folds with any meaning.
 MIN_EXAMPLES_PER_CLASS = 10
+# Below this cross-validated ROC-AUC a model is not worth shipping without a word of warning.
+WEAK_ROC_AUC = 0.7
 MIN_GROUPS_PER_CLASS = 5
 DEFAULT_BASE_DATA = Path("../shared/data")
 
@@ -59,6 +66,14 @@ def train(
         Path, typer.Option("--data", help="Where the shared corpora are (with --base).")
     ] = DEFAULT_BASE_DATA,
     kind: Annotated[KindChoice, typer.Option("--kind", help="Classifier.")] = KindChoice.boosted,
+    wording: Annotated[
+        bool,
+        typer.Option(
+            "--wording/--no-wording",
+            help="Add the wording block (word 1-2-grams, learned out of fold) to the style "
+            "features.",
+        ),
+    ] = True,
     name: Annotated[
         str | None, typer.Option("--name", help="Model name (default: folder).")
     ] = None,
@@ -70,13 +85,23 @@ def train(
     except LabelFileError as error:
         fail(str(error))
     _check_enough(user, base)
-    user = user.assign(kind=KIND_REAL, split="train", generator="unknown", domain="unknown")
+    user = user.assign(
+        kind=KIND_REAL, corpus="user", split="train", generator="unknown", domain="unknown"
+    )
     examples = user
+    corpora = REPOSITORY_CORPORA_DIR if REPOSITORY_CORPORA_DIR.is_dir() else None
     if base:
         if not data.is_dir():
             fail(f"--base needs the shared corpora, but {data} is not a folder; give --data DIR")
-        shared = build_base_examples(data, progress=_say)
+        settings = BaseDataSettings(corpora_dir=corpora)
+        shared = build_base_examples(data, settings, progress=_say)
         examples = pd.concat([shared[shared["split"] == "train"], user], ignore_index=True)
+    if not user["group_given"].all():
+        _say(
+            "warning: no group column, so every row is its own group; if rows share a story "
+            "(an article and its rewrites) or a site, add a group column so that folds keep "
+            "them together, or the cross-validated figures will be too good"
+        )
     _say(f"measuring {len(examples):,} texts")
     X = measure(examples["text"], n_jobs=jobs)
     y = examples["label"].to_numpy()
@@ -89,11 +114,19 @@ def train(
             feature_names(),
             model_kind,
             sample_weight=example_weights(examples),
+            texts=list(examples["text"]) if wording else None,
+            progress=_say,
         )
     except ValueError as error:
         fail(str(error))
     metrics = model.extra["out_of_fold_metrics"]
     _print_metrics("cross-validated (group folds, out-of-fold)", metrics)
+    if not metrics["roc_auc"] >= WEAK_ROC_AUC:
+        _say(
+            f"warning: the cross-validated ROC-AUC is {metrics['roc_auc']:.2f}, so this model "
+            f"ranks texts little better than chance (0.5); add labelled examples (you gave "
+            f"{len(user):,}), or train with --base to add the shared corpora"
+        )
     hashes = {str(path): sha256_file(path) for path in labels}
     sources = [
         DataSource(name=str(path), licence="supplied by the user", credit="") for path in labels
@@ -103,7 +136,11 @@ def train(
         model,
         training_data_records(examples, hashes),
         {"cross_validated": metrics},
-        [*sources, *(BASE_DATA_SOURCES if base else ())],
+        [
+            *sources,
+            *(BASE_DATA_SOURCES if base else ()),
+            *(repository_data_sources(corpora) if base else ()),
+        ],
         notes=(f"trained with `farmscore train` on {len(user):,} labelled examples",),
     )
     save_model_folder(out, model, card)
@@ -116,23 +153,46 @@ def evaluate(
     output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
     threshold: ThresholdOption = None,
     jobs: JobsOption = 1,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Also report by each value of this column of the label files "
+            "(repeatable; default: source).",
+        ),
+    ] = None,
 ) -> None:
     """Measure a model on labelled data: ranking and calibration metrics, the confusion
-    matrix at the threshold, and a calibration table."""
+    matrix at the threshold, a calibration table, and the same metrics by length band, by
+    presentation (with farm furniture or plain prose) and by source."""
     try:
         frame = read_label_files(data)
     except LabelFileError as error:
         fail(str(error))
+    columns = by or ["source"]
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        fail(f"--by {missing[0]}: the label files have no such column; they have {list(frame)}")
     scorer = load_scorer(model, threshold)
-    scores = np.array([s.score for s in scorer.score_many(list(frame["text"]), n_jobs=jobs)])
+    documents = (Document(id=str(i), text=text) for i, text in enumerate(frame["text"], start=1))
+    scored = list(scorer.score_documents_with_features(documents, n_jobs=jobs))
+    scores = np.array([result.score for result, _ in scored])
     y = frame["label"].to_numpy()
     metrics = classification_metrics(y, scores, scorer.threshold)
     calibration = calibration_table(y, scores)
+    slices = labelled_slices(
+        y,
+        scores,
+        scorer.threshold,
+        np.array([features.n_words for _, features in scored]),
+        np.array([has_farm_furniture(features.values) for _, features in scored]),
+        {column: [str(v) for v in frame[column]] for column in columns},
+    )
     if output_format is ReportFormat.json:
         report: dict[str, Any] = {
             "model": scorer.name,
             "threshold": scorer.threshold,
-            "metrics": {k: (v if np.isfinite(v) else None) for k, v in metrics.items()},
+            "metrics": _finite(metrics),
             "confusion_matrix": {
                 "labels": ["substantive", "content_farm"],
                 "rows_true_columns_predicted": [
@@ -141,6 +201,10 @@ def evaluate(
                 ],
             },
             "calibration": calibration,
+            "slices": {
+                slicing: {value: _finite(m) for value, m in by_value.items()}
+                for slicing, by_value in slices.items()
+            },
         }
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -165,6 +229,32 @@ def evaluate(
             for r in calibration
         ],
     )
+    _print_slices(console, slices)
+
+
+def _print_slices(console: Console, slices: dict[str, dict[str, dict[str, float]]]) -> None:
+    for slicing, by_value in slices.items():
+        print_table(
+            console,
+            f"by {slicing.removeprefix('by_').replace('_', ' ')}",
+            [slicing.removeprefix("by_"), "texts", "content_farm", "roc_auc", "recall", "fpr"],
+            [
+                [
+                    value,
+                    int(m["n"]),
+                    int(m["n_farm"]),
+                    m["roc_auc"],
+                    m["recall_at_threshold"],
+                    m["fpr_at_threshold"],
+                ]
+                for value, m in by_value.items()
+            ],
+        )
+
+
+def _finite(metrics: dict[str, float]) -> dict[str, float | None]:
+    """Metrics for JSON: one undefined for a slice of one class becomes null."""
+    return {k: (v if np.isfinite(v) else None) for k, v in metrics.items()}
 
 
 def _check_enough(frame: pd.DataFrame, base: bool) -> None:

@@ -24,7 +24,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from farmscore.features.text import has_words
 from farmscore.io.readers import parse_jsonl_record
+from farmscore.io.safe_json import UnreadableJsonError, parse_json
 from farmscore.io.stream import (
     NO_WORDS,
     RAW_PREVIEW_CHARS,
@@ -101,9 +103,9 @@ def item_record(number: int, item: dict[str, object] | BadItem) -> SourceRecord:
                 where, raw[:RAW_PREVIEW_CHARS], parsed.reason, {"raw_truncated": True}
             )
         return UnreadableRecord(where, raw, parsed.reason)
-    if not parsed.text.strip():
+    if not has_words(parsed.text):
         return UnreadableRecord(where, raw, NO_WORDS)
-    return ParsedRecord(number, item, parsed)
+    return ParsedRecord(number, item, parsed, where)
 
 
 def _xml_feed_items(data: bytes) -> list[dict[str, object] | BadItem] | str:
@@ -161,13 +163,15 @@ def _put_content(record: dict[str, object], field: str, value: object, kind: obj
 
 def _json_feed_items(data: bytes) -> list[dict[str, object] | BadItem] | str:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = parse_json(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         return f"a JSON Feed must be UTF-8 (bad byte at offset {error.start})"
-    except json.JSONDecodeError as error:
-        return f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+    except UnreadableJsonError as error:
+        return str(error)
     version = document.get("version") if isinstance(document, dict) else None
-    if not isinstance(version, str) or not version.startswith(JSON_FEED_VERSION_PREFIX):
+    if not isinstance(document, dict) or not isinstance(version, str):
+        return f"not a JSON Feed: no version starting {JSON_FEED_VERSION_PREFIX}"
+    if not version.startswith(JSON_FEED_VERSION_PREFIX):
         return f"not a JSON Feed: no version starting {JSON_FEED_VERSION_PREFIX}"
     items = document.get("items")
     if not isinstance(items, list):

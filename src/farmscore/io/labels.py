@@ -25,9 +25,11 @@ class LabelFileError(ValueError):
 
 
 def read_label_files(paths: Sequence[Path]) -> pd.DataFrame:
-    """Columns id, text, label (1 = content farm), group, source, file; one row per example.
+    """Columns id, text, label (1 = content farm), group, source, file and group_given;
+    one row per example.
 
-    Rows without a `group` get one group each (their id), so no grouping is assumed.
+    Rows of a file without a `group` column get one group each (their id), so no grouping is
+    assumed; `group_given` says which rows had one.
     """
     frames = [_read_one(Path(path)) for path in paths]
     if not frames:
@@ -91,6 +93,7 @@ def _normalise(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
             "group": groups.to_numpy(),
             "source": source.to_numpy(),
             "file": str(path),
+            "group_given": "group" in raw.columns,
         }
     )
 

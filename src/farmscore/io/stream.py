@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
-from farmscore.io.readers import parse_jsonl_record
+from farmscore.features.text import NO_WORDS_REASON, has_words
+from farmscore.io.readers import parse_jsonl_object, record_document
 from farmscore.settings import MAX_DOCUMENT_BYTES
 from farmscore.types import Document, InputError
 
@@ -35,9 +35,7 @@ SKIP_CHUNK_BYTES = 1 << 20
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # Gate refuses a record without words: there is nothing to judge.
-NO_WORDS = (
-    "the text is empty (after extracting the html, if any); a record with no words cannot be judged"
-)
+NO_WORDS = NO_WORDS_REASON
 _JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/1(?:\.1)?/?"')
 
 
@@ -45,15 +43,18 @@ class InputKind(StrEnum):
     jsonl = "jsonl"
     json_feed = "json_feed"
     xml_feed = "xml_feed"
+    plain_text = "plain_text"
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedRecord:
-    """A record that can be scored: its position, the record as given, and its `Document`."""
+    """A record that can be scored: its position, the record as given, its `Document`, and
+    where it was as an errors row names it (`{"line": n}`, or `{"line": None, "item": n}`)."""
 
     position: int
     record: dict[str, object]
     document: Document
+    where: dict[str, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,16 +108,40 @@ def buffered(stream: BinaryIO) -> io.BufferedReader:
 
 
 def detect_input_kind(stream: io.BufferedReader) -> InputKind:
-    """JSON Feed, XML feed or JSONL, from the first non-blank bytes, without consuming them.
+    """JSON Feed, XML feed, JSONL or plain text, from the first 64 KiB, without consuming them.
 
-    `<` starts an XML (RSS or Atom) feed; `{` with a JSON Feed version key in the first
-    64 KiB starts a JSON Feed; anything else is read as JSONL, line by line."""
-    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES].removeprefix(UTF8_BOM).lstrip()
+    `<` starts an XML (RSS or Atom) feed; `{` with a JSON Feed version key starts a JSON
+    Feed; a stream with a line starting with `{` in its first 64 KiB (or that is empty, or
+    one line longer than that) is JSONL, read line by line, its bad lines errors rows; any
+    other text is plain text, which is no stream of records."""
+    head = sniffable(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]).lstrip()
     if head.startswith(b"<"):
         return InputKind.xml_feed
     if head.startswith(b"{") and _JSON_FEED_VERSION.search(head):
         return InputKind.json_feed
+    lines = head.splitlines()
+    if len(lines) > 1 and not any(line.lstrip().startswith(b"{") for line in lines):
+        return InputKind.plain_text
     return InputKind.jsonl
+
+
+# Byte-order marks other than UTF-8's, whose text is read to tell what kind of input it is;
+# UTF-32 first, as its little-endian mark starts like UTF-16's.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def sniffable(head: bytes) -> bytes:
+    """The first bytes of an input as UTF-8 without a byte-order mark, so that a UTF-16 or
+    UTF-32 feed (whose parser reads its mark) is recognised as one."""
+    for bom, codec in _WIDE_BOMS:
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, errors="ignore").encode("utf-8")
+    return head.removeprefix(UTF8_BOM)
 
 
 def read_document(stream: BinaryIO, max_bytes: int) -> bytes:
@@ -171,14 +196,16 @@ def parse_line(line: RawLine, max_line_bytes: int = MAX_DOCUMENT_BYTES) -> Sourc
             f"split the article or shorten it",
             {"raw_truncated": True, "raw_bytes": line.n_bytes},
         )
-    parsed = parse_jsonl_record(line.data, f"line {line.number}", default_id=f"line {line.number}")
-    if isinstance(parsed, InputError):
-        return unreadable(where, line.data, parsed.reason)
-    if not parsed.text.strip():
+    name = f"line {line.number}"
+    record = parse_jsonl_object(line.data, name)
+    if isinstance(record, InputError):
+        return unreadable(where, line.data, record.reason)
+    document = record_document(record, name, name, line.data)
+    if isinstance(document, InputError):
+        return unreadable(where, line.data, document.reason)
+    if not has_words(document.text):
         return unreadable(where, line.data, NO_WORDS)
-    # parse_jsonl_record validated the line; parsing it again keeps every field as given.
-    record = json.loads(line.data.decode("utf-8"))
-    return ParsedRecord(line.number, record, parsed)
+    return ParsedRecord(line.number, record, document, where)
 
 
 def unreadable(where: dict[str, int | None], data: bytes, reason: str) -> UnreadableRecord:

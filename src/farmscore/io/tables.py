@@ -5,6 +5,7 @@ that cannot become a document is an `InputError` naming the file and the row (1 
 data row, whatever the header), so nothing is dropped silently.
 
 >>> from pathlib import Path
+from typing import BinaryIO
 >>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
 >>> _ = (folder / "a.csv").write_text("id,text\\nx1,Some words.\\nx2,\\n", encoding="utf-8")
@@ -18,12 +19,23 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
-import pandas as pd
-
-from farmscore.io.readers import SUPPORTED_SUFFIXES, Record, iter_documents
+from farmscore.features.text import NO_WORDS_REASON, has_words
+from farmscore.io.readers import (
+    STDIN,
+    SUPPORTED_SUFFIXES,
+    Record,
+    iter_documents,
+    open_decompressed,
+    read_file,
+)
+from farmscore.io.walk import InputFile, logical_suffix, shown, walk_inputs
 from farmscore.settings import MAX_DOCUMENT_BYTES
 from farmscore.types import Document, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLE_SUFFIXES = frozenset({".csv", ".parquet"})
 # Everything an audit reads: the readers' files plus tables.
@@ -40,48 +52,47 @@ class SourcedRecord:
 
 
 def iter_input_records(
-    paths: Iterable[str], exclude: Path | None = None
+    paths: Iterable[str], exclude: Path | None = None, follow_links: bool = False
 ) -> Iterator[SourcedRecord]:
     """Every document (or error) in `paths`: files, or folders searched recursively in sorted
-    order for `.txt .md .html .htm .jsonl .csv .parquet`. Files under `exclude` (an audit's
-    own output folder) are skipped, so a second audit does not read the first one's results.
-    """
-    excluded = exclude.resolve() if exclude is not None else None
-    for path in paths:
-        target = Path(path)
-        if target.is_dir():
-            files = sorted(
-                p
-                for p in target.rglob("*")
-                if p.is_file() and p.suffix.lower() in AUDIT_SUFFIXES and not _is_under(p, excluded)
-            )
-        elif target.is_file():
-            files = [target]
-        else:
-            yield SourcedRecord(path, InputError(path, "no such file or folder; check the path"))
+    order for `.txt .md .html .htm .jsonl .csv .parquet` (and each of them `.gz`). Files under
+    `exclude` (an audit's own output folder) are skipped, so a second audit does not read the
+    first one's results; unreadable folders and entries, dangling links and links out of the
+    folders given (unless `follow_links`) are errors (`farmscore.io.walk`)."""
+    for found in walk_inputs(paths, AUDIT_SUFFIXES, exclude=exclude, follow_links=follow_links):
+        if isinstance(found, InputError):
+            yield SourcedRecord(found.where, found)
             continue
-        for file in files:
-            name = str(file)
-            for record in _read_any(file):
-                yield SourcedRecord(name, record)
+        for record in _read_any(found):
+            yield SourcedRecord(found.name, record)
 
 
-def _is_under(file: Path, folder: Path | None) -> bool:
-    return folder is not None and file.resolve().is_relative_to(folder)
-
-
-def _read_any(file: Path) -> Iterator[Record]:
-    suffix = file.suffix.lower()
-    if suffix in TABLE_SUFFIXES:
-        yield from iter_table_documents(file)
-    elif suffix in SUPPORTED_SUFFIXES:
-        yield from iter_documents([str(file)])
+def _read_any(found: InputFile) -> Iterator[Record]:
+    if found.suffix in TABLE_SUFFIXES:
+        yield from iter_table_documents(found.path)
+    elif found.suffix in SUPPORTED_SUFFIXES:
+        yield from read_file(found)
     else:
         yield InputError(
-            str(file),
-            f"unsupported file type {suffix or '(none)'}; "
-            f"give {', '.join(sorted(AUDIT_SUFFIXES))} files",
+            shown(found.name),
+            f"unsupported file type {found.suffix or '(none)'}; "
+            f"give {', '.join(sorted(AUDIT_SUFFIXES))} files (or any of them .gz)",
         )
+
+
+def iter_any_documents(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Record]:
+    """Every document (or error) of `paths` as `farmscore score` and `features` read them: the
+    files and folders an audit reads, and `-` for standard input (`iter_documents`)."""
+    for path in paths:
+        if path == STDIN:
+            yield from iter_documents([STDIN], stdin)
+        else:
+            for sourced in iter_input_records([path]):
+                record = sourced.record
+                if isinstance(record, Document) and not has_words(record.text):
+                    yield InputError(record.id, NO_WORDS_REASON)
+                else:
+                    yield record
 
 
 def iter_table_documents(file: Path) -> Iterator[Record]:
@@ -110,10 +121,14 @@ def iter_table_documents(file: Path) -> Iterator[Record]:
 
 
 def _read_table(file: Path) -> pd.DataFrame:
-    if file.suffix.lower() == ".parquet":
-        return pd.read_parquet(file)
-    # Strings throughout: an id like 007 stays 007, and an empty cell stays "" not NaN.
-    return pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
+    # pandas (and pyarrow for Parquet) load only when a table is read.
+    import pandas as pd
+
+    with open_decompressed(file) as stream:
+        if logical_suffix(file) == ".parquet":
+            return pd.read_parquet(stream)
+        # Strings throughout: an id like 007 stays 007, and an empty cell stays "" not NaN.
+        return pd.read_csv(stream, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
 def _row_document(row: dict[str, object], name: str, number: int) -> Record:
@@ -124,10 +139,13 @@ def _row_document(row: dict[str, object], name: str, number: int) -> Record:
     title = _cell_text(row.get("title")) or None
     text, html = row.get("text"), row.get("html")
     for value, column in ((text, "text"), (html, "html")):
-        if _is_missing(value) or value == "":
-            continue
         if not isinstance(value, str):
+            if _is_missing(value):
+                continue
+            # A list or array cell (Parquet allows them) is no article: say so, row by row.
             return InputError(where, f"the {column} cell is a {type(value).__name__}, not a string")
+        if value == "":
+            continue
         if len(value.encode("utf-8")) > MAX_DOCUMENT_BYTES:
             return InputError(
                 where, f"the {column} cell is over the {MAX_DOCUMENT_BYTES:,}-byte limit"
@@ -143,7 +161,7 @@ def _row_document(row: dict[str, object], name: str, number: int) -> Record:
             text=page.text,
             title=title or page.title,
             html=value,
-            url=url,
+            url=url or page.canonical_url,
             source=source,
         )
     return InputError(where, "the text (or html) cell is empty; fill it or drop the row")

@@ -11,6 +11,7 @@ Every piece of input text is escaped with `html.escape`; evidence spans are wrap
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from farmscore.audit import (
     LABEL_ERROR,
     AuditResult,
     FlaggedDocument,
+    borderline_floor,
     label_counts,
     site_stats,
 )
@@ -38,8 +40,11 @@ LEAD_IN_CHARS = 240
 MAX_SITES_SHOWN = 40
 MAX_ERRORS_SHOWN = 200
 MAX_REASONS_SHOWN = 12
-# Mark colours, one per reason of a document (a Score has at most five); see the CSS.
-MARK_CLASSES = ("r0", "r1", "r2", "r3", "r4")
+# Mark colours (see the CSS). Each feature keeps one colour across the whole report: the
+# features most often among the reasons of the documents shown get one each, in that order;
+# any further feature shares the last, grey one.
+MARK_CLASSES = ("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9")
+OTHER_MARK_CLASS = "rx"
 
 
 def render_report(
@@ -54,7 +59,8 @@ def render_report(
         _histogram_section(result),
         _reasons_section(result, counts[LABEL_FARM]),
         _sites_section(result),
-        _flagged_section(result),
+        _flagged_section(result, colours := feature_colours(result)),
+        _borderline_section(result, colours),
         _errors_section(result),
     ]
     body = "\n".join(section for section in sections if section)
@@ -209,7 +215,8 @@ def _reasons_section(result: AuditResult, n_flagged: int) -> str:
     uri = png_data_uri(reason_bars_png(common, n_flagged))
     definitions = {spec.name: spec for spec in feature_specs()}
     rows = "".join(
-        f"<tr><td><code>{_esc(name)}</code></td><td class='num'>{count:,}</td>"
+        f"<tr><td>{_esc(definitions[name].title if name in definitions else name)}"
+        f"<br><code>{_esc(name)}</code></td><td class='num'>{count:,}</td>"
         f"<td>{_esc(definitions[name].definition) if name in definitions else ''}</td></tr>"
         for name, count in common
     )
@@ -255,33 +262,68 @@ def _sites_section(result: AuditResult) -> str:
     )
 
 
-def _flagged_section(result: AuditResult) -> str:
+def feature_colours(result: AuditResult) -> dict[str, str]:
+    """The mark class of every feature among the reasons of the documents the report shows:
+    one colour each for the most frequent, in order of frequency, then the shared grey."""
+    counts = Counter(
+        reason.feature
+        for doc in (*result.flagged, *result.borderline)
+        for reason in doc.score.reasons
+    )
+    ranked = sorted(counts, key=lambda name: (-counts[name], name))
+    return {
+        name: MARK_CLASSES[rank] if rank < len(MARK_CLASSES) else OTHER_MARK_CLASS
+        for rank, name in enumerate(ranked)
+    }
+
+
+def _flagged_section(result: AuditResult, colours: Mapping[str, str]) -> str:
     if not result.flagged:
         return (
             "<section><h2>Most likely content farm</h2>"
             '<p class="empty">No document reached the threshold.</p></section>'
         )
     articles = "".join(
-        _flagged_article(rank, doc) for rank, doc in enumerate(result.flagged, start=1)
+        _flagged_article(rank, doc, colours) for rank, doc in enumerate(result.flagged, start=1)
     )
     return (
         f"<section><h2>Most likely content farm: top {len(result.flagged)}</h2>"
         '<p class="lede">Highest scores first. Marked passages are the evidence behind the '
-        "reasons; hover over one to see which feature counted it.</p>"
+        "reasons, each reason in the same colour on every document; hover over one to see "
+        "which feature counted it. <i>Typical</i> is the median of the model's training "
+        "texts.</p>"
         f"{articles}</section>"
     )
 
 
-def _flagged_article(rank: int, doc: FlaggedDocument) -> str:
+def _borderline_section(result: AuditResult, colours: Mapping[str, str]) -> str:
+    if not result.borderline:
+        return ""
+    floor = borderline_floor(result.threshold)
+    articles = "".join(
+        _flagged_article(rank, doc, colours, css="borderline")
+        for rank, doc in enumerate(result.borderline, start=1)
+    )
+    return (
+        f"<section><h2>Borderline: just below the threshold, top {len(result.borderline)}"
+        "</h2>"
+        f'<p class="lede">Labelled substantive, but scored from {floor:.2f} up to the '
+        f"threshold ({result.threshold:.2f}): where a person's judgement adds the most. "
+        "Highest scores first.</p>"
+        f"{articles}</section>"
+    )
+
+
+def _flagged_article(
+    rank: int, doc: FlaggedDocument, colours: Mapping[str, str], css: str = ""
+) -> str:
     score = doc.score
-    classes = {
-        reason.feature: MARK_CLASSES[i % len(MARK_CLASSES)]
-        for i, reason in enumerate(score.reasons)
-    }
+    classes = {r.feature: colours.get(r.feature, OTHER_MARK_CLASS) for r in score.reasons}
     spans = [span for reason in score.reasons for span in reason.evidence]
     reasons = "".join(
-        f'<tr><td><span class="swatch {classes[r.feature]}"></span><code>{_esc(r.feature)}'
-        f"</code></td><td class='num'>{r.value:.3g}</td><td class='num'>{r.typical:.3g}</td>"
+        f'<tr><td><span class="swatch {classes[r.feature]}"></span>{_esc(r.title or r.feature)}'
+        f"<br><code>{_esc(r.feature)}</code></td><td class='num'>{r.value:.3g}</td>"
+        f"<td class='num'>{r.typical:.3g}</td>"
         f"<td class='num {'up' if r.contribution > 0 else 'down'}'>{_signed(r.contribution)}</td>"
         f"<td class='num'>{len(r.evidence)}</td></tr>"
         for r in score.reasons
@@ -295,10 +337,10 @@ def _flagged_article(rank: int, doc: FlaggedDocument) -> str:
     )
     location = _esc(doc.path) if doc.path != doc.id else ""
     return (
-        f'<article><div class="head"><span class="rank">{rank}</span>'
+        f'<article class="{css}"><div class="head"><span class="rank">{rank}</span>'
         f'<span class="score">{score.score:.3f}</span>'
         f'<span class="title"><b>{_esc(doc.id)}</b><br><span class="where">{_esc(doc.site)}'
-        f"{' · ' + location if location else ''} · {score.n_words:,} words</span></span></div>"
+        f"{' · ' + location if location else ''} · {score.word_count:,} words</span></span></div>"
         '<table class="reasons"><thead><tr><th>reason</th><th class="num">value</th>'
         '<th class="num">typical</th><th class="num">effect on score</th>'
         f'<th class="num">spans</th></tr></thead><tbody>{reasons}</tbody></table>'
@@ -402,10 +444,24 @@ table.reasons td.down { color: var(--substantive); }
   padding: 12px 14px; max-height: 24em; overflow-y: auto; }
 mark { border-radius: 3px; padding: 0 1px; color: inherit; }
 .r0 { background: #fde68a; } .r1 { background: #fecdd3; } .r2 { background: #bae6fd; }
-.r3 { background: #ddd6fe; } .r4 { background: #bbf7d0; }
+.r3 { background: #ddd6fe; } .r4 { background: #bbf7d0; } .r5 { background: #fed7aa; }
+.r6 { background: #a5f3fc; } .r7 { background: #f5d0fe; } .r8 { background: #d9f99d; }
+.r9 { background: #c7d2fe; } .rx { background: #e5e7eb; }
+article.borderline .score { background: var(--muted); }
 table.errors td:first-child { word-break: break-all; width: 40%; }
 .empty { color: var(--muted); font-style: italic; margin: 0; }
 article .note { font-size: 13px; margin: 0 0 6px; }
 footer { font-size: 13px; text-align: center; margin-top: 8px; }
 @media (max-width: 720px) { section.cards { grid-template-columns: repeat(2, 1fr); } }
+/* A phone (400 px): narrower margins, tables scroll sideways instead of the page. */
+@media (max-width: 480px) {
+  main { padding: 14px 8px 32px; }
+  section { padding: 12px 10px; }
+  h1 { font-size: 22px; }
+  table { display: block; overflow-x: auto; }
+  th, td { padding: 4px 6px; }
+  .bar { width: 56px; }
+  .card .number { font-size: 24px; }
+  article .head { flex-wrap: wrap; }
+}
 """

@@ -15,6 +15,7 @@ def reason_to_dict(reason: Reason, text: str | None) -> dict[str, Any]:
     document's text is given)."""
     return {
         "feature": reason.feature,
+        "title": reason.title,
         "direction": reason.direction,
         "contribution": round(reason.contribution, 4),
         "value": round(reason.value, 4),
@@ -39,13 +40,15 @@ def score_to_dict(score: Score, text: str | None = None) -> dict[str, Any]:
         "label": score.label,
         "threshold": round(score.threshold, 6),
         "model": score.model,
-        "n_words": score.n_words,
+        "word_count": score.word_count,
+        "warnings": list(score.warnings),
         "reasons": [reason_to_dict(reason, text) for reason in score.reasons],
     }
 
 
 def reasons_summary(score: Score, limit: int = 3) -> str:
-    """The strongest reasons in a few words: `feature (+0.12); feature (-0.05)`."""
+    """The strongest reasons in a few words: `Filler phrases (+1.20); Dates (-0.45)`."""
     return "; ".join(
-        f"{reason.feature} ({reason.contribution:+.2f})" for reason in score.reasons[:limit]
+        f"{reason.title or reason.feature} ({reason.contribution:+.2f})"
+        for reason in score.reasons[:limit]
     )

@@ -21,6 +21,9 @@ HEADLINE_FEATURES = (
 )
 
 
+_ID_WIDTH = 48
+
+
 def headline_columns(available: Sequence[str]) -> list[str]:
     """The headline features that exist in `available`, in headline order."""
     present = set(available)
@@ -30,10 +33,21 @@ def headline_columns(available: Sequence[str]) -> list[str]:
 def print_table(
     console: Console, title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
 ) -> None:
-    """Print rows under `columns`; floats to three significant places."""
+    """Print rows under `columns`; floats to three significant places.
+
+    The first column names the row, so it keeps its width (up to `_ID_WIDTH`) and the figures
+    fold instead: a path broken across lines cannot be copied or searched for.
+    """
+    cells = [
+        [f"{cell:.3g}" if isinstance(cell, float) else str(cell) for cell in row] for row in rows
+    ]
+    id_width = min(max((len(row[0]) for row in cells if row), default=0), _ID_WIDTH)
     table = Table(title=title, show_lines=False)
     for index, column in enumerate(columns):
-        table.add_column(column, overflow="fold", justify="left" if index == 0 else "right")
-    for row in rows:
-        table.add_row(*(f"{cell:.3g}" if isinstance(cell, float) else str(cell) for cell in row))
+        if index == 0:
+            table.add_column(column, overflow="fold", min_width=max(id_width, len(column)))
+        else:
+            table.add_column(column, overflow="fold", justify="right")
+    for row_cells in cells:
+        table.add_row(*row_cells)
     console.print(table)
