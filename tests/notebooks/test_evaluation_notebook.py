@@ -41,6 +41,7 @@ FIGURE_TAGS = {
     "figure-left-out",
 }
 WORST_ERRORS_TAG = "table-worst-errors"
+SLICES_TAG = "table-slices"
 # The notebook's defaults: worst rows per kind of error, and reasons per row.
 N_WORST, N_REASONS = 5, 3
 TEXTS_PER_CLASS = 60
@@ -170,6 +171,10 @@ def write_reports(
             f"generator={name}": evaluation((generators == name) | (y == 0))
             for name in ("gen-a", "gen-b")
         }
+        report["by_length_band"] = {"<150": evaluation(kinds != "assembled")}
+        report["long_machine_by_family"] = {
+            name: evaluation((generators == name) | (y == 0)) for name in ("gen-a", "gen-b")
+        }
         report["real_html_pages"] = {
             "pages": 4.0,
             "flagged": 1.0,
@@ -245,7 +250,7 @@ def test_committed_notebook_has_no_outputs_and_tags_every_figure() -> None:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(not cell.outputs and cell.execution_count is None for cell in code_cells)
-    assert set(tagged_cells(notebook)) >= {"setup", *FIGURE_TAGS, WORST_ERRORS_TAG}
+    assert set(tagged_cells(notebook)) >= {"setup", *FIGURE_TAGS, WORST_ERRORS_TAG, SLICES_TAG}
 
 
 @pytest.mark.slow
@@ -259,6 +264,9 @@ def test_notebook_draws_every_figure_with_baseline_and_left_outs(
     assert {tag for tag in FIGURE_TAGS if has_png(cells[tag])} == FIGURE_TAGS
     assert "baseline scores: present" in printed(cells["setup"])
     assert_worst_errors_table(cells[WORST_ERRORS_TAG], tiny.predictions)
+    (slices,) = [o["data"]["text/html"] for o in cells[SLICES_TAG].outputs if "data" in o]
+    for shown in ("length band", "long articles, family", "gen-a", "gen-b", "baseline"):
+        assert shown in slices
 
 
 @pytest.mark.slow
@@ -275,3 +283,4 @@ def test_notebook_without_baseline_or_left_outs_skips_only_the_left_out_chart(
     assert "baseline scores: absent" in setup
     assert "120 held-out rows, 70 drawn" in setup
     assert_worst_errors_table(cells[WORST_ERRORS_TAG], tiny.predictions)
+    assert "holds no slices" in printed(cells[SLICES_TAG])
