@@ -13,7 +13,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +31,7 @@ from farmscore.features.extractor import TextFeatures, analyze_document, feature
 from farmscore.features.text import NO_WORDS_REASON, has_words
 from farmscore.language import judgeability_warnings
 from farmscore.model import FarmModel
+from farmscore.prefetch import PAUSE, read_ahead
 from farmscore.types import Document, Evidence, Reason, Score
 from farmscore.wording import (
     WORDING_FEATURE,
@@ -55,6 +55,9 @@ BATCH_SIZE = 64
 # workers finish together: with full batches one may score a last 64 while the other idles.
 # (The model costs 0.35 ms per document in batches of 16, 0.22 ms in batches of 64.)
 TAIL_BATCH_SIZE = 16
+# A stream that pauses this long has the documents it holds scored: the rows of a slow feed
+# come out within about this much of their record, not when a batch fills.
+PAUSE_SECONDS = 0.2
 
 
 class Scorer:
@@ -155,13 +158,16 @@ class Scorer:
     def _scored(
         self, documents: Iterable[Document], n_jobs: int, *, keep_features: bool
     ) -> Iterator[tuple[Score, TextFeatures | None]]:
+        # Read ahead by one batch at most: memory stays a few batches of documents.
+        arriving = read_ahead(documents, PAUSE_SECONDS, max_items=BATCH_SIZE)
         if n_jobs == 1:
-            for batch in _batched(documents, BATCH_SIZE):
+            for batch in _batched(arriving, BATCH_SIZE):
                 yield from self._score_batch(batch)
             return
         source: Scorer | Path = self.folder if self.folder is not None else self
-        batches = _batches_for_workers(documents, BATCH_SIZE, effective_n_jobs(n_jobs))
-        results = Parallel(n_jobs=n_jobs, return_as="generator")(
+        batches = _batches_for_workers(arriving, BATCH_SIZE, effective_n_jobs(n_jobs))
+        # One of our batches per task: joblib's own batching would group them again.
+        results = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=1)(
             delayed(_score_in_worker)(source, self.threshold, batch, keep_features)
             for batch in batches
         )
@@ -358,27 +364,44 @@ def _judgeable(document: Document) -> Document:
     return document
 
 
-def _batched(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    iterator = iter(documents)
-    while batch := list(islice(iterator, size)):
+def _batched(documents: Iterable[Document | object], size: int) -> Iterator[list[Document]]:
+    """Batches of `size`, and a shorter one whenever the stream pauses (`PAUSE`)."""
+    batch: list[Document] = []
+    for document in documents:
+        if isinstance(document, Document):
+            batch.append(document)
+        if batch and (len(batch) == size or document is PAUSE):
+            yield batch
+            batch = []
+    if batch:
         yield batch
 
 
 def _batches_for_workers(
-    documents: Iterable[Document], size: int, n_workers: int
+    documents: Iterable[Document | object], size: int, n_workers: int
 ) -> Iterator[list[Document]]:
     """Batches of `size` while the stream lasts; its last `size * n_workers` documents or
     more in batches of `TAIL_BATCH_SIZE`. Only that many documents are held back, which is
-    about what the worker pool itself keeps queued."""
+    about what the worker pool itself keeps queued. When the stream pauses, what is held
+    goes out at once, or an empty batch if nothing is: joblib asks for the next batch while
+    holding its lock, and waiting for input there would keep finished scores from coming out."""
     held: deque[Document] = deque()
     reserve = size * n_workers
     for document in documents:
-        held.append(document)
-        if len(held) == reserve + size:
-            yield [held.popleft() for _ in range(size)]
-    tail = list(held)
-    for start in range(0, len(tail), TAIL_BATCH_SIZE):
-        yield tail[start : start + TAIL_BATCH_SIZE]
+        if isinstance(document, Document):
+            held.append(document)
+            if len(held) == reserve + size:
+                yield [held.popleft() for _ in range(size)]
+        elif document is PAUSE:
+            yield from _small_batches(held) if held else [[]]
+            held.clear()
+    yield from _small_batches(held)
+
+
+def _small_batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
+    held = list(documents)
+    for start in range(0, len(held), TAIL_BATCH_SIZE):
+        yield held[start : start + TAIL_BATCH_SIZE]
 
 
 @lru_cache(maxsize=4)
@@ -391,6 +414,8 @@ def _score_in_worker(
 ) -> list[tuple[Score, TextFeatures | None]]:
     """Runs in a worker process: the model is loaded once per process and folder. Features
     travel back only when asked for: pickling every span costs the parent process time."""
+    if not documents:  # sent while the stream pauses: see `_batches_for_workers`
+        return []
     scorer = source if isinstance(source, Scorer) else _worker_scorer(source, threshold)
     pairs = scorer._score_batch(documents)
     if keep_features:

@@ -171,6 +171,41 @@ def test_output_appears_while_the_input_is_still_open(tiny_model_dir: Path) -> N
         process.wait()
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_few_records_and_a_pause_are_answered_without_waiting_for_a_batch(
+    tiny_model_dir: Path, jobs: str
+) -> None:
+    # A feed that sends five records and then nothing: their rows must not wait for 64 more.
+    good, _ = good_records(5, seed=5)
+    process = subprocess.Popen(
+        gate_argv("--model", str(tiny_model_dir), "--drop-rejected", "--jobs", jobs),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        process.stdin.write(b"\n".join(good) + b"\n")
+        process.stdin.flush()
+        received = b""
+        while received.count(b"\n") < 3:  # the substantive ones of the five
+            ready, _, _ = select.select([process.stdout], [], [], 120)
+            assert ready, "no row within 120 s of a pause"
+            chunk = os.read(process.stdout.fileno(), 1 << 16)
+            assert chunk, process.stderr.read() if process.stderr else ""
+            received += chunk
+        assert process.poll() is None, "the gate ended before its input did"
+        assert [row["id"] for row in jsonl_rows(received)] == ["g0", "g2", "g4"]
+        out, _ = process.communicate(b"", timeout=120)
+        assert process.returncode == 0
+        assert out == b""
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_a_reader_that_stops_early_ends_the_gate_quietly(tiny_model_dir: Path) -> None:
     good, _ = good_records(BATCH_SIZE * 6, seed=4)
     process = subprocess.Popen(
