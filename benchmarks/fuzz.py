@@ -1,0 +1,466 @@
+"""The fuzz campaign: seeded hostile inputs through every way into farmscore, counting crashes,
+lost records and the slowest input per megabyte.
+
+Ways in: the Python API (`Scorer.score` with text, html, bytes and wrong types); `score` and
+`features` on folders of odd files; `gate` on hostile JSONL with one and two workers and on
+feeds with entity expansion and external entities; `audit` on odd files (binary, FIFOs,
+symbolic link loops, links out, names with newlines, a CSV without a text column); a gate
+stopped by SIGINT or SIGTERM mid-stream and one whose reader goes away.
+
+A crash is a traceback, an exit code other than 0 or 1 (or the signal's own), a hang, an
+exception the API does not document, or a file's content reaching an output through an
+external entity. A lost record is an input that ends in no output, or in two.
+
+    python -m benchmarks.fuzz --inputs 10000 --seed 1     # the large run of `make bench`
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import math
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from benchmarks.hostile import hostile_feed, hostile_text, jsonl_line, prose
+from farmscore.scoring import Scorer
+
+MB = 1_000_000
+# A subprocess that runs longer than this has hung on something: that is a crash.
+COMMAND_TIMEOUT_S = 900
+# Share of the inputs each way in gets; the rest of a campaign is fixed-size cases.
+API_SHARE = 0.3
+FILES_SHARE = 0.15
+GATE_SHARE = 0.45
+AUDIT_SHARE = 0.1
+MIN_FEEDS = 8
+INPUTS_PER_FEED = 100
+SECRET_TOKEN = "FUZZ-SECRET-7f3a9c"  # in a file that external entities name
+
+
+@dataclass
+class Finding:
+    way_in: str
+    case: str
+    problem: str
+
+
+@dataclass
+class FuzzReport:
+    inputs: Counter[str] = field(default_factory=Counter)
+    crashes: list[Finding] = field(default_factory=list)
+    lost: list[Finding] = field(default_factory=list)
+    slowest_s_per_mb: float = 0.0
+    slowest_case: str = ""
+    slowest_over_1_mb_s: float = 0.0
+    seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def time(self, case: str, n_bytes: int, seconds: float) -> None:
+        """Keep the slowest input per MB, counting anything under 1 KB as 1 KB (start-up
+        costs of a tiny input are no measure of its size)."""
+        per_mb = seconds / (max(n_bytes, 1_000) / MB)
+        if per_mb > self.slowest_s_per_mb:
+            self.slowest_s_per_mb, self.slowest_case = per_mb, case
+        if n_bytes >= MB // 4:
+            self.slowest_over_1_mb_s = max(self.slowest_over_1_mb_s, seconds / (n_bytes / MB))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "inputs": sum(self.inputs.values()),
+            "inputs_by_way_in": dict(self.inputs),
+            "crashes": [vars(f) for f in self.crashes],
+            "lost_records": [vars(f) for f in self.lost],
+            "slowest_seconds_per_mb": round(self.slowest_s_per_mb, 3),
+            "slowest_case": self.slowest_case,
+            "slowest_seconds_per_mb_of_inputs_over_quarter_mb": round(self.slowest_over_1_mb_s, 3),
+            "seconds": round(self.seconds, 1),
+            "seconds_by_stage": {k: round(v, 1) for k, v in self.stage_seconds.items()},
+        }
+
+
+def farmscore_argv(*args: str) -> list[str]:
+    return [sys.executable, "-m", "farmscore", *args]
+
+
+def _run(
+    argv: list[str], report: FuzzReport, way_in: str
+) -> subprocess.CompletedProcess[bytes] | None:
+    """Run a command; a hang, a traceback or an exit code past 1 is a crash."""
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=COMMAND_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        report.crashes.append(Finding(way_in, " ".join(argv[3:]), "hung"))
+        return None
+    if b"Traceback" in done.stderr or done.returncode not in (0, 1):
+        tail = done.stderr.decode("utf-8", "replace")[-600:]
+        report.crashes.append(
+            Finding(way_in, " ".join(argv[3:]), f"exit {done.returncode}: {tail}")
+        )
+    return done
+
+
+# ---- the Python API -------------------------------------------------------------------------
+
+
+def fuzz_api(rng: random.Random, n_inputs: int, scorer: Scorer, report: FuzzReport) -> None:
+    for index in range(n_inputs):
+        case = hostile_text(rng)
+        name = f"api #{index} {case.kind}"
+        payload: object = case.text
+        if case.is_html and rng.random() < 0.5:
+            payload = case.text.encode("utf-8", "surrogatepass")
+        if rng.random() < 0.02:
+            payload = rng.choice((123, None, ["a"], b"\xff\xfe", 4.5))
+        start = time.perf_counter()
+        try:
+            score = (
+                scorer.score(html=payload)  # type: ignore[arg-type]
+                if case.is_html
+                else scorer.score(payload)  # type: ignore[arg-type]
+            )
+        except (ValueError, TypeError) as error:  # the documented refusals: no words, wrong type
+            if not str(error):
+                report.crashes.append(
+                    Finding("api", name, f"{type(error).__name__} without a message")
+                )
+        except Exception as error:
+            report.crashes.append(Finding("api", name, f"{type(error).__name__}: {error}"[:300]))
+        else:
+            if not (math.isfinite(score.score) and 0 <= score.score <= 1):
+                report.crashes.append(Finding("api", name, f"score {score.score}"))
+        n_bytes = len(case.text.encode("utf-8", "surrogatepass"))
+        report.time(name, n_bytes, time.perf_counter() - start)
+        report.inputs["api"] += 1
+
+
+# ---- score and features on folders of odd files -------------------------------------------
+
+
+def _odd_name(rng: random.Random, index: int, suffix: str) -> str:
+    stem = rng.choice(
+        ("plain", "with space", "new\nline", "-dash", "tab\tx", "é字", "\u202eevil", "a" * 200)
+    )
+    return f"{index:05d} {stem}{suffix}"
+
+
+def write_odd_files(rng: random.Random, folder: Path, n_files: int, outside: Path) -> int:
+    """`n_files` single-document files plus odd entries in `folder`; returns how many entries
+    each must give one row or one error."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(n_files):
+        case = hostile_text(rng)
+        data = case.text.encode("utf-8", "surrogatepass")
+        roll = rng.random()
+        if roll < 0.05:
+            data = bytes(rng.randrange(256) for _ in range(rng.randint(0, 2_000)))
+        suffix = ".html" if case.is_html else rng.choice((".txt", ".md"))
+        if roll > 0.9:
+            suffix, data = suffix + ".gz", gzip.compress(data)
+        elif 0.85 < roll <= 0.9:
+            data = gzip.compress(data)  # gzip bytes under a plain name
+        (folder / _odd_name(rng, index, suffix)).write_bytes(data)
+    odd = folder / "odd"
+    odd.mkdir()
+    os.mkfifo(odd / "fifo.txt")
+    (odd / "loop").symlink_to(odd)
+    (odd / "dangling.txt").symlink_to(odd / "missing.txt")
+    (odd / "outside.txt").symlink_to(outside)
+    (odd / "folder.txt").mkdir()  # a folder named like a file: walked, holds nothing
+    return n_files + 3  # fifo, dangling and outside are one error each
+
+
+def fuzz_files(
+    rng: random.Random, n_files: int, workdir: Path, outside: Path, report: FuzzReport
+) -> None:
+    folder = workdir / "files"
+    expected = write_odd_files(rng, folder, n_files, outside)
+    for command in ("score", "features"):
+        done = _run(farmscore_argv(command, str(folder), "--format", "jsonl"), report, command)
+        if done is None:
+            continue
+        rows = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+        skipped = [
+            line for line in done.stderr.splitlines() if line.startswith(b"farmscore: skipped ")
+        ]
+        if len(rows) + len(skipped) != expected:
+            report.lost.append(
+                Finding(
+                    command,
+                    str(folder),
+                    f"{expected} entries, {len(rows)} rows + {len(skipped)} errors",
+                )
+            )
+        if SECRET_TOKEN.encode() in done.stdout + done.stderr:
+            report.crashes.append(
+                Finding(command, str(folder), "a file outside the folder was read")
+            )
+        report.inputs[command] += expected
+
+
+# ---- gate -----------------------------------------------------------------------------------
+
+
+def write_hostile_stream(rng: random.Random, path: Path, n_lines: int) -> set[int]:
+    """A JSONL stream of `n_lines` hostile lines; returns the numbers of those that are records
+    (not blank)."""
+    numbers: set[int] = set()
+    with path.open("wb") as out:
+        for number in range(1, n_lines + 1):
+            line = jsonl_line(rng, number)
+            out.write(line + b"\n")
+            if line.strip():
+                numbers.add(number)
+    return numbers
+
+
+def check_gate_outputs(outputs: dict[str, Path], expected: set[int]) -> list[str]:
+    """Every expected line in exactly one output: accepted and rejected rows by their
+    `fuzz_line`, errors rows by their `line`. Returns what is wrong."""
+    seen: Counter[int] = Counter()
+    problems: list[str] = []
+    for name, path in outputs.items():
+        for raw in path.read_bytes().splitlines():
+            row = json.loads(raw)
+            number = row.get("line") if name == "errors" else row.get("fuzz_line")
+            if not isinstance(number, int):
+                problems.append(f"a {name} row without its line: {raw[:120]!r}")
+                continue
+            seen[number] += 1
+    missing = sorted(expected - set(seen))
+    doubled = sorted(n for n, count in seen.items() if count > 1)
+    if missing:
+        problems.append(f"{len(missing)} lines in no output, first {missing[:5]}")
+    if doubled:
+        problems.append(f"{len(doubled)} lines in two outputs, first {doubled[:5]}")
+    return problems
+
+
+def fuzz_gate(
+    rng: random.Random, n_lines: int, workdir: Path, report: FuzzReport, jobs: int
+) -> None:
+    stream = workdir / f"stream-{jobs}.jsonl"
+    expected = write_hostile_stream(rng, stream, n_lines)
+    outputs = {
+        name: workdir / f"gate-{jobs}-{name}.jsonl" for name in ("accept", "reject", "errors")
+    }
+    argv = farmscore_argv("gate", str(stream), "--jobs", str(jobs))
+    for name, path in outputs.items():
+        argv += [f"--{name}", str(path)]
+    if _run(argv, report, f"gate --jobs {jobs}") is not None:
+        for problem in check_gate_outputs(outputs, expected):
+            report.lost.append(Finding(f"gate --jobs {jobs}", str(stream), problem))
+    report.inputs[f"gate --jobs {jobs}"] += n_lines
+
+
+def fuzz_feeds(
+    rng: random.Random, n_feeds: int, workdir: Path, secret: Path, report: FuzzReport
+) -> None:
+    for index in range(n_feeds):
+        feed = workdir / f"feed-{index}.xml"
+        feed.write_bytes(hostile_feed(rng, str(secret), index))
+        done = _run(
+            farmscore_argv("gate", str(feed), "--jobs", rng.choice(("1", "2"))), report, "gate feed"
+        )
+        if done is not None and SECRET_TOKEN.encode() in done.stdout + done.stderr:
+            report.crashes.append(
+                Finding("gate feed", feed.name, "an external entity's file reached the output")
+            )
+        report.inputs["gate feed"] += 1
+
+
+# ---- audit ----------------------------------------------------------------------------------
+
+
+def fuzz_audit(
+    rng: random.Random, n_files: int, workdir: Path, outside: Path, report: FuzzReport
+) -> None:
+    folder = workdir / "audit-in"
+    expected = write_odd_files(rng, folder, n_files, outside)
+    (folder / "no text column.csv").write_text("id,body\n1,words here\n")
+    expected += 1
+    out = workdir / "audit-out"
+    done = _run(
+        farmscore_argv("audit", str(folder), "--out", str(out), "--jobs", "2"), report, "audit"
+    )
+    if done is not None:
+        with (out / "results.csv").open(newline="", encoding="utf-8") as results:
+            n_rows = sum(1 for _ in csv.DictReader(results))
+        if n_rows != expected:
+            report.lost.append(Finding("audit", str(folder), f"{expected} entries, {n_rows} rows"))
+        page = (out / "report.html").read_text(encoding="utf-8")
+        if "<script>alert(" in page or SECRET_TOKEN in page:
+            report.crashes.append(
+                Finding("audit", "report.html", "unescaped script or outside file")
+            )
+    report.inputs["audit"] += expected
+
+
+# ---- signals and a closed standard output ---------------------------------------------------
+
+
+def fuzz_stops(rng: random.Random, workdir: Path, report: FuzzReport) -> None:
+    """A gate fed slowly is stopped by SIGINT or SIGTERM after its first row, with one and
+    two workers; then one whose reader closes the pipe after one row. Each must end without a
+    traceback, leave only whole rows and no process of its own behind."""
+    import psutil  # type: ignore[import-untyped]
+
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        for jobs in ("1", "2"):
+            name = f"gate --jobs {jobs} stopped by {stop.name}"
+            accept = workdir / f"stop-{stop.name}-{jobs}.jsonl"
+            gate = subprocess.Popen(
+                farmscore_argv(
+                    "gate", "-", "--jobs", jobs, "--accept", str(accept), "--reject", os.devnull
+                ),
+                stdin=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            assert gate.stdin is not None
+            # Records keep coming until the first row is out: --jobs 2 hands the workers a
+            # batch only as more input arrives.
+            deadline = time.monotonic() + 120
+            number = 0
+            while time.monotonic() < deadline and not (accept.exists() and accept.stat().st_size):
+                number += 1
+                record = {"id": number, "text": prose(rng, 300)}
+                gate.stdin.write(json.dumps(record).encode() + b"\n")
+                gate.stdin.flush()
+                if number > 300:
+                    time.sleep(0.05)
+            children = psutil.Process(gate.pid).children(recursive=True)
+            gate.send_signal(stop)
+            try:
+                _, stderr = gate.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                gate.kill()
+                report.crashes.append(Finding("signals", name, "did not stop within 60 s"))
+                continue
+            _gone, alive = psutil.wait_procs(children, timeout=10)
+            alive = [c for c in alive if c.status() != psutil.STATUS_ZOMBIE]
+            if b"Traceback" in stderr or alive:
+                report.crashes.append(
+                    Finding("signals", name, f"{len(alive)} left running; {stderr[-300:]!r}")
+                )
+            for raw in accept.read_bytes().splitlines():
+                try:
+                    json.loads(raw)
+                except ValueError:
+                    report.lost.append(Finding("signals", name, "a half-written row"))
+            report.inputs["signals"] += 1
+    stream = workdir / "closed-stdout.jsonl"
+    stream.write_bytes(
+        b"".join(
+            json.dumps({"id": number, "text": prose(rng, 200)}).encode() + b"\n"
+            for number in range(1, 300)
+        )
+    )
+    gate = subprocess.Popen(
+        farmscore_argv("gate", str(stream)), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert gate.stdout is not None
+    gate.stdout.readline()
+    gate.stdout.close()  # the reader goes away, as `| head -1` does
+    _, stderr = gate.communicate(timeout=COMMAND_TIMEOUT_S)
+    if b"Traceback" in stderr:
+        report.crashes.append(Finding("signals", "closed standard output", stderr[-300:].decode()))
+    report.inputs["signals"] += 1
+
+
+# ---- the campaign ---------------------------------------------------------------------------
+
+
+def run_campaign(
+    n_inputs: int,
+    seed: int,
+    scorer: Scorer | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> FuzzReport:
+    """About `n_inputs` hostile inputs across every way in, from `seed`."""
+    report = FuzzReport()
+    rng = random.Random(seed)
+    scorer = scorer or Scorer.load()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="farmscore-fuzz-") as temp:
+        workdir = Path(temp)
+        secret = workdir / "secret.txt"
+        secret.write_text(SECRET_TOKEN)
+        # The first text and the first page load lazy parts (trafilatura): not an input's cost.
+        scorer.score(prose(rng, 300))
+        scorer.score(html=f"<html><body><p>{prose(rng, 300)}</p></body></html>")
+        # A feed is one process (a second or more to start): a few, at least one of each kind.
+        n_feeds = max(MIN_FEEDS, n_inputs // INPUTS_PER_FEED)
+        stages: list[tuple[str, Callable[[], None]]] = [
+            ("the Python API", lambda: fuzz_api(rng, int(n_inputs * API_SHARE), scorer, report)),
+            (
+                "score and features on odd files",
+                lambda: fuzz_files(rng, int(n_inputs * FILES_SHARE / 2), workdir, secret, report),
+            ),
+            *(
+                (
+                    f"gate --jobs {jobs} on a hostile stream",
+                    partial(fuzz_gate, rng, int(n_inputs * GATE_SHARE / 2), workdir, report, jobs),
+                )
+                for jobs in (1, 2)
+            ),
+            (
+                "gate on hostile feeds",
+                lambda: fuzz_feeds(rng, n_feeds, workdir, secret, report),
+            ),
+            (
+                "audit on odd files",
+                lambda: fuzz_audit(rng, int(n_inputs * AUDIT_SHARE), workdir, secret, report),
+            ),
+            ("signals and a closed standard output", lambda: fuzz_stops(rng, workdir, report)),
+        ]
+        for name, stage in stages:
+            progress(name)
+            stage_started = time.perf_counter()
+            stage()
+            report.stage_seconds[name] = time.perf_counter() - stage_started
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.fuzz", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--inputs", type=int, default=10_000, help="about how many inputs (default 10,000)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path("reports/bench/fuzz.json"))
+    args = parser.parse_args(argv)
+    report = run_campaign(
+        args.inputs, args.seed, progress=lambda what: print(f"fuzz: {what}", flush=True)
+    )
+    summary = report.as_dict()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(
+        f"fuzz (seed {args.seed}): {summary['inputs']:,} inputs in {summary['seconds']} s, "
+        f"{len(report.crashes)} crashes, {len(report.lost)} lost-record findings; slowest "
+        f"{summary['slowest_seconds_per_mb']} s/MB ({report.slowest_case}); inputs of 0.25 MB "
+        f"or more at most {summary['slowest_seconds_per_mb_of_inputs_over_quarter_mb']} s/MB"
+    )
+    for finding in report.crashes + report.lost:
+        print(f"  {finding.way_in}: {finding.case[:80]!r}: {finding.problem[:300]}")
+    print(f"written to {args.out}")
+    return 1 if report.crashes or report.lost else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
