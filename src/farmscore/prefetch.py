@@ -10,8 +10,8 @@ holds instead of waiting.
 
 from __future__ import annotations
 
-import queue
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Final, TypeVar
 
@@ -24,51 +24,63 @@ class _Pause:
 
 
 PAUSE: Final = _Pause()
-_END = object()
-
-
-class _Failed:
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
 
 
 def read_ahead(items: Iterable[T], pause_seconds: float, max_items: int) -> Iterator[T | _Pause]:
     """`items` in order, read by a daemon thread at most `max_items` ahead of the consumer;
     `PAUSE` after each `pause_seconds` without a new item. An exception raised while reading
-    is raised here, in the consumer. Closing the generator stops the reading thread at its
-    next item."""
-    buffer: queue.Queue[object] = queue.Queue(maxsize=max_items)
+    is raised here, in the consumer, after the items before it. Closing the generator stops
+    the reading thread at its next item.
+
+    The reader refills the buffer only once it is half empty, so the two threads hand over
+    the interpreter once per `max_items / 2` items, not once per item."""
+    buffer: deque[T] = deque()
+    changed = threading.Condition()
     stopped = threading.Event()
+    outcome: list[BaseException | None] = []  # filled when reading ends: the error, or None
+    refill_below = max(1, max_items // 2)
 
     def read() -> None:
+        error: BaseException | None = None
         try:
             for item in items:
-                if stopped.is_set():
-                    return
-                buffer.put(item)
-        except BaseException as error:  # handed to the consumer, which raises it
-            buffer.put(_Failed(error))
-        else:
-            buffer.put(_END)
+                with changed:
+                    while len(buffer) >= max_items and not stopped.is_set():
+                        changed.wait()
+                    if stopped.is_set():
+                        return
+                    buffer.append(item)
+                    if len(buffer) == 1:
+                        changed.notify_all()  # the consumer may be waiting on an empty buffer
+        except BaseException as caught:  # handed to the consumer, which raises it
+            error = caught
+        finally:
+            with changed:
+                outcome.append(error)
+                changed.notify_all()
 
     threading.Thread(target=read, name="farmscore-read-ahead", daemon=True).start()
     try:
         while True:
-            try:
-                item = buffer.get(timeout=pause_seconds)
-            except queue.Empty:
-                yield PAUSE
-                continue
-            if item is _END:
-                return
-            if isinstance(item, _Failed):
-                raise item.error
-            yield item  # type: ignore[misc]
+            with changed:
+                if not buffer and not outcome:
+                    changed.wait(timeout=pause_seconds)
+                if buffer:
+                    next_item: T | _Pause = buffer.popleft()
+                    if len(buffer) == refill_below:
+                        changed.notify_all()
+                elif outcome:
+                    error = outcome[0]
+                    break
+                else:
+                    next_item = PAUSE
+            yield next_item
+        if error is not None:
+            raise error
     finally:
         stopped.set()
-        # A reader blocked on a full buffer wakes, sees `stopped` and ends.
-        while not buffer.empty():
-            buffer.get_nowait()
+        with changed:
+            changed.notify_all()
 
 
 __all__ = ["PAUSE", "read_ahead"]

@@ -4,11 +4,14 @@ and their errors for bad labels and untrustworthy models."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import random
 import re
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -220,3 +223,63 @@ def test_train_warns_of_a_model_no_better_than_chance_and_of_missing_groups(
     assert "warning: no group column" in output
     assert "little better than chance" in output
     assert "choosing the threshold" in output  # progress while it fits
+
+
+def test_score_without_paths_at_a_terminal_says_it_waits_for_standard_input(
+    tiny_model_dir: Path,
+) -> None:
+    controller, terminal = pty.openpty()  # a real terminal as standard input
+    process = subprocess.Popen(
+        [sys.executable, "-m", "farmscore", "score", "--model", str(tiny_model_dir)],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(terminal)
+    try:
+        assert process.stderr is not None
+        notice = process.stderr.readline().decode()
+        assert "reading standard input until end of file (Ctrl-D)" in notice
+        text = substantive_text(random.Random(3)).replace("\n", " ")
+        os.write(controller, text.encode() + b"\n\x04")  # a line, then Ctrl-D: end of input
+        out, _ = process.communicate(timeout=120)
+        assert process.returncode == 0
+        assert "substantive" in out.decode()
+    finally:
+        process.kill()
+        process.wait()
+        os.close(controller)
+
+
+def test_score_without_paths_from_a_pipe_says_nothing_of_waiting(tiny_model_dir: Path) -> None:
+    text = substantive_text(random.Random(3))
+    done = subprocess.run(
+        [sys.executable, "-m", "farmscore", "score", "--model", str(tiny_model_dir)],
+        input=text.encode(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert b"standard input" not in done.stderr
+
+
+def test_version_short_help_and_plain_flags() -> None:
+    from farmscore.cli import app
+
+    assert runner.invoke(app, ["--version"]).output.strip() == f"farmscore {version('farmscore')}"
+    for command in ("score", "features", "gate", "audit", "train", "evaluate"):
+        result = runner.invoke(app, [command, "-h"], terminal_width=100)
+        assert result.exit_code == 0, result.output
+        assert "Usage: farmscore" in result.output
+        assert "<bool>" not in result.output
+
+
+def test_a_model_that_is_a_file_is_named_as_one(tmp_path: Path) -> None:
+    from farmscore.cli import app
+
+    model_file = tmp_path / MODEL_FILE_NAME
+    model_file.write_bytes(b"not a folder")
+    result = runner.invoke(app, ["score", str(tmp_path), "--model", str(model_file)])
+    assert result.exit_code == 2
+    assert f"{model_file} is a file; a model is a folder" in result.output

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.gate import GateCounts, GateSinks, encode_row, run_gate, source_records
+from farmscore.gate import (
+    GateCounts,
+    GateSinks,
+    Unsupported,
+    encode_row,
+    run_gate,
+    source_records,
+)
 from farmscore.io.stream import (
     NO_WORDS,
     RAW_PREVIEW_CHARS,
@@ -214,13 +221,17 @@ def mixed_stream(n_good: int, seed: int = 5) -> tuple[bytes, dict[str, str]]:
 
 
 def gate_bytes(
-    data: bytes, scorer: Scorer, drop: bool = False
+    data: bytes,
+    scorer: Scorer,
+    drop: bool = False,
+    on_unsupported: Unsupported = Unsupported.label,
 ) -> tuple[GateCounts, list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
     accept, reject, errors = io.BytesIO(), io.BytesIO(), io.BytesIO()
     counts = run_gate(
         source_records(io.BytesIO(data)),
         scorer,
         GateSinks(accept, None if drop else reject, errors),
+        on_unsupported=on_unsupported,
     )
 
     def rows(sink: io.BytesIO) -> list[dict[str, object]]:
@@ -272,6 +283,42 @@ def test_rows_are_the_input_record_plus_a_farmscore_verdict(scorer: Scorer) -> N
     assert verdict["reasons"]
     spans = [span for reason in verdict["reasons"] for span in reason["evidence"]]
     assert all(text[span["start"] : span["end"]].startswith(span["text"]) for span in spans)
+
+
+@pytest.mark.parametrize(
+    ("on_unsupported", "short_goes_to"),
+    [
+        (Unsupported.label, "accept"),  # by its score, like any other, warning kept
+        (Unsupported.accept, "accept"),
+        (Unsupported.reject, "reject"),
+        (Unsupported.error, "errors"),
+    ],
+)
+def test_on_unsupported_sends_a_record_with_a_warning_where_it_says(
+    scorer: Scorer, on_unsupported: Unsupported, short_goes_to: str
+) -> None:
+    rng = random.Random(8)
+    short = {"id": "short", "text": "The council met on Tuesday and voted to fix the bridge."}
+    farm = {"id": "farm", "text": farm_text(rng)}
+    news = {"id": "news", "text": substantive_text(rng)}
+    data = b"\n".join(json.dumps(r).encode() for r in (short, farm, news))
+
+    counts, accepted, rejected, errors = gate_bytes(data, scorer, on_unsupported=on_unsupported)
+
+    if short_goes_to == "errors":
+        (error,) = errors
+        assert error["line"] == 1
+        assert "not judged: too_short (--on-unsupported error)" in str(error["error"])
+    else:
+        sink = accepted if short_goes_to == "accept" else rejected
+        (row,) = [row for row in sink if row["id"] == "short"]
+        verdict = row["farmscore"]
+        assert isinstance(verdict, dict)
+        assert verdict["warnings"] == ["too_short"]
+    # Records without a warning are routed by their score whatever the option says.
+    assert [row["id"] for row in rejected if row["id"] != "short"] == ["farm"]
+    assert [row["id"] for row in accepted if row["id"] != "short"] == ["news"]
+    assert counts.read == 3 == counts.accepted + counts.rejected + counts.errors
 
 
 def test_dropped_rejects_are_still_counted(scorer: Scorer) -> None:
