@@ -283,3 +283,28 @@ def test_a_model_that_is_a_file_is_named_as_one(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", str(tmp_path), "--model", str(model_file)])
     assert result.exit_code == 2
     assert f"{model_file} is a file; a model is a folder" in result.output
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["score", "examples"],
+        ["features", "examples/headphone-review.md"],
+        ["audit", "examples", "--out", "{out}"],
+    ],
+)
+def test_tables_fit_a_narrow_terminal(argv: list[str], tmp_path: Path) -> None:
+    # rich takes the terminal's width from COLUMNS when it is set, as a terminal sets it.
+    args = [a.format(out=tmp_path / "audit") for a in argv]
+    done = subprocess.run(
+        [sys.executable, "-m", "farmscore", *args],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "COLUMNS": "72"},
+        cwd=Path(__file__).parents[2],
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    lines = done.stdout.decode().splitlines()
+    assert lines
+    assert max(len(line) for line in lines) <= 72

@@ -35,12 +35,12 @@ def cpu_seconds(scorer: Scorer, text: str) -> float:
 
 
 def time_ratio(scorer: Scorer, make: Callable[[int], str]) -> float:
-    """Time at `LARGE_COUNT` over time at `SMALL_COUNT`. A ratio that looks high is measured
+    """Time at `LARGE_COUNT` over time at `SMALL_COUNT`. A ratio over the limit is measured
     again, the sizes in turn and the best of five of each, so that a moment when another
     process takes the core does not fail the scan; a quadratic cost stays near 16."""
     small, large = make(SMALL_COUNT), make(LARGE_COUNT)
     ratio = cpu_seconds(scorer, large) / max(cpu_seconds(scorer, small), MIN_MEASURED_SECONDS)
-    if ratio <= MAX_TIME_RATIO * 0.75:
+    if ratio <= MAX_TIME_RATIO:
         return ratio
     small_times, large_times = [], []
     for _ in range(5):

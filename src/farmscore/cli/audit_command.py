@@ -245,7 +245,7 @@ def _progress() -> Iterator[Advance]:
 
 
 def _print_tables(result: AuditResult) -> None:
-    console = Console(width=max(120, Console().width))
+    console = Console()
     counts = label_counts(result)
     total = len(result.rows)
     print_table(

@@ -209,7 +209,7 @@ def evaluate(
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return
-    console = Console(width=max(100, Console().width))
+    console = Console()
     _print_metrics(f"model {scorer.name} at threshold {scorer.threshold:.4f}", metrics, console)
     print_table(
         console,
