@@ -393,15 +393,15 @@ def _batches_for_workers(
             if len(held) == reserve + size:
                 yield [held.popleft() for _ in range(size)]
         elif document is PAUSE:
-            yield from _small_batches(held) if held else [[]]
+            paused = list(held)
             held.clear()
-    yield from _small_batches(held)
+            yield from _small_batches(paused) if paused else [[]]
+    yield from _small_batches(list(held))
 
 
-def _small_batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
-    held = list(documents)
-    for start in range(0, len(held), TAIL_BATCH_SIZE):
-        yield held[start : start + TAIL_BATCH_SIZE]
+def _small_batches(documents: list[Document]) -> Iterator[list[Document]]:
+    for start in range(0, len(documents), TAIL_BATCH_SIZE):
+        yield documents[start : start + TAIL_BATCH_SIZE]
 
 
 @lru_cache(maxsize=4)
