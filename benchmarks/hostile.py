@@ -157,7 +157,7 @@ def hostile_text(rng: random.Random) -> HostileText:
 # ---- JSONL lines ----------------------------------------------------------------------------
 
 
-def _broken_lines(rng: random.Random) -> bytes:
+def _broken_line(rng: random.Random) -> bytes:
     """A line that is no JSON record at all, or one that breaks a naive parser."""
     choices: list[Callable[[], bytes]] = [
         lambda: b"[" * rng.randint(1_000, 100_000),
@@ -182,7 +182,7 @@ def jsonl_line(rng: random.Random, number: int) -> bytes:
     """Line `number` of a hostile stream: mostly records (each carrying `fuzz_line`, its own
     line number, so that a checker can find it in any output), some broken lines."""
     if number > 1 and rng.random() < 0.25:
-        return _broken_lines(rng)
+        return _broken_line(rng)
     case = hostile_text(rng)
     record: dict[str, object] = {"fuzz_line": number, "id": f"L{number}"}
     if rng.random() < 0.1:
