@@ -32,6 +32,23 @@ from farmscore.report.plots import png_data_uri, reason_bars_png, score_histogra
 from farmscore.types import Evidence, Reason, Score
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium_argv(tmp_path: Path, *args: str) -> list[str]:
+    """A headless Chromium with a throwaway profile that reaches for nothing on the network."""
+    return [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+    ]
+
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -224,19 +241,7 @@ def test_a_headless_browser_renders_a_non_blank_page(tmp_path: Path) -> None:
     )
     shot = tmp_path / "shot.png"
     subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={shot}",
-            "--window-size=1000,1400",
-            report.as_uri(),
-        ],
+        chromium_argv(tmp_path, f"--screenshot={shot}", "--window-size=1000,1400", report.as_uri()),
         capture_output=True,
         timeout=120,
         check=False,
@@ -301,19 +306,7 @@ def test_the_report_fits_a_400_pixel_screen_in_a_real_browser(tmp_path: Path) ->
     report = tmp_path / "harness.html"
     report.write_text(harness, encoding="utf-8")
     shown = subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--window-size=800,1000",
-            "--dump-dom",
-            report.as_uri(),
-        ],
+        chromium_argv(tmp_path, "--window-size=800,1000", "--dump-dom", report.as_uri()),
         capture_output=True,
         text=True,
         timeout=120,

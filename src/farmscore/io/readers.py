@@ -80,7 +80,7 @@ def _read_stdin(stream: BinaryIO) -> Iterator[Record]:
         if len(data) > MAX_DOCUMENT_BYTES:
             yield InputError(STDIN, _too_large(len(data)))
         else:
-            yield _html_document(data, STDIN, STDIN, url=None)
+            yield page_document(data, STDIN)
         return
     yield from _text_document(data, STDIN, STDIN)
 
@@ -118,7 +118,7 @@ def read_file(found: InputFile) -> Iterator[Record]:
     if len(data) > MAX_DOCUMENT_BYTES:
         yield InputError(shown(name), _too_large(len(data)))
     elif suffix in HTML_SUFFIXES:
-        yield _html_document(data, name, name, url=None)
+        yield page_document(data, name)
     else:
         yield from _text_document(data, name, name, markdown=suffix in MARKDOWN_SUFFIXES)
 
@@ -168,14 +168,30 @@ def _text_document(
     yield Document(id=doc_id, text=markdown_to_text(text) if markdown else text)
 
 
-def _html_document(data: bytes | str, doc_id: str, where: str, url: str | None) -> Record:
+def page_document(
+    data: bytes | str,
+    doc_id: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+    meta: dict[str, object] | None = None,
+) -> Document:
+    """The `Document` of a page: its extracted text, with the title and url given or else
+    the page's own (its `<title>`, its canonical link)."""
     # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
     from farmscore.extract import extract_article
 
     page = extract_article(data, url=url)
     html = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
     return Document(
-        id=doc_id, text=page.text, title=page.title, html=html, url=url or page.canonical_url
+        id=doc_id,
+        text=page.text,
+        title=title or page.title,
+        html=html,
+        url=url or page.canonical_url,
+        source=source,
+        meta=meta if meta is not None else {},
     )
 
 
@@ -237,18 +253,7 @@ def record_document(
     if isinstance(text, str):
         return Document(id=doc_id, text=text, title=title, url=url, meta=meta)
     if isinstance(html, str):
-        # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
-        from farmscore.extract import extract_article
-
-        page = extract_article(html, url=url)
-        return Document(
-            id=doc_id,
-            text=page.text,
-            title=title or page.title,
-            html=html,
-            url=url or page.canonical_url,
-            meta=meta,
-        )
+        return page_document(html, doc_id, title=title, url=url, meta=meta)
     if text is None and html is None:
         return InputError(where, "no text or html field; add one of them", _raw(raw))
     return InputError(where, "the text/html field is not a string", _raw(raw))

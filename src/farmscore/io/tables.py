@@ -28,6 +28,7 @@ from farmscore.io.readers import (
     Record,
     iter_documents,
     open_decompressed,
+    page_document,
     read_file,
 )
 from farmscore.io.walk import InputFile, logical_suffix, shown, walk_inputs
@@ -152,18 +153,7 @@ def _row_document(row: dict[str, object], name: str, number: int) -> Record:
             )
         if column == "text":
             return Document(id=doc_id, text=value, title=title, url=url, source=source)
-        # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
-        from farmscore.extract import extract_article
-
-        page = extract_article(value, url=url)
-        return Document(
-            id=doc_id,
-            text=page.text,
-            title=title or page.title,
-            html=value,
-            url=url or page.canonical_url,
-            source=source,
-        )
+        return page_document(value, doc_id, title=title, url=url, source=source)
     return InputError(where, "the text (or html) cell is empty; fill it or drop the row")
 
 
