@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from farmscore.compiled import CalibratedLinear, CalibratedTrees, SigmoidCalibration
+from farmscore.io.safe_json import UnreadableJsonError, parse_json
 from farmscore.model import FarmModel
 from farmscore.wording import WordingModel, WordingVocabulary
 
@@ -115,8 +116,8 @@ def _settings(arrays: Mapping[str, NDArray[Any]]) -> dict[str, Any]:
     if raw is None or raw.dtype.kind != "U" or raw.shape != ():
         raise ModelArraysError("settings: missing, or not one string")
     try:
-        settings = json.loads(str(raw))
-    except (ValueError, RecursionError) as error:
+        settings = parse_json(str(raw))
+    except UnreadableJsonError as error:
         raise ModelArraysError(f"settings: not readable JSON ({error})") from None
     if not isinstance(settings, dict) or settings.get("format") != ARRAYS_FORMAT:
         raise ModelArraysError(f"settings: not a {ARRAYS_FORMAT} file")
