@@ -90,7 +90,8 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A model folder fitted on 60 + 60 hand-made texts: fast, and enough to test the
     score, evaluate and train round trips without the shipped model."""
     from farmscore.artifacts import ModelCard, save_model_folder
-    from farmscore.features.extractor import FeatureExtractor, feature_names
+    from farmscore.features.extractor import feature_names
+    from farmscore.features.transformer import FeatureExtractor
     from farmscore.model import fit_farm_model
 
     rows = labelled_examples(60)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.metadata
 import io
 import json
 import os
@@ -46,7 +47,7 @@ import numpy as np
 import farmscore
 
 if TYPE_CHECKING:
-    from farmscore.model import FarmModel
+    from farmscore.farm_model import FarmModel
 
 CARD_FORMAT_VERSION = 2
 MODEL_FILE_NAME = "model.npz"
@@ -262,14 +263,13 @@ def sha256_file(path: Path) -> str:
 
 def installed_versions() -> dict[str, str]:
     """Versions of farmscore, scikit-learn, numpy and Python (major.minor.micro) running now."""
-    import numpy
-    import sklearn
-
     info = sys.version_info
     return {
         "farmscore": farmscore.__version__,
-        "scikit-learn": str(sklearn.__version__),
-        "numpy": str(numpy.__version__),
+        # The installed distribution's version, as `sklearn.__version__` reports it, without
+        # importing scikit-learn (and SciPy) into a process that only scores.
+        "scikit-learn": importlib.metadata.version("scikit-learn"),
+        "numpy": str(np.__version__),
         "python": f"{info.major}.{info.minor}.{info.micro}",
     }
 
@@ -432,7 +432,7 @@ def _unpickled(data: bytes, path: Path) -> FarmModel:
     import joblib
 
     from farmscore.compiled import compile_estimator
-    from farmscore.model import FarmModel
+    from farmscore.farm_model import FarmModel
 
     try:
         model = joblib.load(io.BytesIO(data))

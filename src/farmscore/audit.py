@@ -22,11 +22,10 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import numpy as np
-import pandas as pd
 
 from farmscore.features.extractor import feature_names
 from farmscore.features.text import NO_WORDS_REASON, has_words
@@ -34,6 +33,9 @@ from farmscore.io.tables import iter_input_records
 from farmscore.report.serialize import reasons_summary
 from farmscore.scoring import LABEL_FARM, LABEL_SUBSTANTIVE, Scorer
 from farmscore.types import Document, InputError, Score
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LABEL_ERROR = "error"
 LABELS = (LABEL_FARM, LABEL_SUBSTANTIVE, LABEL_ERROR)
@@ -388,6 +390,10 @@ def rows_frame(rows: Sequence[Row], names: Sequence[str]) -> pd.DataFrame:
     """`rows` as a table of `BASE_COLUMNS` then the features `names`, every column present and
     typed even when every document failed: word counts are nullable integers, scores and
     features floats, the rest strings."""
+    # Imported here: only the audit's tables need pandas, and `farmscore.audit` is imported
+    # by the command line before it knows which command runs.
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(list(rows), columns=[*BASE_COLUMNS, *names])
     for column in ("id", "path", "url", "site", "label", "reasons", "warnings", "error"):
         frame[column] = frame[column].astype("string")

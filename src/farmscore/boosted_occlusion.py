@@ -11,10 +11,9 @@ numbers far cheaper:
   eight, not by all of them;
 - a feature already at its typical value changes nothing, so its row is never built.
 
-The trees are evaluated by scikit-learn's own compiled predictor, one thread per call (the
-batches are small; worker processes give the parallelism). The result equals
-`FarmModel.contributions` to rounding (tests compare them); `fast_path_for` returns None for any
-other kind of model, which then takes the general path.
+Every (row, tree) pair is evaluated in one vectorised pass (`farmscore.compiled.TreeForest`).
+The result equals `FarmModel.contributions` to rounding (tests compare them); `fast_path_for`
+returns None for any other kind of model, which then takes the general path.
 """
 
 from __future__ import annotations
@@ -25,34 +24,21 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from farmscore.compiled import CalibratedTrees, SigmoidCalibration
-from farmscore.model import FarmModel, log_odds
-
-# Batches are a few thousand rows at most: a thread pool per tree would cost more than it saves.
-_THREADS_PER_CALL = 1
+from farmscore.compiled import CalibratedTrees, SigmoidCalibration, TreeForest, running_sum
+from farmscore.farm_model import FarmModel, log_odds
 
 
 @dataclass(frozen=True, slots=True)
 class _Fold:
     """One calibration fold: a binary booster's trees and the sigmoid fitted on its scores."""
 
-    # Each tree reads only the columns of the features it splits on (see `_narrowed`).
-    trees: list[Any]
-    # The distinct features each tree splits on, ascending.
-    tree_features: list[NDArray[np.intp]]
-    # Those features laid end to end; tree t's are pair_features[tree_pair_bounds[t]:...[t+1]].
+    forest: TreeForest
+    # The distinct features each tree splits on, ascending, laid end to end: tree t's are
+    # pair_features[tree_pair_bounds[t]:tree_pair_bounds[t + 1]].
     pair_features: NDArray[np.intp]
     tree_pair_bounds: NDArray[np.intp]
     baseline: float
-    known_category_bitsets: Any
-    feature_index_map: Any
     calibrator: SigmoidCalibration
-
-    def tree_outputs(self, X: NDArray[np.float64], tree: Any) -> NDArray[np.float64]:
-        return np.asarray(
-            tree.predict(X, self.known_category_bitsets, self.feature_index_map, _THREADS_PER_CALL),
-            dtype=np.float64,
-        )
 
     def probability(self, raw: NDArray[np.float64]) -> NDArray[np.float64]:
         return self.calibrator.probability(raw)
@@ -66,8 +52,7 @@ class BoostedOcclusion:
         self.reference = reference
         used = np.zeros(reference.shape[0], dtype=bool)
         for fold in folds:
-            for features in fold.tree_features:
-                used[features] = True
+            used[fold.pair_features] = True
         # Features no tree splits on never move a score.
         self.used_features = used
 
@@ -134,15 +119,14 @@ def _fold_raw_scores(
     )
     bounds = np.concatenate([[0], pair_ends])[fold.tree_pair_bounds]
     picked_rows = blocks.rows[picked]
-    shifts = np.empty(len(picked))
-    raw = np.full(n_rows, fold.baseline)
-    for t, (tree, columns) in enumerate(zip(fold.trees, fold.tree_features, strict=True)):
-        base = fold.tree_outputs(X[:, columns], tree)
-        raw += base
-        start, end = bounds[t], bounds[t + 1]
-        if end > start:
-            inputs = blocks.stacked[picked[start:end, None], columns]
-            shifts[start:end] = fold.tree_outputs(inputs, tree) - base[picked_rows[start:end]]
+    forest = fold.forest
+    every_tree = np.arange(forest.n_trees, dtype=np.intp)
+    base = forest.outputs(
+        X, np.repeat(np.arange(n_rows, dtype=np.intp), forest.n_trees), np.tile(every_tree, n_rows)
+    ).reshape(n_rows, forest.n_trees)
+    raw = running_sum(fold.baseline, base)
+    picked_trees = np.repeat(every_tree, np.diff(bounds))
+    shifts = forest.outputs(blocks.stacked, picked, picked_trees) - base[picked_rows, picked_trees]
     cells = picked_rows * n_features + blocks.features[picked]
     delta = np.bincount(cells, weights=shifts, minlength=n_rows * n_features)
     return raw, raw[:, None] + delta.reshape(n_rows, n_features)
@@ -155,33 +139,16 @@ def fast_path_for(model: FarmModel) -> BoostedOcclusion | None:
     if not isinstance(estimator, CalibratedTrees):
         return None
     tree_features = [_split_features(nodes) for nodes in estimator.tree_nodes]
-    trees = [
-        _narrowed(tree, features)
-        for tree, features in zip(estimator.trees, tree_features, strict=True)
-    ]
     fold = _Fold(
-        trees=trees,
-        tree_features=tree_features,
+        forest=estimator.forest,
         pair_features=np.concatenate(tree_features) if tree_features else np.empty(0, np.intp),
         tree_pair_bounds=np.concatenate([[0], np.cumsum([len(f) for f in tree_features])]).astype(
             np.intp
         ),
         baseline=estimator.baseline,
-        known_category_bitsets=estimator.known_category_bitsets,
-        feature_index_map=estimator.feature_index_map,
         calibrator=estimator.calibration,
     )
     return BoostedOcclusion([fold], np.asarray(model.reference, dtype=np.float64))
-
-
-def _narrowed(tree: Any, features: NDArray[np.intp]) -> Any:
-    """A copy of `tree` that reads its inputs from the columns `features` only, renumbered
-    0, 1, ...: each tree then gets rows of about 10 values instead of 88, which is most of
-    what copying counterfactual rows costs."""
-    nodes = tree.nodes.copy()
-    internal = nodes["is_leaf"] == 0
-    nodes["feature_idx"][internal] = np.searchsorted(features, nodes["feature_idx"][internal])
-    return type(tree)(nodes, tree.binned_left_cat_bitsets, tree.raw_left_cat_bitsets)
 
 
 def _split_features(nodes: NDArray[Any]) -> NDArray[np.intp]:

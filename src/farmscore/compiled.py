@@ -2,7 +2,8 @@
 
 scikit-learn fits the model (`farmscore.model`); once fitted, it is turned into one of two small
 classes here that hold only arrays and floats, and compute exactly what the fitted
-scikit-learn estimator computes:
+scikit-learn estimator computes, with numpy alone (scoring never imports scikit-learn or SciPy,
+which would double a scoring process's memory and start-up):
 
 - `CalibratedTrees`: gradient-boosted trees (scikit-learn's `TreePredictor` node arrays) and a
   sigmoid over their raw score, as `CalibratedClassifierCV(HistGradientBoostingClassifier,
@@ -21,8 +22,26 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-# Trees are evaluated one thread per call: batches are small, worker processes parallelise.
-_THREADS_PER_CALL = 1
+# The record layout of scikit-learn's `TreePredictor.nodes` (`PREDICTOR_RECORD_DTYPE` in
+# sklearn.ensemble._hist_gradient_boosting.common), in which model files store trees; a test
+# checks that the two agree.
+TREE_NODE_DTYPE = np.dtype(
+    [
+        ("value", "<f8"),
+        ("count", "<u4"),
+        ("feature_idx", "<i8"),
+        ("num_threshold", "<f8"),
+        ("missing_go_to_left", "u1"),
+        ("left", "<u4"),
+        ("right", "<u4"),
+        ("gain", "<f8"),
+        ("depth", "<u4"),
+        ("is_leaf", "u1"),
+        ("bin_threshold", "u1"),
+        ("is_categorical", "u1"),
+        ("bitset_idx", "<u4"),
+    ]
+)
 
 
 def signed_log1p(X: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -52,6 +71,72 @@ class SigmoidCalibration:
         return _expit_neg(self.a * np.asarray(raw, dtype=np.float64) + self.b)
 
 
+class TreeForest:
+    """Numeric binary trees laid end to end in flat arrays, evaluated for many (row, tree)
+    pairs at once: one numpy step per tree level instead of one call per tree.
+
+    A leaf links to itself, so every pair can take the same number of steps (the deepest
+    tree's depth) and stay on its leaf once there.
+    """
+
+    def __init__(self, tree_nodes: list[NDArray[Any]]) -> None:
+        sizes = np.array([len(nodes) for nodes in tree_nodes], dtype=np.intp)
+        self.roots = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+        nodes = np.concatenate(tree_nodes) if tree_nodes else np.empty(0, TREE_NODE_DTYPE)
+        offsets = np.repeat(self.roots, sizes)
+        leaf = nodes["is_leaf"] != 0
+        self_links = np.arange(len(nodes), dtype=np.intp)
+        self.left = np.where(leaf, self_links, nodes["left"].astype(np.intp) + offsets)
+        self.right = np.where(leaf, self_links, nodes["right"].astype(np.intp) + offsets)
+        # A leaf reads feature 0 and goes nowhere whatever it reads.
+        self.feature = np.where(leaf, 0, nodes["feature_idx"]).astype(np.intp)
+        self.threshold = nodes["num_threshold"].astype(np.float64)
+        self.missing_go_left = nodes["missing_go_to_left"] != 0
+        self.value = nodes["value"].astype(np.float64)
+        self.depth = int(nodes["depth"].max()) if len(nodes) else 0
+
+    @property
+    def n_trees(self) -> int:
+        return len(self.roots)
+
+    def outputs(
+        self, X: NDArray[np.float64], rows: NDArray[np.intp], trees: NDArray[np.intp]
+    ) -> NDArray[np.float64]:
+        """The leaf value that tree `trees[k]` gives row `X[rows[k]]`, for every k: what
+        scikit-learn's predictor computes (a missing value goes where training sent it, any
+        other goes left when at most the threshold)."""
+        node = self.roots[trees]
+        n_columns = X.shape[1]
+        flat = X.ravel()
+        row_starts = rows * n_columns
+        for _ in range(self.depth):
+            value = flat[row_starts + self.feature[node]]
+            go_left = value <= self.threshold[node]
+            missing = np.isnan(value)
+            if missing.any():
+                go_left[missing] = self.missing_go_left[node[missing]]
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.value[node]
+
+    def raw_scores(self, X: NDArray[np.float64], baseline: float) -> NDArray[np.float64]:
+        """`baseline` plus every tree's output, added tree by tree in order as scikit-learn
+        adds them (so the sums agree to the last bit, not just to rounding)."""
+        n_rows = X.shape[0]
+        rows = np.repeat(np.arange(n_rows, dtype=np.intp), self.n_trees)
+        trees = np.tile(np.arange(self.n_trees, dtype=np.intp), n_rows)
+        per_tree = self.outputs(X, rows, trees).reshape(n_rows, self.n_trees)
+        return running_sum(baseline, per_tree)
+
+
+def running_sum(
+    start: float | NDArray[np.float64], terms: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """start + terms[:, 0] + terms[:, 1] + ..., added left to right: `np.cumsum` adds in
+    order, where `np.sum` adds pairwise and can differ in the last bit."""
+    columns = np.column_stack([np.broadcast_to(start, terms.shape[0]), terms])
+    return np.asarray(np.cumsum(columns, axis=1)[:, -1], dtype=np.float64)
+
+
 class CalibratedTrees:
     """Sigmoid-calibrated binary gradient-boosted trees over numeric features."""
 
@@ -64,32 +149,16 @@ class CalibratedTrees:
         calibration: SigmoidCalibration,
         n_features: int,
     ) -> None:
-        from sklearn.ensemble._hist_gradient_boosting.common import X_BITSET_INNER_DTYPE
-        from sklearn.ensemble._hist_gradient_boosting.predictor import TreePredictor
-
         self.tree_nodes = tree_nodes
         self.baseline = baseline
         self.calibration = calibration
         self.n_features = n_features
-        no_categories = np.zeros((0, 8), dtype=X_BITSET_INNER_DTYPE)
-        self.trees = [TreePredictor(nodes, no_categories, no_categories) for nodes in tree_nodes]
-        # No feature is categorical: the predictor's category tables are empty.
-        self.known_category_bitsets = no_categories
-        self.feature_index_map = np.zeros(n_features, dtype=np.uint32)
-
-    def tree_output(self, tree: Any, X: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.asarray(
-            tree.predict(X, self.known_category_bitsets, self.feature_index_map, _THREADS_PER_CALL),
-            dtype=np.float64,
-        )
+        self.forest = TreeForest(tree_nodes)
 
     def decision_function(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         """The boosted raw score (log-odds before calibration) of each row."""
         X = np.ascontiguousarray(X, dtype=np.float64)
-        raw = np.full(X.shape[0], self.baseline)
-        for tree in self.trees:
-            raw += self.tree_output(tree, X)
-        return raw
+        return self.forest.raw_scores(X, self.baseline)
 
     def predict_proba(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         farm = self.calibration.probability(self.decision_function(X))

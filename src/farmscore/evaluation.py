@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from farmscore.farm_model import FarmModel
 from farmscore.model import (
     LENGTH_BANDS_WORDS,
-    FarmModel,
     baseline_pipeline,
     classification_metrics,
     fit_calibrated,

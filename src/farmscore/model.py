@@ -8,8 +8,7 @@ explained by those columns and the spans behind them (for the wording column, th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +23,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from farmscore.compiled import compile_estimator, signed_log1p
+from farmscore.farm_model import FarmModel, ModelKind
 from farmscore.wording import (
     WORDING_FEATURE,
     WordingCounts,
@@ -32,7 +32,6 @@ from farmscore.wording import (
     fit_out_of_fold,
 )
 
-ModelKind = Literal["logistic", "boosted"]
 MODEL_KINDS: tuple[ModelKind, ...] = ("logistic", "boosted")
 
 # The default threshold keeps false positives on held-out human text at or under this rate,
@@ -91,66 +90,6 @@ def build_classifier(kind: ModelKind, random_state: int = 0) -> BaseEstimator:
             random_state=random_state,
         )
     raise ValueError(f"unknown model kind {kind!r}; choose one of {', '.join(MODEL_KINDS)}")
-
-
-@dataclass
-class FarmModel:
-    """A calibrated classifier with its feature names, threshold and the typical (median)
-    training row that reasons are measured against; with `wording`, its last column is the
-    wording block's log-odds (`model_inputs` appends it)."""
-
-    estimator: Any
-    feature_names: list[str]
-    threshold: float
-    kind: ModelKind
-    reference: NDArray[np.float64]
-    threshold_rule: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-    wording: WordingModel | None = None
-
-    def model_inputs(self, X: NDArray[np.float64], texts: Sequence[str]) -> NDArray[np.float64]:
-        """The classifier's input rows: the style features `X` of `texts`, plus the wording
-        column when the model has one."""
-        if self.wording is None:
-            return X
-        return np.column_stack([X, self.wording.decision_function(texts)])
-
-    def score_texts(self, X: NDArray[np.float64], texts: Sequence[str]) -> NDArray[np.float64]:
-        """Calibrated probabilities of `texts`, whose style features are `X`."""
-        return self.predict_proba(self.model_inputs(X, texts))
-
-    def predict_proba(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Calibrated probability that each row is a content-farm page."""
-        if X.shape[0] == 0:
-            return np.empty(0)
-        return np.asarray(self.estimator.predict_proba(X)[:, 1], dtype=np.float64)
-
-    def contributions(
-        self, X: NDArray[np.float64], probabilities: NDArray[np.float64] | None = None
-    ) -> NDArray[np.float64]:
-        """How much each feature moved each row's score, in log-odds: the log-odds of the
-        probability minus the log-odds with that one feature set to its typical training
-        value. Positive values push toward content farm. Log-odds, not probability, so that a
-        page scored 0.999 still shows which features put it there. Shape (n_rows, n_features).
-        """
-        n_rows, n_features = X.shape
-        if n_rows == 0:
-            return np.empty((0, n_features))
-        base = self.predict_proba(X) if probabilities is None else probabilities
-        # One batch per row: the row repeated with each feature in turn set to the reference.
-        batch = np.repeat(X, n_features, axis=0).reshape(n_rows, n_features, n_features)
-        diagonal = np.arange(n_features)
-        batch[:, diagonal, diagonal] = self.reference
-        counterfactual = self.predict_proba(batch.reshape(-1, n_features)).reshape(
-            n_rows, n_features
-        )
-        return log_odds(base)[:, None] - log_odds(counterfactual)
-
-
-def log_odds(probabilities: NDArray[np.float64]) -> NDArray[np.float64]:
-    """log(p / (1 - p)), with p kept inside [1e-9, 1 - 1e-9] so that it stays finite."""
-    p = np.clip(probabilities, 1e-9, 1.0 - 1e-9)
-    return np.asarray(np.log(p / (1.0 - p)), dtype=np.float64)
 
 
 def fit_farm_model(

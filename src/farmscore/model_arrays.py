@@ -15,9 +15,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from farmscore.compiled import CalibratedLinear, CalibratedTrees, SigmoidCalibration
+from farmscore.compiled import (
+    TREE_NODE_DTYPE,
+    CalibratedLinear,
+    CalibratedTrees,
+    SigmoidCalibration,
+)
+from farmscore.farm_model import FarmModel
 from farmscore.io.safe_json import UnreadableJsonError, parse_json
-from farmscore.model import FarmModel
 from farmscore.wording import WordingModel, WordingVocabulary
 
 ARRAYS_FORMAT = "farmscore-model-arrays"
@@ -132,10 +137,8 @@ def _settings(arrays: Mapping[str, NDArray[Any]]) -> dict[str, Any]:
 def _tree(arrays: Mapping[str, NDArray[Any]], key: str, n_features: int) -> NDArray[Any]:
     """A tree's node array, after checking that every link leads forward inside the tree and
     every split reads a feature that exists: what the compiled predictor takes on trust."""
-    from sklearn.ensemble._hist_gradient_boosting.common import PREDICTOR_RECORD_DTYPE
-
     nodes = arrays.get(key)
-    if nodes is None or nodes.dtype != PREDICTOR_RECORD_DTYPE or nodes.ndim != 1:
+    if nodes is None or nodes.dtype != TREE_NODE_DTYPE or nodes.ndim != 1:
         raise ModelArraysError(f"{key}: missing, or not a tree's node records")
     if len(nodes) == 0:
         raise ModelArraysError(f"{key}: a tree has at least one node")

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 
 from farmscore.artifacts import (
     ModelCard,
@@ -26,11 +25,11 @@ from farmscore.artifacts import (
     load_model_folder,
 )
 from farmscore.boosted_occlusion import BoostedOcclusion, fast_path_for
+from farmscore.farm_model import FarmModel
 from farmscore.features import feature_specs
 from farmscore.features.extractor import TextFeatures, analyze_document, feature_names
 from farmscore.features.text import NO_WORDS_REASON, has_words
 from farmscore.language import judgeability_warnings
-from farmscore.model import FarmModel
 from farmscore.prefetch import PAUSE, read_ahead
 from farmscore.types import Document, Evidence, Reason, Score
 from farmscore.wording import (
@@ -164,6 +163,9 @@ class Scorer:
             for batch in _batched(arriving, BATCH_SIZE):
                 yield from self._score_batch(batch)
             return
+        # Imported here: joblib and its process pool cost a one-worker run 0.1 s at start-up.
+        from joblib import Parallel, delayed, effective_n_jobs
+
         source: Scorer | Path = self.folder if self.folder is not None else self
         batches = _batches_for_workers(arriving, BATCH_SIZE, effective_n_jobs(n_jobs))
         # One of our batches per task: joblib's own batching would group them again.

@@ -29,8 +29,8 @@ from farmscore.corpus import (
     strip_shared_openings,
 )
 from farmscore.corpus_sources import ROLE_EVALUATION
-from farmscore.features.extractor import FeatureExtractor
-from farmscore.model import FarmModel
+from farmscore.farm_model import FarmModel
+from farmscore.features.transformer import FeatureExtractor
 from farmscore.pages import (
     assemble_farm_pages,
     assemble_human_pages,

@@ -17,9 +17,11 @@ import pandas as pd
 import pytest
 
 from farmscore.artifacts import ModelCard, save_model_folder
-from farmscore.features.extractor import FeatureExtractor, feature_names
+from farmscore.farm_model import FarmModel
+from farmscore.features.extractor import feature_names
+from farmscore.features.transformer import FeatureExtractor
 from farmscore.io.evaluation import write_evaluation_outputs
-from farmscore.model import FarmModel, baseline_pipeline, classification_metrics, fit_farm_model
+from farmscore.model import baseline_pipeline, classification_metrics, fit_farm_model
 
 nbformat = pytest.importorskip(
     "nbformat", reason="nbformat is not installed: install the dev extra (pip install -e '.[dev]')"

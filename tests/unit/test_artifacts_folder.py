@@ -38,7 +38,8 @@ from farmscore.artifacts import (
     version_mismatch,
 )
 from farmscore.compiled import compile_estimator
-from farmscore.model import FarmModel, fit_calibrated
+from farmscore.farm_model import FarmModel
+from farmscore.model import fit_calibrated
 from farmscore.model_arrays import to_arrays
 
 CardEdit = Callable[[dict[str, Any]], None]

@@ -9,8 +9,9 @@ import pytest
 
 from farmscore.boosted_occlusion import fast_path_for
 from farmscore.compiled import compile_estimator
+from farmscore.farm_model import FarmModel
 from farmscore.features.extractor import analyze_text, feature_names
-from farmscore.model import FarmModel, fit_calibrated
+from farmscore.model import fit_calibrated
 from farmscore.scoring import Scorer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -18,7 +18,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import estimator_checks
 
 from farmscore.features import FAMILIES, feature_specs
-from farmscore.features.extractor import FeatureExtractor, analyze_text, feature_names
+from farmscore.features.extractor import analyze_text, feature_names
+from farmscore.features.transformer import FeatureExtractor
 
 # scikit-learn's `parametrize_with_checks` skips an estimator whose input tag is `string`, so
 # the checks are run one by one. These need no data and apply as they are:
@@ -178,7 +179,7 @@ socket.create_connection = refuse
 socket.getaddrinfo = refuse
 import numpy as np
 import pandas as pd
-from farmscore.features.extractor import FeatureExtractor
+from farmscore.features.transformer import FeatureExtractor
 X = FeatureExtractor().transform(["The mayor said the plan would cost $4 million.", ""])
 assert np.isfinite(X).all()
 print("extracted", X.shape)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from joblib import effective_n_jobs
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -188,6 +187,8 @@ def _audit_on_dask(
     """Run the Dask engine, writing parts as they arrive; the files appear only when the
     whole audit has succeeded."""
     try:
+        from joblib import effective_n_jobs
+
         from farmscore.dask_audit import ClusterError, dask_client, run_dask_audit
     except ImportError as error:
         if error.name is None or error.name.partition(".")[0] not in ("dask", "distributed"):

@@ -7,33 +7,19 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 
-from farmscore.artifacts import DataSource, save_model_folder, sha256_file
 from farmscore.cli.common import JobsOption, ModelOption, ThresholdOption, fail, load_scorer
-from farmscore.corpus import REPOSITORY_CORPORA_DIR
-from farmscore.evaluation import has_farm_furniture, labelled_slices
-from farmscore.features.extractor import feature_names
-from farmscore.io.labels import LabelFileError, read_label_files
-from farmscore.model import ModelKind, calibration_table, classification_metrics, fit_farm_model
 from farmscore.report.tables import print_table
-from farmscore.training import (
-    BASE_DATA_SOURCES,
-    KIND_REAL,
-    BaseDataSettings,
-    build_base_examples,
-    example_weights,
-    make_card,
-    measure,
-    repository_data_sources,
-    training_data_records,
-)
-from farmscore.types import Document
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from farmscore.farm_model import ModelKind
 
 # Fewer examples than this per class cannot be calibrated over group folds with any meaning.
 MIN_EXAMPLES_PER_CLASS = 10
@@ -80,6 +66,27 @@ def train(
     jobs: JobsOption = -1,
 ) -> None:
     """Train a model on labelled examples; print cross-validated metrics; write the folder."""
+    # Imported here: training needs scikit-learn, SciPy and pandas, which every other command
+    # (scoring above all) starts faster and smaller without.
+    import pandas as pd
+
+    from farmscore.artifacts import DataSource, save_model_folder, sha256_file
+    from farmscore.corpus import REPOSITORY_CORPORA_DIR
+    from farmscore.features.extractor import feature_names
+    from farmscore.io.labels import LabelFileError, read_label_files
+    from farmscore.model import fit_farm_model
+    from farmscore.training import (
+        BASE_DATA_SOURCES,
+        KIND_REAL,
+        BaseDataSettings,
+        build_base_examples,
+        example_weights,
+        make_card,
+        measure,
+        repository_data_sources,
+        training_data_records,
+    )
+
     try:
         user = read_label_files(labels)
     except LabelFileError as error:
@@ -165,6 +172,12 @@ def evaluate(
     """Measure a model on labelled data: ranking and calibration metrics, the confusion
     matrix at the threshold, a calibration table, and the same metrics by length band, by
     presentation (with farm furniture or plain prose) and by source."""
+    # Imported here, as in `train`: metrics need scikit-learn, label files pandas.
+    from farmscore.evaluation import has_farm_furniture, labelled_slices
+    from farmscore.io.labels import LabelFileError, read_label_files
+    from farmscore.model import calibration_table, classification_metrics
+    from farmscore.types import Document
+
     try:
         frame = read_label_files(data)
     except LabelFileError as error:

@@ -7,6 +7,7 @@ in input order) and appends to `results.csv` as parts arrive; both are staged un
 names the same way and renamed into place together at the end.
 
 >>> import tempfile
+>>> import pandas as pd
 >>> folder = Path(tempfile.mkdtemp())
 >>> written = write_results(pd.DataFrame({"id": ["a"], "score": [0.5]}), folder)
 >>> sorted(path.name for path in folder.iterdir())
@@ -30,9 +31,10 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 RESULTS_PARQUET = "results.parquet"
 RESULTS_CSV = "results.csv"
