@@ -28,9 +28,12 @@ from benchmarks.plan import (
     full_plan,
     quick_plan,
 )
+from benchmarks.real_texts import DEFAULT_REAL_DATA_DIR, RealTextUnavailableError, load_real_texts
+from benchmarks.realtext_suite import RealTextResult, measure_realtext
 from benchmarks.report import BenchmarkRun, print_run, write_json
 from benchmarks.suites import (
     FreshDocuments,
+    Progress,
     measure_memory,
     measure_pathological,
     measure_scaling,
@@ -38,6 +41,7 @@ from benchmarks.suites import (
     warm_up,
 )
 from benchmarks.targets import evaluate_targets
+from benchmarks.text_stream import RealTextExhaustedError
 from farmscore.scoring import Scorer
 
 TABLE_WIDTH_MIN_CHARS = 120
@@ -58,8 +62,8 @@ def parse_sections(value: str) -> frozenset[str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="farmscore's speed, scaling and memory beside datatrove's Gopher filters "
-        "and textstat; prints tables and writes them as JSON.",
+        description="farmscore's speed on real text and generated articles, scaling and memory, "
+        "beside datatrove's Gopher filters and textstat; prints tables and writes them as JSON.",
     )
     parser.add_argument(
         "--quick",
@@ -100,7 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--model", type=Path, default=None, help="model folder (default: the shipped model)"
     )
     parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help="seed of the generated documents"
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help="seed of the generated documents and of the order of the real texts",
+    )
+    parser.add_argument(
+        "--real-data",
+        type=Path,
+        default=DEFAULT_REAL_DATA_DIR,
+        help=f"folder of the shared corpora for the realtext section (default "
+        f"{DEFAULT_REAL_DATA_DIR}); when it is absent the section is skipped",
     )
     return parser
 
@@ -118,22 +132,62 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
         seed=args.seed,
         model_path=args.model,
         gate_jobs=args.gate_jobs,
+        real_data_dir=args.real_data,
     )
 
 
-def load_peers(stack: ExitStack, skipped: dict[str, str], log: Console) -> list[Peer]:
-    """The peers that import; each missing one is noted in `skipped` and the run goes on."""
+def peers_needed(plan: Plan) -> frozenset[str]:
+    """The peers the chosen sections time: the Gopher pair for real text and the peers
+    table, textstat for the peers table alone."""
+    names = set()
+    if plan.runs("realtext") or plan.runs("peers"):
+        names.add("gopher_pair")
+    if plan.runs("peers"):
+        names.add("textstat_indices")
+    return frozenset(names)
+
+
+def load_peers(
+    stack: ExitStack, skipped: dict[str, str], log: Console, names: frozenset[str]
+) -> list[Peer]:
+    """The peers of `names` that import; each missing one is noted in `skipped` and the run
+    goes on."""
     peers: list[Peer] = []
     for name, load in (
         ("gopher_pair", gopher_pair),
         ("textstat_indices", lambda: stack.enter_context(textstat_indices())),
     ):
+        if name not in names:
+            continue
         try:
             peers.append(load())
         except PeerUnavailableError as error:
             skipped[f"peers.{name}"] = str(error)
             log.print(f"[yellow]peer {name} skipped:[/yellow] {error}")
     return peers
+
+
+def run_realtext(
+    scorer: Scorer,
+    plan: Plan,
+    gopher: Peer | None,
+    skipped: dict[str, str],
+    progress: Progress,
+) -> RealTextResult | None:
+    """The real-text section, or None with the reason in `skipped`: no Gopher pair to
+    compare with, no shared corpora, or too little text for the plan."""
+    if gopher is None:
+        reason = skipped.get("peers.gopher_pair", "it was not loaded")
+        skipped["realtext"] = f"every real-text figure is a ratio to the Gopher pair: {reason}"
+        return None
+    progress(f"realtext: reading the corpora in {plan.real_data_dir} and training/corpora")
+    try:
+        texts = load_real_texts(plan.real_data_dir, plan.seed)
+        return measure_realtext(scorer, plan, gopher, texts, progress)
+    except (RealTextUnavailableError, RealTextExhaustedError) as error:
+        skipped["realtext"] = str(error)
+        progress(f"[yellow]realtext skipped:[/yellow] {error}")
+        return None
 
 
 def run_benchmarks(plan: Plan, log: Console, *, quick: bool = False) -> BenchmarkRun:
@@ -151,12 +205,16 @@ def run_benchmarks(plan: Plan, log: Console, *, quick: bool = False) -> Benchmar
     warm_up(scorer, seed=plan.seed + 1_000)
     fresh = FreshDocuments(plan.seed)
     skipped: dict[str, str] = {}
-    throughput = scaling = pathological = memory = None
+    realtext = throughput = scaling = pathological = memory = None
     with ExitStack() as stack:
-        peers = load_peers(stack, skipped, log) if plan.runs("peers") else []
+        peers = load_peers(stack, skipped, log, peers_needed(plan))
+        if plan.runs("realtext"):
+            gopher = next((peer for peer in peers if peer.name == "gopher_pair"), None)
+            realtext = run_realtext(scorer, plan, gopher, skipped, progress)
         # Peer ratios need farmscore timed on the same batches, so peers imply throughput.
         if plan.runs("throughput") or plan.runs("peers"):
-            throughput = measure_throughput(scorer, plan, peers, fresh, progress)
+            table_peers = peers if plan.runs("peers") else []
+            throughput = measure_throughput(scorer, plan, table_peers, fresh, progress)
     if plan.runs("pathological"):
         pathological = measure_pathological(scorer, plan, fresh, progress)
     if plan.runs("scaling"):
@@ -185,11 +243,12 @@ def run_benchmarks(plan: Plan, log: Console, *, quick: bool = False) -> Benchmar
         settings={"quick": quick, **dataclasses.asdict(plan)},
         peers={peer.name: peer.versions for peer in peers},
         skipped=skipped,
+        realtext=realtext,
         throughput=throughput,
         scaling=scaling,
         pathological=pathological,
         memory=memory,
-        targets=evaluate_targets(throughput, scaling, memory, pathological),
+        targets=evaluate_targets(throughput, scaling, memory, pathological, realtext),
     )
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.real_texts import KIND_TITLES
+from benchmarks.realtext_suite import RealTextResult
 from benchmarks.suites import (
     MemoryResult,
     PathologicalResult,
@@ -21,7 +23,8 @@ from benchmarks.suites import (
 )
 from benchmarks.targets import TargetOutcome
 
-SCHEMA = "farmscore-bench/1"
+# 2: the real-text section, first of the sections.
+SCHEMA = "farmscore-bench/2"
 PEER_TITLES = {"gopher_pair": "Gopher pair", "textstat_indices": "textstat"}
 
 
@@ -36,6 +39,7 @@ class BenchmarkRun:
     settings: dict[str, Any]
     peers: dict[str, dict[str, str]]
     skipped: dict[str, str]
+    realtext: RealTextResult | None
     throughput: ThroughputResult | None
     scaling: ScalingResult | None
     pathological: PathologicalResult | None
@@ -92,9 +96,105 @@ def _table(title: str, columns: Sequence[str], caption: str | None = None) -> Ta
     return table
 
 
+def realtext_table(result: RealTextResult) -> Table:
+    table = _table(
+        "Real text, in process: farmscore score --jobs 1 (features, model, reasons, JSONL rows) "
+        "and the Gopher pair on the same batches",
+        [
+            "text",
+            "words/doc",
+            "docs/batch",
+            "farmscore µs/word",
+            "Gopher µs/word",
+            "farmscore docs/s",
+            "Gopher docs/s",
+            "farmscore ÷ Gopher",
+        ],
+        caption="\n".join(
+            [
+                *(f"{KIND_TITLES[kind]}: {text}" for kind, text in result.descriptions.items()),
+                "own: the texts as they are; a number: texts joined, blank-line separated, to "
+                "exactly that many words. Every batch is fresh text. farmscore ÷ Gopher: docs/s "
+                "over docs/s, median of per-run ratios; above 1, farmscore is faster.",
+            ]
+        ),
+    )
+    table.columns[0].no_wrap = True
+    for index, row in enumerate(result.rows):
+        last_of_kind = index + 1 == len(result.rows) or result.rows[index + 1].kind != row.kind
+        table.add_row(
+            KIND_TITLES[row.kind],
+            f"own (median {row.median_words_per_doc:,.0f})"
+            if row.words_per_doc is None
+            else f"{row.words_per_doc:,}",
+            f"{row.docs_per_batch:,}",
+            _number(row.farmscore_microseconds_per_word, 2),
+            _number(row.gopher_microseconds_per_word, 2),
+            _number(row.farmscore_docs_per_s, 1),
+            _number(row.gopher_docs_per_s, 1),
+            _ratio(row.farmscore_docs_per_s_over_gopher_docs_per_s),
+            end_section=last_of_kind,
+        )
+    return table
+
+
+def per_word_line(result: RealTextResult) -> str | None:
+    ratios = result.per_word_cost_largest_over_1000_words
+    if not ratios or result.largest_words_per_doc is None:
+        return None
+    return (
+        f"Real text, farmscore µs/word at {result.largest_words_per_doc:,} words ÷ at 1,000 "
+        "(paired per run): "
+        + ", ".join(f"{KIND_TITLES[kind]} {_ratio(ratio)}" for kind, ratio in ratios.items())
+    )
+
+
+def whole_process_table(result: RealTextResult) -> Table | None:
+    if not result.whole_process:
+        return None
+    table = _table(
+        "Real text, whole process, start-up included: `farmscore score --jobs 1 --format jsonl "
+        "FOLDER` and `python -m benchmarks.gopher_files FOLDER` on the same fresh files",
+        [
+            "text",
+            "files × words",
+            "farmscore s",
+            "Gopher s",
+            "farmscore docs/s",
+            "Gopher docs/s",
+            "farmscore ÷ Gopher",
+            "complete runs",
+        ],
+        caption="Seconds: medians of complete runs, in which both processes exited 0 and wrote "
+        "a JSON line per file; the ratio is the median of their per-run ratios.",
+    )
+    table.columns[0].no_wrap = True
+    for row in result.whole_process:
+        runs = len(row.farmscore_seconds_runs)
+        colour = "green" if row.complete_runs == runs else "red"
+        failures = (
+            ""
+            if row.complete_runs == runs
+            else f" (exit codes {row.farmscore_exit_codes} and {row.gopher_exit_codes}, rows "
+            f"{row.farmscore_rows_written} and {row.gopher_rows_written})"
+        )
+        table.add_row(
+            KIND_TITLES[row.kind],
+            f"{row.files:,} × {row.words_per_file:,}",
+            _number(row.farmscore_seconds_median, 2),
+            _number(row.gopher_seconds_median, 2),
+            _number(row.farmscore_docs_per_s, 1),
+            _number(row.gopher_docs_per_s, 1),
+            _ratio(row.farmscore_docs_per_s_over_gopher_docs_per_s),
+            f"[{colour}]{row.complete_runs}/{runs}[/{colour}]{failures}",
+        )
+    return table
+
+
 def throughput_table(result: ThroughputResult) -> Table:
     table = _table(
-        "farmscore score --jobs 1, in process: features, model, reasons, JSONL rows",
+        "Generated articles, in process: farmscore score --jobs 1 (features, model, reasons, "
+        "JSONL rows)",
         ["words/doc", "docs/batch", "batch s (median)", "docs/s", "words/s", "µs/word"],
     )
     for row in result.rows:
@@ -127,7 +227,7 @@ def peers_table(result: ThroughputResult) -> Table | None:
         title = PEER_TITLES.get(name, name)
         columns += [f"{title} docs/s", f"farmscore ÷ {title}", f"{title} ÷ farmscore"]
     table = _table(
-        "Peers on the same batches, run in turn with farmscore",
+        "Peers on the same generated batches, run in turn with farmscore",
         columns,
         caption=(
             "Ratios of docs/s, each the median of per-run ratios. farmscore ÷ peer > 1: "
@@ -262,6 +362,12 @@ def print_run(console: Console, run: BenchmarkRun) -> None:
         f" → {machine['load_average_1m_end']:.2f} · wall {run.wall_seconds:,.0f} s"
     )
     parts: list[Table | str | None] = []
+    if run.realtext is not None:
+        parts += [
+            realtext_table(run.realtext),
+            per_word_line(run.realtext),
+            whole_process_table(run.realtext),
+        ]
     if run.throughput is not None:
         parts += [
             throughput_table(run.throughput),
