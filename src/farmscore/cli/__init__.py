@@ -12,6 +12,7 @@ from farmscore.cli import (
     features_command,
     gate_command,
     score_command,
+    serve_command,
     train_command,
 )
 from farmscore.cli.lifecycle import run_until_done
@@ -51,6 +52,7 @@ app.command("train")(train_command.train)
 app.command("evaluate")(train_command.evaluate)
 app.command("audit")(audit_command.audit)
 app.command("gate")(gate_command.gate)
+app.command("serve")(serve_command.serve)
 
 
 def main() -> None:

@@ -1,0 +1,221 @@
+"""The FastAPI application: `POST /v1/score`, health, readiness, metrics and reload.
+
+Scoring is CPU work in Python. It runs in one thread per worker process, off the event loop,
+so `/healthz` and `/readyz` answer while a large batch scores; requests beyond the one being
+scored wait their turn, and any that waits or scores past `timeout_seconds` is answered 503.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import threading
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from farmscore import __version__
+from farmscore.artifacts import ModelVerificationError
+from farmscore.serve.guard import RequestGuard
+from farmscore.serve.logs import server_logger
+from farmscore.serve.metrics import CONTENT_TYPE, ServeMetrics
+from farmscore.serve.model_slot import ModelSlot
+from farmscore.serve.schema import ErrorResponse, ScoreRequest, ScoreResponse
+from farmscore.serve.scoring import ScoringCancelledError, score_request
+from farmscore.serve.settings import ServeSettings, reload_token
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "The body is not JSON."},
+    413: {"model": ErrorResponse, "description": "Body or document count over the limit."},
+    422: {"model": ErrorResponse, "description": "The JSON does not have the expected shape."},
+    503: {"model": ErrorResponse, "description": "Scoring did not finish in time."},
+}
+
+
+def app_from_environment() -> FastAPI:
+    """The application for a worker process started by `farmscore serve`."""
+    return create_app(ServeSettings.from_environment())
+
+
+def create_app(settings: ServeSettings) -> FastAPI:
+    metrics = ServeMetrics(settings.metrics_folder)
+    slot: ModelSlot | None = None
+    scoring_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="farmscore-scoring")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        nonlocal slot
+        slot = await run_in_threadpool(ModelSlot, settings)
+        metrics.generation.set(slot.current.generation)
+        follower = threading.Thread(
+            target=slot.follow_reloads, name="farmscore-reloads", daemon=True
+        )
+        follower.start()
+        server_logger().info("worker ready", extra={"fields": slot.current.info()})
+        try:
+            yield
+        finally:
+            slot.stop()
+            scoring_thread.shutdown(wait=False, cancel_futures=True)
+            metrics.worker_exited()
+
+    app = FastAPI(
+        title="farmscore",
+        version=__version__,
+        summary="Tell substantive articles from content-farm pages, with reasons.",
+        lifespan=lifespan,
+    )
+
+    def served() -> ModelSlot:
+        if slot is None:
+            raise HTTPException(503, "the model is not loaded yet")
+        return slot
+
+    @app.post(
+        "/v1/score",
+        response_model=ScoreResponse,
+        responses=ERRORS,
+        summary="Score articles",
+        description="Each document gets a calibrated score, a label and the reasons for it, "
+        "in input order; one that cannot be scored gets an `error` in its place.",
+    )
+    async def score(payload: ScoreRequest, request: Request) -> Response:
+        request.state.documents = len(payload.documents)
+        if len(payload.documents) > settings.max_documents:
+            metrics.errors.labels(kind="too_many_documents").inc()
+            return _error(
+                413,
+                f"{len(payload.documents):,} documents in one request; the limit is "
+                f"{settings.max_documents:,}: split them over several requests",
+            )
+        model = served().current
+        threshold = model.scorer.threshold if payload.threshold is None else payload.threshold
+        cancelled = threading.Event()
+        job = scoring_thread.submit(
+            score_request, model.scorer, payload.documents, threshold, payload.reasons, cancelled
+        )
+        try:
+            outcome = await asyncio.wait_for(asyncio.wrap_future(job), settings.timeout_seconds)
+        except (TimeoutError, ScoringCancelledError):
+            cancelled.set()
+            metrics.errors.labels(kind="timeout").inc()
+            return _error(
+                503,
+                f"scoring took longer than {settings.timeout_seconds:g} s (waiting included); "
+                "send fewer documents per request or retry later",
+            )
+        metrics.documents.labels(outcome="scored").inc(len(outcome.results) - outcome.errors)
+        if outcome.errors:
+            metrics.documents.labels(outcome="error").inc(outcome.errors)
+        for label, count in outcome.labels.items():
+            metrics.labels.labels(label=label).inc(count)
+        return JSONResponse({"model": model.info(), "results": outcome.results})
+
+    @app.get("/healthz", summary="The process is up")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", summary="The model is loaded and verified", responses={503: {}})
+    async def readyz() -> Response:
+        if slot is None:
+            return _error(503, "the model is not loaded yet")
+        return JSONResponse({"status": "ready", "model": slot.current.info()})
+
+    @app.get("/metrics", summary="Prometheus metrics of every worker")
+    async def prometheus() -> Response:
+        return Response(await run_in_threadpool(metrics.render), media_type=CONTENT_TYPE)
+
+    @app.post(
+        "/v1/admin/reload",
+        summary="Load the model folder again",
+        description="Needs `Authorization: Bearer <FARMSCORE_RELOAD_TOKEN>`. The folder is "
+        "verified before it replaces the served model; a folder that fails is refused (409) "
+        "and the current model keeps serving. Every worker follows within a second.",
+        responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 409: {}},
+    )
+    async def reload(request: Request) -> Response:
+        expected = reload_token()
+        if expected is None:
+            return _error(
+                403,
+                "reloading over HTTP is off: start the server with "
+                "FARMSCORE_RELOAD_TOKEN set in its environment",
+            )
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+            return _error(401, "a reload needs the header Authorization: Bearer <token>")
+        current = served()
+        try:
+            model = await run_in_threadpool(current.reload)
+        except ModelVerificationError as error:
+            metrics.reloads.labels(outcome="refused").inc()
+            server_logger().error("reload refused", extra={"fields": {"reason": str(error)}})
+            return JSONResponse(
+                {
+                    "error": f"the model folder was refused: {error}",
+                    "model": current.current.info(),
+                },
+                status_code=409,
+            )
+        metrics.reloads.labels(outcome="accepted").inc()
+        metrics.generation.set(model.generation)
+        server_logger().info("model reloaded", extra={"fields": model.info()})
+        return JSONResponse({"status": "reloaded", "model": model.info()})
+
+    @app.exception_handler(RequestValidationError)
+    async def shape_error(request: Request, error: RequestValidationError) -> Response:
+        problems = error.errors()
+        if any(problem.get("type") == "json_invalid" for problem in problems):
+            metrics.errors.labels(kind="bad_json").inc()
+            return _error(400, "the body is not valid JSON; send a JSON object")
+        content_type = request.headers.get("content-type", "")
+        if "json" not in content_type and any(p.get("loc") == ("body",) for p in problems):
+            # FastAPI reads a body as JSON only when it says it is.
+            metrics.errors.labels(kind="bad_json").inc()
+            return _error(
+                400,
+                f"the body was sent as {content_type or 'no content type'!r}; send a JSON "
+                "object with Content-Type: application/json",
+            )
+        metrics.errors.labels(kind="bad_shape").inc()
+        fields = [
+            {
+                "field": ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
+                or "body",
+                "message": str(problem.get("msg", "")),
+            }
+            for problem in problems
+        ]
+        named = ", ".join(f"{field['field']}: {field['message']}" for field in fields[:3])
+        return JSONResponse(
+            {"error": f"the request does not have the expected shape ({named})", "fields": fields},
+            status_code=422,
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, error: HTTPException) -> Response:
+        return _error(error.status_code, str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, error: Exception) -> Response:
+        metrics.errors.labels(kind="internal").inc()
+        server_logger().error(
+            "internal error",
+            exc_info=error,
+            extra={"fields": {"request_id": getattr(request.state, "request_id", None)}},
+        )
+        return _error(500, "internal error; the server log has the details")
+
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, metrics=metrics)
+    return app
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)

@@ -1,0 +1,105 @@
+"""One request's documents, scored in input order, each a result or an error in its place."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from farmscore.features.text import NO_WORDS_REASON, has_words
+from farmscore.io.readers import record_document
+from farmscore.report.serialize import reason_to_dict
+from farmscore.scoring import LABEL_FARM, LABEL_SUBSTANTIVE, Scorer
+from farmscore.serve.schema import DocumentIn
+from farmscore.types import Document, InputError, Score
+
+# Documents scored between two looks at the request's deadline.
+CHUNK_DOCUMENTS = 4
+
+
+class ScoringCancelledError(Exception):
+    """The request's time ran out; what was scored is discarded."""
+
+
+@dataclass
+class ScoredRequest:
+    """The results in input order, and what they add up to for the metrics."""
+
+    results: list[dict[str, Any]]
+    labels: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+
+
+def score_request(
+    scorer: Scorer,
+    documents: Sequence[DocumentIn],
+    threshold: float,
+    reasons: int,
+    cancelled: threading.Event,
+) -> ScoredRequest:
+    """Score `documents` with `scorer`, labelling at `threshold` with up to `reasons`
+    reasons each. Runs in the worker's scoring thread; checks `cancelled` between
+    documents and raises `ScoringCancelledError` once it is set."""
+    slots: list[dict[str, Any] | None] = []
+    texts: dict[int, str] = {}
+    judgeable: list[Document] = []
+    for position, given in enumerate(documents, start=1):
+        if cancelled.is_set():
+            raise ScoringCancelledError
+        doc_id = given.id if given.id is not None else str(position)
+        record: dict[str, object] = {"id": doc_id, "text": given.text, "html": given.html}
+        document = record_document(record, f"documents[{position - 1}]", doc_id, b"")
+        if isinstance(document, InputError):
+            slots.append({"id": doc_id, "error": document.reason})
+        elif not has_words(document.text):
+            slots.append({"id": doc_id, "error": NO_WORDS_REASON})
+        else:
+            # Scored under its position, so that two documents given one id stay apart.
+            judgeable.append(Document(id=str(len(slots)), text=document.text))
+            texts[len(slots)] = document.text
+            slots.append(None)
+    # One scoring thread per worker: setting the count here cannot race another request.
+    scorer.n_reasons = reasons
+    for score in _in_chunks(scorer, judgeable, cancelled):
+        position = int(score.id)
+        given_id = documents[position].id
+        slots[position] = _result(
+            score,
+            given_id if given_id is not None else str(position + 1),
+            threshold,
+            texts[position],
+        )
+    results = [slot for slot in slots if slot is not None]
+    if len(results) != len(slots):
+        raise RuntimeError("a document got neither a score nor an error")  # never dropped
+    outcome = ScoredRequest(results)
+    for result in outcome.results:
+        if "error" in result:
+            outcome.errors += 1
+        else:
+            outcome.labels[result["label"]] = outcome.labels.get(result["label"], 0) + 1
+    return outcome
+
+
+def _in_chunks(
+    scorer: Scorer, documents: list[Document], cancelled: threading.Event
+) -> Iterator[Score]:
+    """Scores of `documents` in order, a few at a time: a request whose time ran out stops
+    within one chunk, instead of holding the scoring thread for its whole batch."""
+    for start in range(0, len(documents), CHUNK_DOCUMENTS):
+        if cancelled.is_set():
+            raise ScoringCancelledError
+        yield from scorer.score_documents(documents[start : start + CHUNK_DOCUMENTS])
+
+
+def _result(score: Score, doc_id: str, threshold: float, text: str) -> dict[str, Any]:
+    return {
+        "id": doc_id,
+        "score": round(score.score, 6),
+        "label": LABEL_FARM if score.score >= threshold else LABEL_SUBSTANTIVE,
+        "threshold": round(threshold, 6),
+        "word_count": score.word_count,
+        "warnings": list(score.warnings),
+        "reasons": [reason_to_dict(reason, text) for reason in score.reasons],
+    }
