@@ -1,13 +1,17 @@
-"""Fixtures shared by every test: where ../shared is, and a way to forbid the network."""
+"""Fixtures shared by every test: where ../shared is, a way to forbid the network, and a
+word-table cache of the session's own."""
 
 from __future__ import annotations
 
+import os
 import random
 import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from farmscore.features.table_cache import CACHE_VARIABLE
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -20,6 +24,13 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: these tests need ../shared beside the repository")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _word_table_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The word-table cache of this test session, inherited by every command the tests run,
+    instead of the user's ~/.cache."""
+    os.environ[CACHE_VARIABLE] = str(tmp_path_factory.mktemp("farmscore-cache"))
 
 
 class NetworkBlockedError(RuntimeError):

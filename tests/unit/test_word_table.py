@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 import wordfreq
 
+from farmscore.features.table_cache import CACHE_VARIABLE, cached_table
 from farmscore.features.word_lists import english_frequency_buckets, english_word_frequency
 from farmscore.features.word_table import HashedWordTable
 
@@ -58,3 +64,77 @@ def test_english_frequencies_equal_wordfreqs_dict() -> None:
 def test_a_word_given_twice_can_keep_its_first_value() -> None:
     table = HashedWordTable([("cat", 1), ("dog", 2), ("cat", 7)], keep="first")
     assert (table["cat"], table["dog"], len(table)) == (1, 2, 2)
+
+
+def test_keys_are_the_same_in_every_process() -> None:
+    # str and bytes hashes are salted per process; a table kept on disk needs keys that are not.
+    code = "from farmscore.features.word_table import _hash; print(_hash('tapestry'), _hash('火'))"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+
+
+def _source(tmp_path: Path) -> Path:
+    source = tmp_path / "words.txt"
+    source.write_text("cat 1\ndog 2\n")
+    return source
+
+
+def _build_from(source: Path) -> HashedWordTable:
+    pairs = [line.split() for line in source.read_text().splitlines()]
+    return HashedWordTable((word, int(value)) for word, value in pairs)
+
+
+def test_a_cached_table_is_loaded_instead_of_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    source = _source(tmp_path)
+    built = cached_table("test", source, lambda: _build_from(source))
+    assert len(list((tmp_path / "cache").glob("test-*.npz"))) == 1
+
+    def must_not_build() -> HashedWordTable:
+        raise AssertionError("the cached table should have been loaded")
+
+    loaded = cached_table("test", source, must_not_build)
+    assert (loaded.get("cat"), loaded.get("dog"), loaded.get("eel")) == (1, 2, None)
+    for mine, theirs in zip(loaded.arrays(), built.arrays(), strict=True):
+        assert np.array_equal(mine, theirs)
+
+
+def test_a_changed_source_or_a_damaged_cache_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    source = _source(tmp_path)
+    cached_table("test", source, lambda: _build_from(source))
+    source.write_text("cat 5\n")
+    changed = cached_table("test", source, lambda: _build_from(source))
+    assert (changed.get("cat"), changed.get("dog")) == (5, None)
+    for path in (tmp_path / "cache").glob("test-*.npz"):
+        path.write_bytes(b"not an npz file")
+    rebuilt = cached_table("test", source, lambda: _build_from(source))
+    assert rebuilt.get("cat") == 5
+
+
+def test_an_unwritable_cache_folder_still_gives_the_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv(CACHE_VARIABLE, str(blocker / "cache"))
+    source = _source(tmp_path)
+    assert cached_table("test", source, lambda: _build_from(source)).get("dog") == 2
+
+
+def test_tables_from_arrays_refuse_unsorted_hashes() -> None:
+    with pytest.raises(ValueError, match="sorted and distinct"):
+        HashedWordTable.from_arrays(np.array([3, 1], np.int64), np.array([1, 2], np.uint16))

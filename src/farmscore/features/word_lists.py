@@ -10,13 +10,14 @@ from pathlib import Path
 
 import msgpack
 
+from farmscore.features.table_cache import cached_table
 from farmscore.features.word_table import HashedWordTable
 
 # wordfreq's "best" English list is its large one.
 _WORDFREQ_ENGLISH = "data/large_en.msgpack.gz"
 
 
-def _package_file(package: str, relative: str) -> Path:
+def package_file(package: str, relative: str) -> Path:
     """A data file inside an installed package, found without importing the package."""
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
@@ -39,7 +40,7 @@ def dale_chall_easy_words() -> frozenset[str]:
 
     Found through the import system without importing textstat, which would import nltk.
     """
-    path = _package_file("textstat", "resources/en/easy_words.txt")
+    path = package_file("textstat", "resources/en/easy_words.txt")
     return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
 
 
@@ -47,7 +48,8 @@ def dale_chall_easy_words() -> frozenset[str]:
 def english_frequency_buckets() -> HashedWordTable:
     """wordfreq's English words, each with its frequency bucket: bucket b holds the words
     whose frequency (share of all words) is 10 ** (-b / 100), as in `wordfreq.cB_to_freq`."""
-    return HashedWordTable(_cbpack_words(_package_file("wordfreq", _WORDFREQ_ENGLISH)))
+    source = package_file("wordfreq", _WORDFREQ_ENGLISH)
+    return cached_table("wordfreq-en", source, lambda: HashedWordTable(_cbpack_words(source)))
 
 
 def _cbpack_words(path: Path) -> Iterator[tuple[str, int]]:
