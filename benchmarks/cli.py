@@ -31,6 +31,7 @@ from benchmarks.plan import (
 from benchmarks.real_texts import DEFAULT_REAL_DATA_DIR, RealTextUnavailableError, load_real_texts
 from benchmarks.realtext_suite import RealTextResult, measure_realtext
 from benchmarks.report import BenchmarkRun, print_run, write_json
+from benchmarks.serve_figures import ServeResult
 from benchmarks.suites import (
     FreshDocuments,
     Progress,
@@ -62,14 +63,15 @@ def parse_sections(value: str) -> frozenset[str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="farmscore's speed on real text and generated articles, scaling and memory, "
-        "beside datatrove's Gopher filters and textstat; prints tables and writes them as JSON.",
+        description="farmscore's speed on real text and generated articles, scaling, memory and "
+        "the HTTP service under load, beside datatrove's Gopher filters and textstat; prints "
+        "tables and writes them as JSON.",
     )
     parser.add_argument(
         "--quick",
         action="store_true",
         help=f"a short run: smaller batches, {QUICK_REPEATS} repeats, a "
-        f"{QUICK_STREAM_MB:g} MB stream",
+        f"{QUICK_STREAM_MB:g} MB stream, shorter serve cells",
     )
     parser.add_argument(
         "--repeats",
@@ -190,6 +192,28 @@ def run_realtext(
         return None
 
 
+def run_serve(plan: Plan, skipped: dict[str, str], progress: Progress) -> ServeResult | None:
+    """The serve section, or None with the reason in `skipped`: no HTTP client library, or a
+    server that did not become ready."""
+    try:
+        # httpx comes with the bench extra; without it every other section still runs.
+        from benchmarks.serve_load import measure_serve
+        from benchmarks.serve_process import ServerStartError
+    except ImportError as error:
+        skipped["serve"] = (
+            f"the load test needs httpx ({error}): run `make bench-setup` "
+            "(or `pip install -e '.[bench]'`)"
+        )
+        progress(f"[yellow]serve skipped:[/yellow] {skipped['serve']}")
+        return None
+    try:
+        return measure_serve(plan, progress)
+    except ServerStartError as error:
+        skipped["serve"] = f"the server did not start: {error}"
+        progress(f"[red]serve failed:[/red] {error}")
+        return None
+
+
 def run_benchmarks(plan: Plan, log: Console, *, quick: bool = False) -> BenchmarkRun:
     """Run every section of `plan`, interleaving farmscore and its peers, and judge the
     targets."""
@@ -205,7 +229,7 @@ def run_benchmarks(plan: Plan, log: Console, *, quick: bool = False) -> Benchmar
     warm_up(scorer, seed=plan.seed + 1_000)
     fresh = FreshDocuments(plan.seed)
     skipped: dict[str, str] = {}
-    realtext = throughput = scaling = pathological = memory = None
+    realtext = throughput = scaling = pathological = memory = serve = None
     with ExitStack() as stack:
         peers = load_peers(stack, skipped, log, peers_needed(plan))
         if plan.runs("realtext"):
@@ -221,6 +245,8 @@ def run_benchmarks(plan: Plan, log: Console, *, quick: bool = False) -> Benchmar
         scaling = measure_scaling(scorer, plan, fresh, progress)
     if plan.runs("memory"):
         memory = measure_memory(plan, progress)
+    if plan.runs("serve"):
+        serve = run_serve(plan, skipped, progress)
     progress("done")
 
     return BenchmarkRun(
@@ -248,6 +274,7 @@ def run_benchmarks(plan: Plan, log: Console, *, quick: bool = False) -> Benchmar
         scaling=scaling,
         pathological=pathological,
         memory=memory,
+        serve=serve,
         targets=evaluate_targets(throughput, scaling, memory, pathological, realtext),
     )
 

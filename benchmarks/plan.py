@@ -8,7 +8,7 @@ from pathlib import Path
 from benchmarks.real_texts import DEFAULT_REAL_DATA_DIR, HUMAN_ARTICLES, KINDS
 
 # Real text first: it is the headline, and the first table of the report.
-SECTIONS = ("realtext", "throughput", "peers", "scaling", "pathological", "memory")
+SECTIONS = ("realtext", "throughput", "peers", "scaling", "pathological", "memory", "serve")
 DEFAULT_OUT = Path("reports/bench/latest.json")
 DEFAULT_SEED = 20_240_601
 DEFAULT_REPEATS = 5
@@ -54,6 +54,13 @@ class Plan:
     realtext_process_repeats: int
     realtext_process_kinds: tuple[str, ...]
     real_data_dir: Path
+    # Serve: `farmscore serve` started once per worker count; then, per cell of (concurrent
+    # clients, documents per request), requests for this many seconds or this many requests,
+    # whichever ends first.
+    serve_workers: tuple[int, ...]
+    serve_cells: tuple[tuple[int, int], ...]
+    serve_cell_seconds: float
+    serve_cell_max_requests: int
     # `farmscore score` started as a command on one small file, timed once.
     cold_start_words: int = 300
 
@@ -104,6 +111,11 @@ def full_plan(
         realtext_process_repeats=3,
         realtext_process_kinds=KINDS,
         real_data_dir=real_data_dir,
+        # Four cells of 15 s for each of two worker counts: about 2.5 minutes, starts included.
+        serve_workers=(1, 2),
+        serve_cells=((1, 1), (8, 1), (32, 1), (8, 8)),
+        serve_cell_seconds=15.0,
+        serve_cell_max_requests=20_000,
     )
 
 
@@ -117,8 +129,8 @@ def quick_plan(
     gate_jobs: int = 1,
     real_data_dir: Path = DEFAULT_REAL_DATA_DIR,
 ) -> Plan:
-    """A few minutes' run: smaller batches and stream, the same pathological inputs, and the
-    whole-process real-text pair once, on human articles only."""
+    """A few minutes' run: smaller batches and stream, the same pathological inputs, the
+    whole-process real-text pair once, on human articles only, and 4 s per serve cell."""
     return replace(
         full_plan(
             sections=sections,
@@ -136,4 +148,6 @@ def quick_plan(
         realtext_joined_batches=((1_000, 40), (10_000, 6), (100_000, 1)),
         realtext_process_repeats=1,
         realtext_process_kinds=(HUMAN_ARTICLES,),
+        serve_cell_seconds=4.0,
+        serve_cell_max_requests=5_000,
     )

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from benchmarks.real_texts import KIND_TITLES
 from benchmarks.realtext_suite import RealTextResult
+from benchmarks.serve_figures import ServeResult, ServeRow
 from benchmarks.suites import (
     MemoryResult,
     PathologicalResult,
@@ -23,8 +24,8 @@ from benchmarks.suites import (
 )
 from benchmarks.targets import TargetOutcome
 
-# 2: the real-text section, first of the sections.
-SCHEMA = "farmscore-bench/2"
+# 2: the real-text section, first of the sections. 3: the serve section, last.
+SCHEMA = "farmscore-bench/3"
 PEER_TITLES = {"gopher_pair": "Gopher pair", "textstat_indices": "textstat"}
 
 
@@ -44,6 +45,7 @@ class BenchmarkRun:
     scaling: ScalingResult | None
     pathological: PathologicalResult | None
     memory: MemoryResult | None
+    serve: ServeResult | None
     targets: list[TargetOutcome]
 
 
@@ -334,6 +336,64 @@ def memory_table(result: MemoryResult) -> Table:
     return table
 
 
+def _errors_cell(row: ServeRow) -> str:
+    if not row.errors:
+        return "0"
+    kinds = ", ".join(f"{kind} {count:,}" for kind, count in row.error_kinds.items())
+    return f"[red]{row.errors:,} ({kinds})[/red]"
+
+
+def serve_table(result: ServeResult) -> Table:
+    texts = result.texts if result.real_texts else f"[yellow]{result.texts}[/yellow]"
+    ready = ", ".join(
+        f"--workers {server.workers} ready in {server.ready_seconds:.1f} s "
+        f"({server.workers_ready_logged} logged ready; "
+        + ("[red]killed[/red]" if server.killed else "stopped by SIGTERM")
+        + f", exit code {server.exit_code})"
+        for server in result.servers
+    )
+    table = _table(
+        "Serve: `farmscore serve` on 127.0.0.1, POST /v1/score from concurrent keep-alive "
+        "HTTP clients (one thread and connection each)",
+        [
+            "workers",
+            "clients",
+            "docs/request",
+            "requests",
+            "docs/s",
+            "p50 ms",
+            "p99 ms",
+            "client CPU cores",
+            "errors",
+        ],
+        caption=f"Texts: {texts}. Each row: {result.cell_seconds:g} s or "
+        f"{result.cell_max_requests:,} requests, whichever ends first, after one untimed "
+        "request per client. docs/s: documents in complete, correct answers (status 200, one "
+        "result per document sent, the ids sent, in order) over the wall clock; latency: "
+        "request sent to response read, every answered request. The clients run on the same "
+        "cores as the server; client CPU cores is what they took of them. "
+        f"{ready}. 1-minute load average "
+        f"{result.load_average_1m_before:.1f} → {result.load_average_1m_after:.1f}.",
+    )
+    for index, row in enumerate(result.rows):
+        last_of_server = index + 1 == len(result.rows) or result.rows[index + 1].workers != (
+            row.workers
+        )
+        table.add_row(
+            str(row.workers),
+            str(row.clients),
+            str(row.docs_per_request),
+            f"{row.requests:,}",
+            _number(row.docs_per_s, 1),
+            _number(row.latency_ms_p50, 1),
+            _number(row.latency_ms_p99, 1),
+            _number(row.client_cpu_cores, 2),
+            _errors_cell(row),
+            end_section=last_of_server,
+        )
+    return table
+
+
 def targets_table(targets: Sequence[TargetOutcome]) -> Table:
     signs = {"at_least": "≥", "at_most": "≤", "below": "<"}
     colours = {"PASS": "green", "MISS": "red", "NOT RUN": "yellow"}
@@ -380,6 +440,8 @@ def print_run(console: Console, run: BenchmarkRun) -> None:
         parts.append(pathological_table(run.pathological))
     if run.memory is not None:
         parts.append(memory_table(run.memory))
+    if run.serve is not None:
+        parts.append(serve_table(run.serve))
     for part in parts:
         if part is not None:
             console.print(part)

@@ -45,3 +45,21 @@ def paired_ratio_median(numerators: Sequence[float], denominators: Sequence[floa
     return median(
         [n / d if d else float("inf") for n, d in zip(numerators, denominators, strict=True)]
     )
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value below which `fraction` (0 to 1) of `values` lie, interpolating linearly
+    between the two nearest ranks (numpy's default method).
+
+    >>> percentile([10.0, 20.0, 30.0, 40.0], 0.5)
+    25.0
+    """
+    if not values:
+        raise ValueError("a percentile of no values is undefined: time at least one request")
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"a percentile's fraction lies in [0, 1], got {fraction}")
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return float(ordered[below] + (ordered[above] - ordered[below]) * (position - below))

@@ -146,6 +146,18 @@ class Scorer:
         for result, _ in self._scored(documents, n_jobs, keep_features=False):
             yield result
 
+    def score_batch(self, documents: Sequence[Document]) -> list[Score]:
+        """Score documents already in memory, in order, in this process and this thread: no
+        read-ahead thread and no workers, which a caller scoring a few documents at a time
+        (a web request) would pay for on every call. Raises as `score` does for a document
+        that is not a text or holds no word."""
+        judgeable = [_judgeable(document) for document in documents]
+        return [
+            score
+            for start in range(0, len(judgeable), BATCH_SIZE)
+            for score, _ in self._score_batch(judgeable[start : start + BATCH_SIZE])
+        ]
+
     def score_documents_with_features(
         self, documents: Iterable[Document], n_jobs: int = 1
     ) -> Iterator[tuple[Score, TextFeatures]]:

@@ -9,14 +9,17 @@ import io
 import itertools
 import json
 import re
+import signal
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from benchmarks import gopher_files
+from benchmarks import gopher_files, serve_process
 from benchmarks.cli import parse_sections, run_benchmarks
 from benchmarks.documents import (
     FIRST_NAMES,
@@ -51,9 +54,25 @@ from benchmarks.report import (
     print_run,
     realtext_table,
     run_to_dict,
+    serve_table,
     whole_process_table,
     write_json,
 )
+from benchmarks.serve_figures import (
+    CONNECTION,
+    DOCUMENT_ERROR,
+    NO_RESULTS,
+    NOT_JSON,
+    WRONG_IDS,
+    WRONG_RESULT_COUNT,
+    RequestOutcome,
+    ServeResult,
+    ServerRun,
+    check_response,
+    serve_row,
+)
+from benchmarks.serve_load import RequestBudget, TextSource
+from benchmarks.serve_process import ServerProcess, ServerStartError
 from benchmarks.targets import Comparison, judge, realtext_targets
 from benchmarks.text_stream import (
     PARAGRAPH_BREAK,
@@ -62,7 +81,7 @@ from benchmarks.text_stream import (
     split_after_words,
     word_count,
 )
-from benchmarks.timing import median, paired_ratio_median, rate_per_second, timed
+from benchmarks.timing import median, paired_ratio_median, percentile, rate_per_second, timed
 from farmscore.pages import furniture_templates
 from farmscore.types import Document
 from tests.conftest import shared_path
@@ -170,6 +189,32 @@ def test_timed_returns_the_result_and_the_duration() -> None:
 
 
 @pytest.mark.parametrize(
+    ("values", "fraction", "expected"),
+    [
+        ([7.0], 0.99, 7.0),
+        ([10.0, 20.0, 30.0, 40.0], 0.5, 25.0),
+        ([40.0, 10.0, 30.0, 20.0], 0.0, 10.0),  # order does not matter
+        ([40.0, 10.0, 30.0, 20.0], 1.0, 40.0),
+        # p99 of 1..100: rank 98.01 of 0..99, between 99 and 100.
+        ([float(v) for v in range(1, 101)], 0.99, 99.01),
+        # One slow request in a hundred is above p99 but pulls it up from the pack.
+        ([10.0] * 99 + [1_000.0], 0.99, 19.9),
+    ],
+)
+def test_percentiles_interpolate_between_ranks(
+    values: list[float], fraction: float, expected: float
+) -> None:
+    assert percentile(values, fraction) == pytest.approx(expected)
+
+
+def test_percentiles_of_nothing_or_beyond_the_range_are_errors() -> None:
+    with pytest.raises(ValueError, match="at least one request"):
+        percentile([], 0.5)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        percentile([1.0], 99)
+
+
+@pytest.mark.parametrize(
     ("measured", "comparison", "required", "verdict"),
     [
         (3.0, "at_least", 3.0, "PASS"),
@@ -190,6 +235,7 @@ def test_targets_are_judged(
 def test_sections_are_parsed_and_checked() -> None:
     assert parse_sections("throughput, memory") == {"throughput", "memory"}
     assert parse_sections("realtext") == {"realtext"}
+    assert parse_sections("serve") == {"serve"}
     assert SECTIONS[0] == "realtext"  # the headline runs, and is printed, first
     with pytest.raises(argparse.ArgumentTypeError, match="unknown section"):
         parse_sections("throughput,speed")
@@ -610,3 +656,238 @@ def test_a_tiny_real_text_run_times_every_kind_and_length(tmp_path: Path) -> Non
     printed = tables.getvalue()
     assert printed.index("Real text, in process") < printed.index("Targets")
     assert "4 × 1,000" in printed
+
+
+# ---- serve: the response checker, the rows, the clients' helpers, the server's life ----
+
+
+def score_body(*results: object) -> bytes:
+    return json.dumps({"model": {"name": "default"}, "results": list(results)}).encode()
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "sent", "expected"),
+    [
+        (200, score_body({"id": "a", "score": 0.1}, {"id": "b", "score": 0.9}), ["a", "b"], None),
+        (503, b'{"error": "scoring took longer than 30 s"}', ["a"], "status_503"),
+        (422, b'{"error": "bad shape"}', ["a"], "status_422"),
+        (200, b"<html>gateway</html>", ["a"], NOT_JSON),
+        (200, b"\xff\xfe", ["a"], NOT_JSON),
+        (200, b'{"model": {}}', ["a"], NO_RESULTS),
+        (200, b"[]", ["a"], NO_RESULTS),
+        (200, score_body("a"), ["a"], NO_RESULTS),
+        (200, score_body({"id": "a", "score": 0.1}), ["a", "b"], WRONG_RESULT_COUNT),
+        (200, score_body(), ["a"], WRONG_RESULT_COUNT),
+        # The right ids in the wrong order: results must come back in input order.
+        (200, score_body({"id": "b"}, {"id": "a"}), ["a", "b"], WRONG_IDS),
+        (200, score_body({"id": "a"}, {"id": "a"}), ["a", "b"], WRONG_IDS),
+        (200, score_body({"id": "a", "error": "the text has no words"}), ["a"], DOCUMENT_ERROR),
+    ],
+)
+def test_a_response_must_answer_every_document_sent_in_order(
+    status: int, body: bytes, sent: list[str], expected: str | None
+) -> None:
+    assert check_response(status, body, sent) == expected
+
+
+def test_a_serve_row_counts_only_correct_answers_and_names_each_error() -> None:
+    outcomes = [
+        *(RequestOutcome(0.010, 2, None) for _ in range(98)),
+        RequestOutcome(2.000, 2, "status_503"),  # answered, so its latency counts
+        RequestOutcome(None, 2, CONNECTION),  # no answer, no latency
+    ]
+    row = serve_row(2, 8, 2, 4.0, client_cpu_seconds=1.0, outcomes=outcomes)
+    assert (row.workers, row.clients, row.docs_per_request) == (2, 8, 2)
+    assert row.requests == 100
+    assert row.documents_scored == 196
+    assert row.docs_per_s == 49.0
+    assert row.requests_per_s == 25.0
+    assert row.errors == 2
+    assert row.error_kinds == {CONNECTION: 1, "status_503": 1}
+    assert row.latency_ms_p50 == pytest.approx(10.0)
+    assert row.latency_ms_max == pytest.approx(2_000.0)
+    # 99 answered requests: p99 lies between the last fast one and the slow one.
+    assert row.latency_ms_p99 is not None
+    assert 10.0 < row.latency_ms_p99 < 2_000.0
+    assert row.client_cpu_cores == 0.25
+
+
+def test_a_serve_row_without_answers_has_no_latency() -> None:
+    row = serve_row(
+        1, 1, 1, 1.0, client_cpu_seconds=0.0, outcomes=[RequestOutcome(None, 1, "timeout")]
+    )
+    assert row.latency_ms_p50 is row.latency_ms_p99 is row.latency_ms_max is None
+    assert (row.documents_scored, row.docs_per_s, row.errors) == (0, 0.0, 1)
+
+
+def test_the_text_source_gives_unique_ids_across_threads_and_starts_again() -> None:
+    source = TextSource(["first", "second", "third"])
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        batches = list(pool.map(lambda _: source.take(2), range(40)))
+    pairs = [pair for batch in batches for pair in batch]
+    assert len({doc_id for doc_id, _ in pairs}) == 80
+    assert source.documents_sent == 80
+    assert source.distinct_texts == 3
+    assert TextSource(["a", "b"]).take(5) == [
+        ("doc-0", "a"), ("doc-1", "b"), ("doc-2", "a"), ("doc-3", "b"), ("doc-4", "a"),
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="at least one text"):
+        TextSource([])
+
+
+def test_the_request_budget_ends_at_its_count_or_its_time() -> None:
+    by_count = RequestBudget(seconds=60.0, max_requests=3)
+    with pytest.raises(RuntimeError, match="start"):
+        by_count.take()
+    by_count.start()
+    assert [by_count.take() for _ in range(5)] == [True, True, True, False, False]
+    by_time = RequestBudget(seconds=0.05, max_requests=1_000_000)
+    by_time.start()
+    assert by_time.take()
+    time.sleep(0.06)
+    assert not by_time.take()
+    assert by_time.elapsed() >= 0.05
+
+
+def serve_result(errors_of_the_third_cell: dict[str, int]) -> ServeResult:
+    """Four cells of 2 s with 10, 20, 30 and 40 correct answers of one document each."""
+    cells = [(1, 1), (1, 8), (2, 1), (2, 8)]
+    rows = []
+    for index, (workers, clients) in enumerate(cells):
+        outcomes = [RequestOutcome(0.02, 1, None)] * (10 * (index + 1))
+        if index == 2:
+            outcomes += [
+                RequestOutcome(0.02, 1, kind)
+                for kind, count in errors_of_the_third_cell.items()
+                for _ in range(count)
+            ]
+        rows.append(serve_row(workers, clients, 1, 2.0, 0.5, outcomes))
+    return ServeResult(
+        texts="generated articles of 660 words, not real text: ../shared/data is absent",
+        real_texts=False,
+        distinct_texts=2_000,
+        documents_sent=120,
+        cell_seconds=2.0,
+        cell_max_requests=100,
+        servers=[ServerRun(1, 1.2, 1, 143, False), ServerRun(2, 3.4, 2, -9, True)],
+        rows=rows,
+        load_average_1m_before=0.5,
+        load_average_1m_after=1.75,
+    )
+
+
+def test_the_serve_table_shows_every_cell_its_errors_and_the_load() -> None:
+    printed = io.StringIO()
+    result = serve_result({"status_503": 2, WRONG_IDS: 1})
+    Console(file=printed, width=200).print(serve_table(result))
+    text = printed.getvalue()
+    for docs_per_s in ("5.0", "10.0", "15.0", "20.0"):  # errors add nothing to the third
+        assert f" {docs_per_s} │" in text
+    assert " 33 │" in text  # ...but count as requests
+    assert "3 (status_503 2, wrong_ids 1)" in text
+    caption = " ".join(text.split())  # the caption wraps
+    assert "not real text" in caption
+    assert "load average 0.5 → 1.8" in caption
+    assert "--workers 1 ready in 1.2 s (1 logged ready; stopped by SIGTERM" in caption
+    assert "--workers 2 ready in 3.4 s (2 logged ready; killed" in caption
+
+
+def test_a_server_that_exits_before_it_is_ready_says_why(tmp_path: Path) -> None:
+    server = ServerProcess(1, tmp_path / "serve.log")
+    server.argv = [sys.executable, "-c", "print('no model in /nowhere'); raise SystemExit(3)"]
+    with server, pytest.raises(ServerStartError, match=r"(?s)code 3.*no model in /nowhere"):
+        server.wait_until_ready(timeout_seconds=30)
+    assert server.exit_code == 3
+
+
+def test_a_server_that_never_gets_ready_fails_in_time_and_is_stopped(tmp_path: Path) -> None:
+    server = ServerProcess(1, tmp_path / "serve.log")
+    server.argv = [sys.executable, "-c", "import time; time.sleep(60)"]
+    started = time.perf_counter()
+    with server, pytest.raises(ServerStartError, match=r"not ready after 0.5 s"):
+        server.wait_until_ready(timeout_seconds=0.5)
+    assert time.perf_counter() - started < 5
+    assert not server.killed  # SIGTERM was enough
+    assert server.exit_code == -signal.SIGTERM
+
+
+# A server that ignores SIGTERM and has a worker that does too.
+STUBBORN_SERVER = """
+import signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+worker = subprocess.Popen([sys.executable, "-c",
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"])
+print(worker.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def process_is_gone(pid: int) -> bool:
+    """No such process, or a zombie left for init to reap."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "State:\tZ" in status
+
+
+def fail_once_a_line_is_logged(log: Path) -> None:
+    """What a client does when it breaks, once the server has started its worker."""
+    deadline = time.perf_counter() + 10
+    while not log.read_text().strip() and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    raise RuntimeError("a client failed")
+
+
+def test_a_stubborn_server_and_its_workers_are_killed_when_the_block_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(serve_process, "SHUTDOWN_GRACE_SECONDS", 0.5)
+    log = tmp_path / "serve.log"
+    server = ServerProcess(2, log)
+    server.argv = [sys.executable, "-c", STUBBORN_SERVER]
+    with pytest.raises(RuntimeError, match="a client failed"), server:
+        fail_once_a_line_is_logged(log)
+    worker_pid = int(log.read_text().split()[0])
+    assert server.killed
+    assert server.exit_code == -signal.SIGKILL
+    deadline = time.perf_counter() + 5
+    while not process_is_gone(worker_pid) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    assert process_is_gone(worker_pid)
+
+
+def test_a_tiny_serve_run_loads_a_real_server(tmp_path: Path) -> None:
+    plan = replace(
+        # Without the shared corpora, generated articles, and the report says so.
+        full_plan(sections=frozenset({"serve"}), repeats=1, real_data_dir=tmp_path / "absent"),
+        serve_workers=(1,),
+        serve_cells=((1, 1), (4, 3)),
+        serve_cell_seconds=1.0,
+        serve_cell_max_requests=10_000,
+    )
+    with (tmp_path / "log.txt").open("w") as log:
+        run = run_benchmarks(plan, Console(file=log))
+    printed = io.StringIO()
+    print_run(Console(file=printed, width=160), run)
+    out = tmp_path / "latest.json"
+    write_json(run, out)
+
+    serve = json.loads(out.read_text())["serve"]
+    assert serve is not None, run.skipped
+    assert not serve["real_texts"]
+    assert "absent" in serve["texts"]
+    (server,) = serve["servers"]
+    assert server["workers_ready_logged"] == 1
+    assert not server["killed"]
+    assert [(row["clients"], row["docs_per_request"]) for row in serve["rows"]] == [(1, 1), (4, 3)]
+    for row in serve["rows"]:
+        assert row["errors"] == 0, row["error_kinds"]
+        assert row["requests"] > 0
+        assert row["documents_scored"] == row["requests"] * row["docs_per_request"]
+        assert 1.0 <= row["seconds"] < 10.0
+        assert 0 < row["latency_ms_p50"] <= row["latency_ms_p99"] <= row["latency_ms_max"]
+    # Every request of the run, warm-ups (one per client) included, had its own documents.
+    sent = sum(row["documents_scored"] for row in serve["rows"]) + 1 * 1 + 4 * 3
+    assert serve["documents_sent"] == sent
+    assert "Serve: `farmscore serve`" in printed.getvalue()

@@ -73,6 +73,24 @@ def test_score_many_streams_in_order_and_matches_score(tiny_model_dir: Path) -> 
     assert [s.score for s in parallel] == pytest.approx([s.score for s in streamed])
 
 
+def test_score_batch_equals_the_stream_and_refuses_texts_without_words(
+    tiny_model_dir: Path,
+) -> None:
+    scorer = Scorer.load(tiny_model_dir)
+    rng = random.Random(12)
+    documents = [
+        Document(id=f"d{i}", text=farm_text(rng) if i % 2 else substantive_text(rng))
+        for i in range(70)  # more than one batch of 64
+    ]
+    batch = scorer.score_batch(documents)
+    streamed = list(scorer.score_documents(documents))
+    assert [s.id for s in batch] == [d.id for d in documents]
+    assert [s.score for s in batch] == [s.score for s in streamed]
+    assert scorer.score_batch([]) == []
+    with pytest.raises(ValueError, match=r"'empty'.*no words"):
+        scorer.score_batch([documents[0], Document(id="empty", text="?!")])
+
+
 @pytest.mark.parametrize("n_documents", [0, 1, 15, 191, 192, 600, 1000])
 def test_worker_batches_keep_every_document_in_order_and_end_small(n_documents: int) -> None:
     documents = [Document(id=str(i), text="") for i in range(n_documents)]

@@ -58,6 +58,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
             target=slot.follow_reloads, name="farmscore-reloads", daemon=True
         )
         follower.start()
+        # The serve benchmark counts these lines to know every worker takes connections.
         server_logger().info("worker ready", extra={"fields": slot.current.info()})
         try:
             yield

@@ -90,7 +90,7 @@ def _in_chunks(
     for start in range(0, len(documents), CHUNK_DOCUMENTS):
         if cancelled.is_set():
             raise ScoringCancelledError
-        yield from scorer.score_documents(documents[start : start + CHUNK_DOCUMENTS])
+        yield from scorer.score_batch(documents[start : start + CHUNK_DOCUMENTS])
 
 
 def _result(score: Score, doc_id: str, threshold: float, text: str) -> dict[str, Any]:
