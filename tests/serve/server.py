@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,6 +17,8 @@ from pathlib import Path
 import httpx
 
 RELOAD_TOKEN = "test-token-7f3a"
+# What each worker logs once it takes connections.
+WORKER_READY = "worker ready"
 STARTUP_SECONDS = 60.0
 
 
@@ -27,6 +30,33 @@ class RunningServer:
 
     def log_lines(self) -> list[str]:
         return self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+
+    def worker_pids(self) -> list[int]:
+        """The live worker processes: uvicorn logs each one's pid as it starts."""
+        started = [int(pid) for pid in _STARTED_WORKER.findall("\n".join(self.log_lines()))]
+        return [pid for pid in started if _alive(pid)]
+
+
+# uvicorn's line for each worker it starts ("Started server process [1234]").
+_STARTED_WORKER = re.compile(r"Started server process \[(\d+)\]")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie is dead, only not yet reaped
+
+
+def wait_for_log_lines(server: RunningServer, message: str, count: int) -> None:
+    """Until the server has logged `message` at least `count` times."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if sum(message in line for line in server.log_lines()) >= count:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{message!r} not logged {count} times in {STARTUP_SECONDS:.0f} s")
 
 
 def free_port() -> int:
@@ -59,8 +89,10 @@ def running_server(
             env=environment,
         )
     server = RunningServer(f"http://127.0.0.1:{port}", process, log_path)
+    workers = int(options[options.index("--workers") + 1]) if "--workers" in options else 1
     try:
         _wait_until_ready(server)
+        wait_for_log_lines(server, WORKER_READY, workers)
         yield server
     finally:
         process.send_signal(signal.SIGTERM)

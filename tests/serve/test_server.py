@@ -4,7 +4,9 @@ HTTP client, every endpoint, the errors, the limits, reloads and concurrent clie
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -15,7 +17,14 @@ import pytest
 
 from farmscore.artifacts import default_model_dir
 from farmscore.scoring import Scorer
-from tests.serve.server import RELOAD_TOKEN, RunningServer, farmscore_command, running_server
+from tests.serve.server import (
+    RELOAD_TOKEN,
+    WORKER_READY,
+    RunningServer,
+    farmscore_command,
+    running_server,
+    wait_for_log_lines,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MAX_DOCUMENTS = 64
@@ -280,6 +289,25 @@ def test_reload_refuses_a_bad_model_and_serves_a_good_one_in_every_worker(
         _wait_for_every_worker(running, generation=1)
         body = _score(running, {"documents": [{"text": "Rain fell on the town."}]}).json()
         assert body["model"]["name"] == "reloaded"
+
+
+def test_a_restarted_worker_serves_the_verified_copy_while_the_folder_is_damaged(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(default_model_dir(), folder)
+    with running_server(tmp_path, "--model", str(folder), "--workers", "2") as running:
+        with (folder / "model.npz").open("ab") as model_file:
+            model_file.write(b"half-written")
+        worker = running.worker_pids()[0]
+        os.kill(worker, signal.SIGKILL)
+        # uvicorn starts a new worker; it loads the copy verified at start, not the folder.
+        wait_for_log_lines(running, WORKER_READY, 3)
+        assert worker not in running.worker_pids()
+        assert len(running.worker_pids()) == 2
+        assert _generations(running) == {0}
+        body = _score(running, {"documents": [{"text": "Rain fell on the town."}] * 4}).json()
+        assert len(body["results"]) == 4
 
 
 def _generations(server: RunningServer, connections: int = 12) -> set[int]:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from farmscore.cli.common import ModelOption, ThresholdOption, fail, load_scorer
+from farmscore.cli.common import ModelOption, ThresholdOption, fail
 from farmscore.serve.settings import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_DOCUMENTS,
@@ -54,24 +54,32 @@ def serve(
         import farmscore.serve.app  # noqa: F401  (fails here, not in a worker, without the extra)
     except ImportError as error:
         fail(f"farmscore serve needs FastAPI and uvicorn ({error}); {SERVE_EXTRA_HINT}")
+    from farmscore.artifacts import ModelVerificationError, default_model_dir
     from farmscore.serve.logs import log_config
+    from farmscore.serve.model_slot import publish_generation
 
-    # A model that fails verification stops the server here, with the reason, before any
-    # worker starts.
-    scorer = load_scorer(model, threshold)
-    assert scorer.folder is not None
+    try:
+        model_folder = (model or default_model_dir()).resolve()
+    except ModelVerificationError as error:
+        fail(str(error))
     state = Path(tempfile.mkdtemp(prefix="farmscore-serve-"))
     settings = ServeSettings(
-        model_folder=str(scorer.folder.resolve()),
+        model_folder=str(model_folder),
         state_folder=str(state),
         threshold=threshold,
         max_body_bytes=max_body_bytes,
         max_documents=max_documents,
         timeout_seconds=timeout,
     )
+    # A model that fails verification stops the server here, with the reason, before any
+    # worker starts; one that passes is generation 0, which every worker loads.
+    try:
+        publish_generation(settings)
+    except ModelVerificationError as error:
+        shutil.rmtree(state, ignore_errors=True)
+        fail(str(error))
     # Workers are started by uvicorn and inherit the environment.
     os.environ[SETTINGS_VARIABLE] = settings.to_environment()
-    del scorer
     try:
         uvicorn.run(
             "farmscore.serve.app:app_from_environment",

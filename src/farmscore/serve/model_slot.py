@@ -1,12 +1,16 @@
 """The model a worker serves, and its replacement without downtime.
 
-A reload loads the model folder again and verifies it (card, SHA-256, versions, arrays)
-while the current model keeps serving; only a model that passes replaces it, in one
-assignment, so a request is scored wholly by the old model or wholly by the new.
+Workers never read the operator's model folder directly. Each accepted version of it is
+copied into the server's own state folder first and verified there (card, SHA-256,
+versions, arrays); only a copy that passes becomes a numbered generation. Workers load
+generations, so every worker serves the same verified bytes, a worker started late (or
+restarted) loads the last good generation even while the operator's folder is half-written,
+and a folder that fails verification is refused while the current model keeps serving.
 
-Workers are separate processes. The one that takes the reload request records a new
-generation in a file the workers share; every other worker notices it within
-`FOLLOW_SECONDS` and loads the folder itself.
+A reload is taken by whichever worker receives the request: it records the new generation
+in a file the workers share, and every other worker loads it within `FOLLOW_SECONDS`. Within
+a worker the new model replaces the old in one assignment, so a request is scored wholly by
+one of them.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,42 +50,82 @@ class ServedModel:
         }
 
 
+def publish_generation(settings: ServeSettings) -> ServedModel:
+    """Copy the operator's model folder into the state folder, verify the copy, and make it
+    the next generation (0 at start). Raises `ModelVerificationError`, publishing nothing,
+    when the copy fails verification."""
+    generations = settings.generations_folder
+    generations.mkdir(parents=True, exist_ok=True)
+    with _ExclusiveLock(generations / "reload.lock"):
+        staged = Path(tempfile.mkdtemp(prefix=".staged-", dir=generations))
+        try:
+            _copy_files(Path(settings.model_folder), staged)
+            # Verified after copying: what passed is exactly what the workers will load.
+            scorer = Scorer.load(staged, threshold=settings.threshold)
+        except (ModelVerificationError, OSError) as error:
+            shutil.rmtree(staged, ignore_errors=True)
+            if isinstance(error, ModelVerificationError):
+                raise
+            raise ModelVerificationError(f"cannot copy {settings.model_folder}: {error}") from None
+        latest = _read_generation(settings.generation_file)
+        generation = 0 if latest is None else latest + 1
+        published = _generation_folder(settings, generation)
+        os.replace(staged, published)
+        scorer.folder = published
+        _write_generation(settings.generation_file, generation)
+        _remove_older_than(settings, generation - 1)
+    return ServedModel(scorer, generation)
+
+
 class ModelSlot:
-    """Holds the served model of this worker; `reload` replaces it for every worker,
-    `follow_reloads` keeps this worker up with reloads taken by the others."""
+    """Holds the served model of this worker; `reload` publishes a new generation for every
+    worker, `follow_reloads` keeps this worker up with generations published by others."""
 
     def __init__(self, settings: ServeSettings) -> None:
         self._settings = settings
         self._stop = threading.Event()
-        self._refused_generation = -1
-        self.current = ServedModel(self._load(), _read_generation(settings.generation_file))
+        self.current = self._latest()
 
-    def _load(self) -> Scorer:
-        return Scorer.load(self._settings.model_folder, threshold=self._settings.threshold)
+    def _latest(self, attempts: int = 3) -> ServedModel:
+        """The newest published generation, loaded. A reload can remove the generation just
+        read before it is loaded; the one after it is then newer still."""
+        for _ in range(attempts):
+            generation = _read_generation(self._settings.generation_file)
+            if generation is None:
+                raise RuntimeError(
+                    f"no model generation in {self._settings.state_folder}: start the server "
+                    "with `farmscore serve`"
+                )
+            if _generation_folder(self._settings, generation).is_dir():
+                try:
+                    return ServedModel(self._load(generation), generation)
+                except (ModelVerificationError, OSError):
+                    # Removed while loading (a published copy is never changed otherwise).
+                    continue
+        raise RuntimeError(f"the model generations in {self._settings.state_folder} vanished")
+
+    def _load(self, generation: int) -> Scorer:
+        folder = _generation_folder(self._settings, generation)
+        return Scorer.load(folder, threshold=self._settings.threshold)
 
     def reload(self) -> ServedModel:
-        """Load and verify the model folder again; on success serve it here and tell the
-        other workers. Raises `ModelVerificationError` (the current model stays) otherwise."""
-        with _ExclusiveLock(self._settings.generation_file.with_suffix(".lock")):
-            scorer = self._load()
-            generation = _read_generation(self._settings.generation_file) + 1
-            _write_generation(self._settings.generation_file, generation)
-            self.current = ServedModel(scorer, generation)
+        """Publish the operator's folder as a new generation and serve it here; raises
+        `ModelVerificationError` (the current model stays) when it fails verification."""
+        self.current = publish_generation(self._settings)
         return self.current
 
     def follow_reloads(self) -> None:
-        """Until `stop`: load the folder again whenever another worker recorded a newer
-        generation. A folder that fails verification here is logged and skipped."""
+        """Until `stop`: load each newer generation another worker published."""
         while not self._stop.wait(FOLLOW_SECONDS):
             generation = _read_generation(self._settings.generation_file)
-            if generation <= self.current.generation or generation == self._refused_generation:
+            if generation is None or generation <= self.current.generation:
                 continue
             try:
-                self.current = ServedModel(self._load(), generation)
-            except ModelVerificationError as error:
-                self._refused_generation = generation
-                server_logger().error(
-                    "reload refused in this worker; the previous model keeps serving",
+                self.current = ServedModel(self._load(generation), generation)
+            except (ModelVerificationError, OSError) as error:
+                # A newer generation may have replaced this one meanwhile; try it next time.
+                server_logger().warning(
+                    "could not load a published generation; the previous model keeps serving",
                     extra={"fields": {"generation": generation, "reason": str(error)}},
                 )
                 continue
@@ -91,7 +137,7 @@ class ModelSlot:
 
 class _ExclusiveLock:
     """An exclusive lock on `path` across processes: two reloads at once would both read
-    generation g and both write g + 1."""
+    generation g and both publish g + 1."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -106,11 +152,30 @@ class _ExclusiveLock:
         os.close(self._fd)
 
 
-def _read_generation(path: Path) -> int:
+def _copy_files(source: Path, target: Path) -> None:
+    """The files of a model folder (a card and its model file; no subfolders)."""
+    if not source.is_dir():
+        raise ModelVerificationError(f"{source} is not a folder")
+    for path in source.iterdir():
+        if path.is_file():
+            shutil.copyfile(path, target / path.name)
+
+
+def _generation_folder(settings: ServeSettings, generation: int) -> Path:
+    return settings.generations_folder / f"generation-{generation:06d}"
+
+
+def _remove_older_than(settings: ServeSettings, oldest_kept: int) -> None:
+    # The previous generation stays: a worker may be loading it at this moment.
+    for generation in range(max(0, oldest_kept - 1), oldest_kept):
+        shutil.rmtree(_generation_folder(settings, generation), ignore_errors=True)
+
+
+def _read_generation(path: Path) -> int | None:
     try:
         return int(json.loads(path.read_text(encoding="utf-8"))["generation"])
     except FileNotFoundError:
-        return 0
+        return None
 
 
 def _write_generation(path: Path, generation: int) -> None:

@@ -42,8 +42,13 @@ class ServeSettings:
         return cls(**json.loads(raw))
 
     @property
+    def generations_folder(self) -> Path:
+        """Verified copies of the model folder, one per generation (`model_slot`)."""
+        return Path(self.state_folder) / "models"
+
+    @property
     def generation_file(self) -> Path:
-        return Path(self.state_folder) / "model-generation.json"
+        return self.generations_folder / "generation.json"
 
     @property
     def metrics_folder(self) -> Path:
