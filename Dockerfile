@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-# The lock first, so that a change to the code does not reinstall every dependency.
+# Installed with the project's pins (requirements.lock) as constraints: the versions CI tested.
 COPY requirements.lock pyproject.toml README.md ./
 COPY src ./src
 COPY models ./models
