@@ -11,7 +11,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -49,8 +49,16 @@ class ServerProcess:
     if SIGTERM does not end them.
     """
 
-    def __init__(self, workers: int, log_path: Path, options: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        workers: int,
+        log_path: Path,
+        options: Sequence[str] = (),
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
         self.workers = workers
+        # None: this process's environment.
+        self.environment = None if environment is None else dict(environment)
         self.log_path = log_path
         self.port = free_loopback_port()
         self.base_url = f"http://{LOOPBACK}:{self.port}"
@@ -79,6 +87,7 @@ class ServerProcess:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                env=self.environment,
                 start_new_session=True,
             )
         return self

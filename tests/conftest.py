@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import random
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,21 @@ def _word_table_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The word-table cache of this test session, inherited by every command the tests run,
     instead of the user's ~/.cache."""
     os.environ[CACHE_VARIABLE] = str(tmp_path_factory.mktemp("farmscore-cache"))
+
+
+def outputs_under_hash_seeds(code: str, seeds: tuple[str, ...]) -> list[str]:
+    """What `python -c code` prints under each PYTHONHASHSEED: the same list item by item
+    when nothing it prints depends on the process's string hashes."""
+    return [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in seeds
+    ]
 
 
 class NetworkBlockedError(RuntimeError):

@@ -120,12 +120,9 @@ def _fold_raw_scores(
     bounds = np.concatenate([[0], pair_ends])[fold.tree_pair_bounds]
     picked_rows = blocks.rows[picked]
     forest = fold.forest
-    every_tree = np.arange(forest.n_trees, dtype=np.intp)
-    base = forest.outputs(
-        X, np.repeat(np.arange(n_rows, dtype=np.intp), forest.n_trees), np.tile(every_tree, n_rows)
-    ).reshape(n_rows, forest.n_trees)
+    base = forest.every_output(X)
     raw = running_sum(fold.baseline, base)
-    picked_trees = np.repeat(every_tree, np.diff(bounds))
+    picked_trees = np.repeat(np.arange(forest.n_trees, dtype=np.intp), np.diff(bounds))
     shifts = forest.outputs(blocks.stacked, picked, picked_trees) - base[picked_rows, picked_trees]
     cells = picked_rows * n_features + blocks.features[picked]
     delta = np.bincount(cells, weights=shifts, minlength=n_rows * n_features)

@@ -118,14 +118,17 @@ class TreeForest:
             node = np.where(go_left, self.left[node], self.right[node])
         return self.value[node]
 
-    def raw_scores(self, X: NDArray[np.float64], baseline: float) -> NDArray[np.float64]:
-        """`baseline` plus every tree's output, added tree by tree in order as scikit-learn
-        adds them (so the sums agree to the last bit, not just to rounding)."""
+    def every_output(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Each tree's output for each row: shape (n_rows, n_trees)."""
         n_rows = X.shape[0]
         rows = np.repeat(np.arange(n_rows, dtype=np.intp), self.n_trees)
         trees = np.tile(np.arange(self.n_trees, dtype=np.intp), n_rows)
-        per_tree = self.outputs(X, rows, trees).reshape(n_rows, self.n_trees)
-        return running_sum(baseline, per_tree)
+        return self.outputs(X, rows, trees).reshape(n_rows, self.n_trees)
+
+    def raw_scores(self, X: NDArray[np.float64], baseline: float) -> NDArray[np.float64]:
+        """`baseline` plus every tree's output, added tree by tree in order as scikit-learn
+        adds them (so the sums agree to the last bit, not just to rounding)."""
+        return running_sum(baseline, self.every_output(X))
 
 
 def running_sum(

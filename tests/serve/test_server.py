@@ -15,16 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from benchmarks.suites import farmscore_command
 from farmscore.artifacts import default_model_dir
 from farmscore.scoring import Scorer
-from tests.serve.server import (
-    RELOAD_TOKEN,
-    WORKER_READY,
-    RunningServer,
-    farmscore_command,
-    running_server,
-    wait_for_log_lines,
-)
+from tests.serve.server import RELOAD_TOKEN, RunningServer, running_server
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MAX_DOCUMENTS = 64
@@ -266,7 +260,7 @@ def test_reload_refuses_a_bad_model_and_serves_a_good_one_in_every_worker(
     folder = tmp_path / "model"
     shutil.copytree(default_model_dir(), folder)
     original = (folder / "model.npz").read_bytes()
-    with running_server(tmp_path, "--model", str(folder), "--workers", "2") as running:
+    with running_server(tmp_path, "--model", str(folder), workers=2) as running:
         reload_url = f"{running.url}/v1/admin/reload"
         assert httpx.post(reload_url).status_code == 401
         assert httpx.post(reload_url, headers={"authorization": "Bearer wrong"}).status_code == 401
@@ -296,13 +290,13 @@ def test_a_restarted_worker_serves_the_verified_copy_while_the_folder_is_damaged
 ) -> None:
     folder = tmp_path / "model"
     shutil.copytree(default_model_dir(), folder)
-    with running_server(tmp_path, "--model", str(folder), "--workers", "2") as running:
+    with running_server(tmp_path, "--model", str(folder), workers=2) as running:
         with (folder / "model.npz").open("ab") as model_file:
             model_file.write(b"half-written")
         worker = running.worker_pids()[0]
         os.kill(worker, signal.SIGKILL)
         # uvicorn starts a new worker; it loads the copy verified at start, not the folder.
-        wait_for_log_lines(running, WORKER_READY, 3)
+        running.wait_for_ready_workers(3)
         assert worker not in running.worker_pids()
         assert len(running.worker_pids()) == 2
         assert _generations(running) == {0}

@@ -15,6 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -32,7 +33,7 @@ from benchmarks.documents import (
 )
 from benchmarks.memory import measure_peak_rss
 from benchmarks.peers import PeerUnavailableError, gopher_pair, textstat_indices
-from benchmarks.plan import MB, SECTIONS, full_plan
+from benchmarks.plan import MB, SECTIONS, Plan, full_plan
 from benchmarks.real_texts import (
     FARM_PAGES,
     HUMAN_ARTICLES,
@@ -50,6 +51,7 @@ from benchmarks.realtext_suite import (
     whole_process_row,
 )
 from benchmarks.report import (
+    BenchmarkRun,
     per_word_line,
     print_run,
     realtext_table,
@@ -554,6 +556,20 @@ def test_textstat_runs_offline_and_is_restored_afterwards(
 # ---- the harness end to end ------------------------------------------------------------
 
 
+def _run_print_and_write(
+    plan: Plan, tmp_path: Path, width: int = 160
+) -> tuple[BenchmarkRun, str, dict[str, Any]]:
+    """Run `plan` as `python -m benchmarks` does: the run, its printed tables, and the JSON
+    it wrote, read back."""
+    with (tmp_path / "log.txt").open("w") as log:
+        run = run_benchmarks(plan, Console(file=log))
+    printed = io.StringIO()
+    print_run(Console(file=printed, width=width), run)
+    out = tmp_path / "bench" / "latest.json"
+    write_json(run, out)
+    return run, printed.getvalue(), json.loads(out.read_text())
+
+
 def test_a_tiny_run_writes_every_figure(tmp_path: Path) -> None:
     plan = full_plan(
         sections=frozenset({"realtext", "throughput", "pathological", "memory"}),
@@ -570,14 +586,7 @@ def test_a_tiny_run_writes_every_figure(tmp_path: Path) -> None:
         one_word_lines=500,
         reference_docs=2,
     )
-    with (tmp_path / "log.txt").open("w") as log:
-        run = run_benchmarks(plan, Console(file=log))
-    with (tmp_path / "tables.txt").open("w") as tables:
-        print_run(Console(file=tables, width=140), run)
-    out = tmp_path / "bench" / "latest.json"
-    write_json(run, out)
-
-    record = json.loads(out.read_text())
+    run, printed, record = _run_print_and_write(plan, tmp_path, width=140)
     assert record == run_to_dict(run)
     assert {"schema", "machine", "farmscore", "settings", "throughput", "memory"} <= set(record)
     assert record["scaling"] is None
@@ -610,7 +619,7 @@ def test_a_tiny_run_writes_every_figure(tmp_path: Path) -> None:
     assert results["farmscore_docs_per_s_over_gopher_pair_docs_per_s_at_1000_words"] == "NOT RUN"
     assert results["gate_peak_rss_mb"] in {"PASS", "MISS"}
     assert results["pathological_worst_seconds_per_mb_full_over_quarter_size"] in {"PASS", "MISS"}
-    assert "Targets" in (tmp_path / "tables.txt").read_text()
+    assert "Targets" in printed
 
 
 @pytest.mark.shared
@@ -624,14 +633,7 @@ def test_a_tiny_real_text_run_times_every_kind_and_length(tmp_path: Path) -> Non
         realtext_process_repeats=1,
         realtext_process_kinds=(HUMAN_ARTICLES,),
     )
-    with (tmp_path / "log.txt").open("w") as log:
-        run = run_benchmarks(plan, Console(file=log))
-    tables = io.StringIO()
-    print_run(Console(file=tables, width=160), run)
-    out = tmp_path / "latest.json"
-    write_json(run, out)
-
-    record = json.loads(out.read_text())
+    _, printed, record = _run_print_and_write(plan, tmp_path)
     results_of_sections = {"realtext", "throughput", "scaling", "pathological", "memory"}
     assert next(key for key in record if key in results_of_sections) == "realtext"
     realtext = record["realtext"]
@@ -653,7 +655,6 @@ def test_a_tiny_real_text_run_times_every_kind_and_length(tmp_path: Path) -> Non
     }
     # Judged at 100,000 words only: this run stopped at 3,000.
     assert results["real_text_per_word_cost_at_100000_words_over_1000_words"] == "NOT RUN"
-    printed = tables.getvalue()
     assert printed.index("Real text, in process") < printed.index("Targets")
     assert "4 × 1,000" in printed
 
@@ -866,14 +867,8 @@ def test_a_tiny_serve_run_loads_a_real_server(tmp_path: Path) -> None:
         serve_cell_seconds=1.0,
         serve_cell_max_requests=10_000,
     )
-    with (tmp_path / "log.txt").open("w") as log:
-        run = run_benchmarks(plan, Console(file=log))
-    printed = io.StringIO()
-    print_run(Console(file=printed, width=160), run)
-    out = tmp_path / "latest.json"
-    write_json(run, out)
-
-    serve = json.loads(out.read_text())["serve"]
+    run, printed, record = _run_print_and_write(plan, tmp_path)
+    serve = record["serve"]
     assert serve is not None, run.skipped
     assert not serve["real_texts"]
     assert "absent" in serve["texts"]
@@ -890,4 +885,4 @@ def test_a_tiny_serve_run_loads_a_real_server(tmp_path: Path) -> None:
     # Every request of the run, warm-ups (one per client) included, had its own documents.
     sent = sum(row["documents_scored"] for row in serve["rows"]) + 1 * 1 + 4 * 3
     assert serve["documents_sent"] == sent
-    assert "Serve: `farmscore serve`" in printed.getvalue()
+    assert "Serve: `farmscore serve`" in printed

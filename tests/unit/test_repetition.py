@@ -4,10 +4,7 @@ told twice, loops and compression, on small texts whose values can be worked out
 from __future__ import annotations
 
 import math
-import os
 import random
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
@@ -15,6 +12,7 @@ import pytest
 from farmscore.features.base import MAX_EVIDENCE_PER_FEATURE
 from farmscore.features.repetition import FEATURES, extract
 from farmscore.features.text import AnalyzedText
+from tests.conftest import outputs_under_hash_seeds
 
 NAMES = [spec.name for spec in FEATURES]
 # The words of the lead's property tests: few enough that random text repeats itself.
@@ -371,16 +369,7 @@ print(repr((sorted(result.values.items()), result.evidence)))
 def test_features_do_not_depend_on_the_string_hash_seed() -> None:
     # Sentences drawn from a few words tie for near-duplicate candidates everywhere: the
     # values and spans must not depend on the order in which a set happens to hold words.
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", _SEED_CHECK],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2", "3")
-    ]
+    runs = outputs_under_hash_seeds(_SEED_CHECK, ("1", "2", "3"))
     assert runs[0], "the check printed nothing"
     assert runs[1] == runs[0]
     assert runs[2] == runs[0]

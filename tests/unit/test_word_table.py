@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +12,7 @@ import wordfreq
 from farmscore.features.table_cache import CACHE_VARIABLE, cached_table
 from farmscore.features.word_lists import english_frequency_buckets, english_word_frequency
 from farmscore.features.word_table import HashedWordTable
+from tests.conftest import outputs_under_hash_seeds
 
 
 def test_lookups_membership_and_missing_words() -> None:
@@ -69,17 +67,8 @@ def test_a_word_given_twice_can_keep_its_first_value() -> None:
 def test_keys_are_the_same_in_every_process() -> None:
     # str and bytes hashes are salted per process; a table kept on disk needs keys that are not.
     code = "from farmscore.features.word_table import _hash; print(_hash('tapestry'), _hash('火'))"
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2")
-    }
-    assert len(outputs) == 1
+    first, second = outputs_under_hash_seeds(code, ("1", "2"))
+    assert first == second
 
 
 def _source(tmp_path: Path) -> Path:

@@ -214,6 +214,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         )
         return _error(500, "internal error; the server log has the details")
 
+    metrics.known_paths = frozenset(getattr(route, "path", "") for route in app.routes)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, metrics=metrics)
     return app
 

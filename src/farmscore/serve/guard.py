@@ -8,12 +8,13 @@ sends too much must get a 413.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from starlette.responses import JSONResponse
 
 from farmscore.serve.logs import access_logger
 from farmscore.serve.metrics import ServeMetrics
@@ -64,14 +65,14 @@ class RequestGuard:
             body = await self._read_body(headers, receive)
             if body is None:
                 self.metrics.errors.labels(kind="too_large").inc()
-                await _send_json(
-                    send_with_id,
-                    413,
+                too_large = JSONResponse(
                     {
                         "error": f"the request body is over {self.max_body_bytes:,} bytes; "
                         "send fewer or shorter documents per request"
                     },
+                    status_code=413,
                 )
+                await too_large(scope, receive, send_with_id)
                 return
             await self.app(scope, _replay(body, receive), send_with_id)
         finally:
@@ -131,18 +132,3 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replayed
-
-
-async def _send_json(send: Send, status: int, payload: dict[str, Any]) -> None:
-    body = json.dumps(payload).encode("utf-8")
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode("ascii")),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

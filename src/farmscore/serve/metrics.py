@@ -14,11 +14,6 @@ from typing import Any
 # Latency buckets in seconds: a short text scores in milliseconds, a batch of long pages in
 # seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
-# Paths are labels only when the server knows them: a scan of random URLs must not create
-# one time series per URL.
-KNOWN_PATHS = frozenset(
-    {"/v1/score", "/v1/admin/reload", "/healthz", "/readyz", "/metrics", "/docs", "/openapi.json"}
-)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
@@ -27,6 +22,9 @@ class ServeMetrics:
     workers together."""
 
     def __init__(self, folder: Path) -> None:
+        # Paths are labels only when the application routes them (`app` fills this in): a
+        # scan of random URLs must not create one time series per URL.
+        self.known_paths: frozenset[str] = frozenset()
         folder.mkdir(parents=True, exist_ok=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
         from prometheus_client import Counter, Gauge, Histogram
@@ -56,7 +54,7 @@ class ServeMetrics:
         )
 
     def observe_request(self, path: str, status: int, seconds: float) -> None:
-        label = path if path in KNOWN_PATHS else "other"
+        label = path if path in self.known_paths else "other"
         self.requests.labels(path=label, status=str(status)).inc()
         self.latency.labels(path=label).observe(seconds)
 

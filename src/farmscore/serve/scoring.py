@@ -9,7 +9,7 @@ from typing import Any
 
 from farmscore.features.text import NO_WORDS_REASON, has_words
 from farmscore.io.readers import record_document
-from farmscore.report.serialize import reason_to_dict
+from farmscore.report.serialize import score_to_dict
 from farmscore.scoring import LABEL_FARM, LABEL_SUBSTANTIVE, Scorer
 from farmscore.serve.schema import DocumentIn
 from farmscore.types import Document, InputError, Score
@@ -94,12 +94,13 @@ def _in_chunks(
 
 
 def _result(score: Score, doc_id: str, threshold: float, text: str) -> dict[str, Any]:
-    return {
-        "id": doc_id,
-        "score": round(score.score, 6),
-        "label": LABEL_FARM if score.score >= threshold else LABEL_SUBSTANTIVE,
-        "threshold": round(threshold, 6),
-        "word_count": score.word_count,
-        "warnings": list(score.warnings),
-        "reasons": [reason_to_dict(reason, text) for reason in score.reasons],
-    }
+    """`farmscore score`'s JSONL row of `score`, labelled at the request's threshold, under
+    the id the client gave; the model is named once in the response, not in every row."""
+    row = score_to_dict(score, text)
+    del row["model"]
+    row.update(
+        id=doc_id,
+        label=LABEL_FARM if score.score >= threshold else LABEL_SUBSTANTIVE,
+        threshold=round(threshold, 6),
+    )
+    return row
