@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -225,8 +226,13 @@ def test_every_request_logs_one_json_line(server: RunningServer) -> None:
         {"documents": [{"text": "Rain fell on the town."}] * 3},
         headers={"x-request-id": "log-check-1"},
     )
-    lines = [json.loads(line) for line in server.log_lines() if line.startswith("{")]
-    mine = [line for line in lines if line.get("request_id") == "log-check-1"]
+    # The line is written once the response has gone: give the server a moment to write it.
+    for _ in range(50):
+        lines = [json.loads(line) for line in server.log_lines() if line.startswith("{")]
+        mine = [line for line in lines if line.get("request_id") == "log-check-1"]
+        if mine:
+            break
+        time.sleep(0.1)
     assert len(mine) == 1
     assert (mine[0]["status"], mine[0]["documents"]) == (200, 3)
     assert mine[0]["ms"] > 0
@@ -319,7 +325,7 @@ def _wait_for_every_worker(server: RunningServer, generation: int) -> None:
     for _ in range(50):
         if _generations(server) == {generation}:
             return
-        threading.Event().wait(0.2)
+        time.sleep(0.2)
     raise AssertionError(f"workers still report {_generations(server)}, not {generation}")
 
 

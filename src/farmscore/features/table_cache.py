@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from farmscore.features.word_table import HashedWordTable
+from farmscore.io.results import write_atomic
 
 CACHE_VARIABLE = "FARMSCORE_CACHE_DIR"
 # Bump when the table's hash or layout changes: old files are then never read.
@@ -56,13 +56,13 @@ def _source_key(source: Path) -> str:
 
 def _save(path: Path, table: HashedWordTable) -> None:
     hashes, values = table.arrays()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written under a temporary name and renamed: a process reading at the same moment
-        # sees the whole file or none.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".npz.tmp")
-        with os.fdopen(handle, "wb") as stream:
+
+    def write(temp: Path) -> None:
+        # Through an open file: given a name, np.savez would add ".npz" to the temporary's.
+        with temp.open("wb") as stream:
             np.savez(stream, hashes=hashes, values=values)
-        os.replace(temporary, path)
+
+    try:
+        write_atomic(path, write)
     except OSError:
         return  # a read-only home or a full disk: the table still works, only slower to start

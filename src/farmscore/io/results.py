@@ -74,8 +74,14 @@ def write_results(frame: pd.DataFrame, folder: Path) -> ResultFiles:
 
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write `text` (UTF-8) to `path` through a temporary file in the same folder."""
+    return write_atomic(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+
+
+def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
+    """`write(temp)` to a temporary file in `path`'s folder, then rename it to `path`: a
+    reader sees the old file or the whole new one, and a failed write leaves no temporary."""
     with _staged(path.parent, 1) as (temp,):
-        temp.write_text(text, encoding="utf-8")
+        write(temp)
         os.replace(temp, path)
     return path
 

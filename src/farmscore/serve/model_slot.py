@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from farmscore.artifacts import ModelVerificationError
+from farmscore.io.results import write_text_atomic
 from farmscore.scoring import Scorer
 from farmscore.serve.logs import server_logger
 from farmscore.serve.settings import ServeSettings
@@ -179,6 +180,4 @@ def _read_generation(path: Path) -> int | None:
 
 
 def _write_generation(path: Path, generation: int) -> None:
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"generation": generation}), encoding="utf-8")
-    os.replace(temporary, path)
+    write_text_atomic(path, json.dumps({"generation": generation}))
