@@ -55,3 +55,20 @@ def test_degenerate_texts_tokenise(text: str) -> None:
     doc = AnalyzedText(text)
     assert doc.n_words == len(doc.words)
     assert all(0 <= s < e <= len(text) for s, e in doc.sentences + doc.lines + doc.paragraphs)
+
+
+def test_sentence_word_ranges_index_the_words_of_each_sentence() -> None:
+    doc = AnalyzedText("One two. !!! Three.\nFour five six")
+    assert [doc.span_text(s) for s in doc.sentences] == [
+        "One two.",
+        "!!!",
+        "Three.",
+        "Four five six",
+    ]
+    assert doc.sentence_word_ranges == [(0, 2), (2, 2), (2, 3), (3, 6)]
+    assert doc.word_starts == [start for start, _ in doc.word_spans]
+
+
+def test_word_ranges_of_spans_without_words_are_empty() -> None:
+    doc = AnalyzedText("Alpha --- beta\n...\ngamma")
+    assert doc.word_ranges(doc.lines) == [(0, 2), (2, 2), (2, 3)]

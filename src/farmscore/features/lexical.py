@@ -11,10 +11,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import reduce
+from itertools import compress
+from operator import add, and_, mul, not_
 
 from farmscore.features.base import EvidenceCollector, FamilyResult, FeatureSpec, safe_ratio
 from farmscore.features.text import AnalyzedText
-from farmscore.features.vocabulary import word_profile
+from farmscore.features.vocabulary import Vocabulary
 
 # Raw type-token ratio falls as a text grows; averaging it over fixed windows does not.
 TTR_WINDOW_WORDS = 100
@@ -154,32 +157,29 @@ def _entropy_bits(counts: Counter[str], total: int) -> float:
     return max(0.0, math.log2(total) - sum(c * math.log2(c) for c in counts.values()) / total)
 
 
-def _rarity_and_stop_words(counts: Counter[str], total: int) -> tuple[float, float, float]:
+def _rarity_and_stop_words(vocabulary: Vocabulary, total: int) -> tuple[float, float, float]:
     """Mean Zipf frequency of listed alphabetic words, the share of alphabetic words that
     are unlisted, and the share of all words that are English stop words."""
-    listed = unlisted = stop = 0
-    zipf_sum = 0.0
-    for word, count in counts.items():
-        profile = word_profile(word)
-        if profile.english_stop_word:
-            stop += count
-        if not profile.alphabetic:
-            continue
-        if profile.zipf_frequency is None:
-            unlisted += count
-            continue
-        listed += count
-        zipf_sum += profile.zipf_frequency * count
+    unlisted = [zipf is None for zipf in vocabulary.zipf_frequency]
+    listed = [*map(and_, vocabulary.alphabetic, map(not_, unlisted))]
+    n_listed = vocabulary.occurrences(listed)
+    n_unlisted = vocabulary.occurrences(map(and_, vocabulary.alphabetic, unlisted))
+    # Added in text order from 0.0, as one running sum: the mean is the same to the last bit
+    # whatever else changes in how it is computed.
+    weighted = map(
+        mul, compress(vocabulary.zipf_frequency, listed), compress(vocabulary.counts, listed)
+    )
+    zipf_sum = reduce(add, weighted, 0.0)
     return (
-        safe_ratio(zipf_sum, listed),
-        safe_ratio(unlisted, listed + unlisted),
-        safe_ratio(stop, total),
+        safe_ratio(zipf_sum, n_listed),
+        safe_ratio(n_unlisted, n_listed + n_unlisted),
+        safe_ratio(vocabulary.occurrences(vocabulary.english_stop_word), total),
     )
 
 
-def _alphabetic_token_fraction(text: str) -> float:
-    tokens = len(text.split())
-    non_alphabetic = sum(1 for _ in _NON_ALPHABETIC_TOKEN.finditer(text))
+def _alphabetic_token_fraction(doc: AnalyzedText) -> float:
+    tokens = len(doc.whitespace_tokens)
+    non_alphabetic = len(_NON_ALPHABETIC_TOKEN.findall(doc.text))
     return safe_ratio(tokens - non_alphabetic, tokens)
 
 
@@ -192,7 +192,9 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     """
     words = doc.words_lower
     counts = doc.word_counts
-    zipf_mean, unlisted_fraction, stopword_fraction = _rarity_and_stop_words(counts, len(words))
+    zipf_mean, unlisted_fraction, stopword_fraction = _rarity_and_stop_words(
+        doc.vocabulary, len(words)
+    )
     evidence = EvidenceCollector()
     if (
         len(doc.text) >= LANGUAGE_CHECK_MIN_CHARS
@@ -215,6 +217,6 @@ def extract(doc: AnalyzedText) -> FamilyResult:
         "lexical_unlisted_word_fraction": unlisted_fraction,
         "lexical_english_stopword_fraction": stopword_fraction,
         "lexical_unigram_entropy_bits": _entropy_bits(counts, len(words)),
-        "lexical_alphabetic_token_fraction": _alphabetic_token_fraction(doc.text),
+        "lexical_alphabetic_token_fraction": _alphabetic_token_fraction(doc),
     }
     return FamilyResult(values, evidence.spans)

@@ -8,12 +8,11 @@ ships with installed packages: textstat itself would download cmudict on first u
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from dataclasses import dataclass
+from operator import and_
 
 from farmscore.features.base import FamilyResult, FeatureSpec, safe_ratio
 from farmscore.features.text import AnalyzedText
-from farmscore.features.vocabulary import word_profile
 
 # textstat ignores "sentences" of two words or fewer when counting sentences: fragments such
 # as "Read more" or "Photo: AP" would otherwise make every page look easy.
@@ -172,39 +171,26 @@ class _Counts:
 
 
 def _sentence_word_counts(doc: AnalyzedText) -> list[int]:
-    """Words in each sentence of `doc.sentences`, found by bisecting word start offsets."""
-    word_starts = [start for start, _ in doc.word_spans]
-    return [
-        bisect_left(word_starts, end) - bisect_left(word_starts, start)
-        for start, end in doc.sentences
-    ]
+    """Words in each sentence of `doc.sentences`."""
+    return [end - first for first, end in doc.sentence_word_ranges]
 
 
 def _word_counts(doc: AnalyzedText, index_sentences: int) -> _Counts:
-    syllables = polysyllables = fog_difficult = dale_difficult = letters = long_words = 0
     # Each distinct word is measured once: the costly part (a syllable count) is per type.
-    for word, count in doc.word_counts.items():
-        profile = word_profile(word)
-        syllables += profile.syllables * count
-        letters += profile.letters * count
-        if profile.letters > LIX_LONG_WORD_CHARS:
-            long_words += count
-        if not profile.dale_chall_easy:
-            dale_difficult += count
-        if profile.syllables >= POLYSYLLABLE_MIN:
-            polysyllables += count
-            if not profile.dale_chall_easy:
-                fog_difficult += count
-    tokens = doc.text.split()
+    vocabulary = doc.vocabulary
+    difficult = [not easy for easy in vocabulary.dale_chall_easy]
+    polysyllabic = [syllables >= POLYSYLLABLE_MIN for syllables in vocabulary.syllables]
+    long_words = [letters > LIX_LONG_WORD_CHARS for letters in vocabulary.letters]
+    tokens = doc.whitespace_tokens
     return _Counts(
         words=doc.n_words,
         index_sentences=index_sentences,
-        syllables=syllables,
-        polysyllables=polysyllables,
-        fog_difficult=fog_difficult,
-        dale_chall_difficult=dale_difficult,
-        letters=letters,
-        long_words=long_words,
+        syllables=vocabulary.total(vocabulary.syllables),
+        polysyllables=vocabulary.occurrences(polysyllabic),
+        fog_difficult=vocabulary.occurrences(map(and_, polysyllabic, difficult)),
+        dale_chall_difficult=vocabulary.occurrences(difficult),
+        letters=vocabulary.total(vocabulary.letters),
+        long_words=vocabulary.occurrences(long_words),
         tokens=len(tokens),
         token_chars=sum(map(len, tokens)),
     )

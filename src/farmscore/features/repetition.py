@@ -213,7 +213,7 @@ class _Words:
 
 def _words(doc: AnalyzedText) -> _Words:
     spans = doc.word_spans
-    starts = list(map(itemgetter(0), spans))
+    starts = doc.word_starts
     return _Words(
         starts=starts,
         chars=list(map(sub, map(itemgetter(1), spans), starts)),
@@ -347,17 +347,6 @@ def _paragraph_spans(doc: AnalyzedText) -> list[Span]:
     return [(start, end)] if start < end else []
 
 
-def _line_word_ranges(doc: AnalyzedText, word_starts: list[int]) -> list[tuple[int, int]]:
-    """For each line, the [first, end) range of the indices of the words inside it."""
-    ranges: list[tuple[int, int]] = []
-    low = 0
-    for start, end in doc.lines:
-        first = bisect_left(word_starts, start, low)
-        low = bisect_left(word_starts, end, first)
-        ranges.append((first, low))
-    return ranges
-
-
 def _analysed(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Whole lines up to MAX_ANALYSED_WORDS words (a longer first line is cut)."""
     kept = [r for r in ranges if r[1] <= MAX_ANALYSED_WORDS]
@@ -488,10 +477,7 @@ def _near_duplicate_sentence_fraction(
     word_sets: list[set[str]] = []
     sentence_starts: list[int] = []
     eligible = near = 0
-    low = 0
-    for start, end in doc.sentences:
-        first = bisect_left(words.starts, start, low)
-        low = bisect_left(words.starts, end, first)
+    for (start, end), (first, low) in zip(doc.sentences, doc.sentence_word_ranges, strict=True):
         if low > MAX_ANALYSED_WORDS:
             break
         if low - first < NEAR_DUPLICATE_MIN_WORDS:
@@ -695,7 +681,7 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     text = doc.text
     line_texts = [text[start:end] for start, end in doc.lines]
     words = _words(doc)
-    ranges = _analysed(_line_word_ranges(doc, words.starts))
+    ranges = _analysed(doc.word_ranges(doc.lines))
     occurrences = Counter(line_texts[: len(ranges)])
     seen: set[str] = set()
     distinct: list[_Line] = []

@@ -9,6 +9,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import itemgetter
 
 from farmscore.features.base import (
     EvidenceCollector,
@@ -145,13 +147,12 @@ class _Names:
     runs: list[Span]
 
 
-def _sentence_first_words(doc: AnalyzedText, word_starts: list[int]) -> set[int]:
+def _sentence_first_words(doc: AnalyzedText) -> set[int]:
     """Indices of the words that open a sentence, where capitals say nothing about names."""
     text = doc.text
     first_words: set[int] = set()
-    for sentence_start, _ in doc.sentences:
-        i = bisect_left(word_starts, sentence_start)
-        if i >= len(word_starts):
+    for (sentence_start, _), (i, _) in zip(doc.sentences, doc.sentence_word_ranges, strict=True):
+        if i >= doc.n_words:
             break
         previous = doc.words_lower[i - 1] if i else ""
         # "Mr. Smith", "John F. Kennedy": the full stop closed an abbreviation, not a sentence.
@@ -178,27 +179,27 @@ def _could_be_name(word: str, before: str) -> bool:
     return word.removesuffix("'s").removesuffix("’s") not in _NOT_NAMES
 
 
-def _skips_sentence(words: list[str], sentence: str) -> bool:
+def _skips_sentence(n_words: int, n_capitalised: int, sentence: str) -> bool:
     """True for an all-caps line or a title-case heading, whose capitals are typography."""
-    if not words or sentence.isupper():
+    if not n_words or sentence.isupper():
         return True
     if sentence[-1] in _PROSE_ENDINGS:
         return False
-    capitalised = sum(1 for word in words if word[0].isupper())
-    return 2 * capitalised > len(words)
+    return 2 * n_capitalised > n_words
 
 
-def _name_word_ranges(doc: AnalyzedText, word_starts: list[int]) -> Iterator[tuple[int, int]]:
+def _name_word_ranges(doc: AnalyzedText, capitalised: list[int]) -> Iterator[tuple[int, int]]:
     """Word-index ranges of sentences whose capitals can mark names: not the title, not a
     heading or all-caps line, and without a leading title-case label ("Key Features:")."""
-    words, text = doc.words, doc.text
+    words, text, word_starts = doc.words, doc.text, doc.word_starts
     title_end = doc.title[1] if doc.title else -1
-    for sentence_start, sentence_end in doc.sentences:
+    for (sentence_start, sentence_end), (first, last) in zip(
+        doc.sentences, doc.sentence_word_ranges, strict=True
+    ):
         if sentence_end <= title_end:
             continue
-        first = bisect_left(word_starts, sentence_start)
-        last = bisect_left(word_starts, sentence_end)
-        if _skips_sentence(words[first:last], text[sentence_start:sentence_end]):
+        n_capitalised = bisect_left(capitalised, last) - bisect_left(capitalised, first)
+        if _skips_sentence(last - first, n_capitalised, text[sentence_start:sentence_end]):
             continue
         colon = text.find(":", sentence_start, sentence_end)
         if colon >= 0:
@@ -210,9 +211,15 @@ def _name_word_ranges(doc: AnalyzedText, word_starts: list[int]) -> Iterator[tup
         yield first, last
 
 
-def _proper_nouns(doc: AnalyzedText, word_starts: list[int]) -> _Names:
+def _capitalised(words: list[str]) -> list[int]:
+    """Indices of the words that begin with a capital, found in C."""
+    return list(compress(count(), map(str.isupper, map(itemgetter(0), words))))
+
+
+def _proper_nouns(doc: AnalyzedText) -> _Names:
     words, spans, text = doc.words, doc.word_spans, doc.text
-    first_words = _sentence_first_words(doc, word_starts)
+    first_words = _sentence_first_words(doc)
+    capitalised = _capitalised(words)
     single: list[Span] = []
     runs: list[Span] = []
 
@@ -222,18 +229,28 @@ def _proper_nouns(doc: AnalyzedText, word_starts: list[int]) -> _Names:
         if sum(1 for i in run if words[i] not in _NAME_PARTICLES) >= 2:
             runs.append((spans[run[0]][0], spans[run[-1]][1]))
 
-    for first, last in _name_word_ranges(doc, word_starts):
+    def extend(run: list[int], first: int, end: int) -> list[int]:
+        """`run` carried over the uncapitalised words [first, end): particles joined by a
+        space ("Bank of") stay in it, any other word closes it."""
+        for i in range(first, end):
+            if words[i] in _NAME_PARTICLES and text[spans[i - 1][1] : spans[i][0]] == " ":
+                run.append(i)
+            else:
+                close(run)
+                return []
+        return run
+
+    for first, last in _name_word_ranges(doc, capitalised):
         run: list[int] = []  # the current run of name words (and particles) joined by spaces
-        for i in range(first, last):
+        # Only capitalised words can start or continue a name, so the walk visits those, and
+        # the words after one only while a run is open.
+        after = first
+        for i in capitalised[bisect_left(capitalised, first) : bisect_left(capitalised, last)]:
+            if run:
+                run = extend(run, after, i)
+            after = i + 1
             word = words[i]
             joined = bool(run) and text[spans[i - 1][1] : spans[i][0]] == " "
-            if not word[0].isupper():  # most words: cheap exit
-                if joined and word in _NAME_PARTICLES:
-                    run.append(i)
-                elif run:
-                    close(run)
-                    run = []
-                continue
             start = spans[i][0]
             at_start = i in first_words or _opens_clause(text, start)
             is_name = _could_be_name(word, text[start - 1] if start else "")
@@ -249,13 +266,13 @@ def _proper_nouns(doc: AnalyzedText, word_starts: list[int]) -> _Names:
                 close(run)
                 run = []
         if run:
+            run = extend(run, after, last)
+        if run:
             close(run)
     return _Names(single, runs)
 
 
-def _specific_sentence_fraction(
-    doc: AnalyzedText, word_starts: list[int], items: Iterable[Span]
-) -> float:
+def _specific_sentence_fraction(doc: AnalyzedText, items: Iterable[Span]) -> float:
     """Share of prose sentences that overlap at least one specific item."""
     sentence_starts = [start for start, _ in doc.sentences]
     specific: set[int] = set()
@@ -264,10 +281,8 @@ def _specific_sentence_fraction(
         last = bisect_left(sentence_starts, end)
         specific.update(range(first, last))
     prose = specific_prose = 0
-    for index, (start, end) in enumerate(doc.sentences):
-        if bisect_left(word_starts, end) - bisect_left(word_starts, start) < (
-            MIN_PROSE_SENTENCE_WORDS
-        ):
+    for index, (first, end) in enumerate(doc.sentence_word_ranges):
+        if end - first < MIN_PROSE_SENTENCE_WORDS:
             continue
         prose += 1
         specific_prose += index in specific
@@ -282,10 +297,9 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     True
     """
     text, n_words = doc.text, doc.n_words
-    word_starts = [start for start, _ in doc.word_spans]
     dates, sources = find_dates_and_sources(doc)
     numbers, quantities = find_numbers(text, dates)
-    names = _proper_nouns(doc, word_starts)
+    names = _proper_nouns(doc)
     quotes = find_attributed_quotes(doc)
     evidence = EvidenceCollector()
     for quote in quotes:
@@ -309,8 +323,6 @@ def extract(doc: AnalyzedText) -> FamilyResult:
         ),
         "specificity_attributed_quote_rate_per_1k_words": per_thousand_words(len(quotes), n_words),
         "specificity_named_source_rate_per_1k_words": per_thousand_words(len(sources), n_words),
-        "specificity_specific_sentence_fraction": _specific_sentence_fraction(
-            doc, word_starts, items
-        ),
+        "specificity_specific_sentence_fraction": _specific_sentence_fraction(doc, items),
     }
     return FamilyResult(values, evidence.spans)

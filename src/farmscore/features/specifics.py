@@ -310,8 +310,7 @@ def _verb_before(doc: AnalyzedText, word_starts: list[int], start: int) -> int |
 def find_attributed_quotes(doc: AnalyzedText) -> list[AttributedQuote]:
     """Quotations with a speech verb a few words after them ('"...," Bell said') or before
     them in the same clause ('Bell said: "..."')."""
-    spans, words = doc.word_spans, doc.words_lower
-    word_starts = [start for start, _ in spans]
+    spans, words, word_starts = doc.word_spans, doc.words_lower, doc.word_starts
     found: list[AttributedQuote] = []
     for match in _QUOTATION.finditer(doc.text):
         start, end = match.span()

@@ -7,8 +7,14 @@ or a megabyte of one character costs time in proportion to its length.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from functools import cached_property
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from farmscore.features.vocabulary import Vocabulary
 
 Span = tuple[int, int]
 
@@ -98,6 +104,28 @@ class AnalyzedText:
         return [m.span() for m in _WORD.finditer(self.text)]
 
     @cached_property
+    def word_starts(self) -> list[int]:
+        """Where each word starts: bisecting a character offset here gives a word index."""
+        return list(map(itemgetter(0), self.word_spans))
+
+    def word_ranges(self, spans: list[Span]) -> list[tuple[int, int]]:
+        """For each of `spans` (in text order, not overlapping), the [first, end) indices of
+        the words inside it."""
+        starts = self.word_starts
+        ranges: list[tuple[int, int]] = []
+        low = 0
+        for start, end in spans:
+            first = bisect_left(starts, start, low)
+            low = bisect_left(starts, end, first)
+            ranges.append((first, low))
+        return ranges
+
+    @cached_property
+    def sentence_word_ranges(self) -> list[tuple[int, int]]:
+        """The [first, end) word indices of each sentence."""
+        return self.word_ranges(self.sentences)
+
+    @cached_property
     def words(self) -> list[str]:
         text = self.text
         return [text[s:e] for s, e in self.word_spans]
@@ -114,6 +142,19 @@ class AnalyzedText:
     def word_counts(self) -> Counter[str]:
         """How often each lowercase word occurs."""
         return Counter(self.words_lower)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The distinct lowercase words with their counts and dictionary profiles."""
+        # Imported here: the dictionaries' loaders import the readers, which import this module.
+        from farmscore.features.vocabulary import Vocabulary
+
+        return Vocabulary.of(self.word_counts)
+
+    @cached_property
+    def whitespace_tokens(self) -> list[str]:
+        """Runs of non-space characters (Gopher's and textstat's tokens, not words)."""
+        return self.text.split()
 
     @cached_property
     def n_words(self) -> int:
