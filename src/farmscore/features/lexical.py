@@ -164,8 +164,8 @@ def _rarity_and_stop_words(vocabulary: Vocabulary, total: int) -> tuple[float, f
     listed = [*map(and_, vocabulary.alphabetic, map(not_, unlisted))]
     n_listed = vocabulary.occurrences(listed)
     n_unlisted = vocabulary.occurrences(map(and_, vocabulary.alphabetic, unlisted))
-    # Added in text order from 0.0, as one running sum: the mean is the same to the last bit
-    # whatever else changes in how it is computed.
+    # A plain left-to-right sum from 0.0 in the counter's order: sum() (compensated from Python
+    # 3.12) or numpy (pairwise) would round differently and move the mean in its last bits.
     weighted = map(
         mul, compress(vocabulary.zipf_frequency, listed), compress(vocabulary.counts, listed)
     )
