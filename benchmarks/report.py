@@ -214,7 +214,7 @@ def throughput_table(result: ThroughputResult) -> Table:
 def cold_start_line(result: ThroughputResult) -> str:
     failed = result.cli_cold_start_exit_code != 0
     return (
-        f"CLI cold start, `farmscore score` on one small file in a new process (once): "
+        f"CLI cold start, `farmscore score` on one small file, a new process per repeat (median): "
         f"{result.cli_cold_start_seconds:.2f} s"
         + (f" [red](exit code {result.cli_cold_start_exit_code})[/red]" if failed else "")
     )
