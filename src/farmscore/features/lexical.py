@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import reduce
 from itertools import compress
-from operator import add, and_, mul, not_
+from operator import add, and_, mul
 
 from farmscore.features.base import EvidenceCollector, FamilyResult, FeatureSpec, safe_ratio
 from farmscore.features.text import AnalyzedText
@@ -161,9 +161,10 @@ def _rarity_and_stop_words(vocabulary: Vocabulary, total: int) -> tuple[float, f
     """Mean Zipf frequency of listed alphabetic words, the share of alphabetic words that
     are unlisted, and the share of all words that are English stop words."""
     unlisted = [zipf is None for zipf in vocabulary.zipf_frequency]
-    listed = [*map(and_, vocabulary.alphabetic, map(not_, unlisted))]
+    alphabetic = vocabulary.alphabetic
+    listed = [alpha and not absent for alpha, absent in zip(alphabetic, unlisted, strict=True)]
     n_listed = vocabulary.occurrences(listed)
-    n_unlisted = vocabulary.occurrences(map(and_, vocabulary.alphabetic, unlisted))
+    n_unlisted = vocabulary.occurrences(map(and_, alphabetic, unlisted))
     # A plain left-to-right sum from 0.0 in the counter's order: sum() (compensated from Python
     # 3.12) or numpy (pairwise) would round differently and move the mean in its last bits.
     weighted = map(

@@ -206,17 +206,13 @@ class _Line(NamedTuple):
 class _Words:
     """Per-word lists every measure shares, computed once per text."""
 
-    starts: list[int]
     chars: list[int]
     content: list[str]  # the case-folded word when it is not a stop word, else ""
 
 
 def _words(doc: AnalyzedText) -> _Words:
-    spans = doc.word_spans
-    starts = doc.word_starts
     return _Words(
-        starts=starts,
-        chars=list(map(sub, map(itemgetter(1), spans), starts)),
+        chars=list(map(sub, map(itemgetter(1), doc.word_spans), doc.word_starts)),
         content=list(map(_BLANK_STOP_WORDS.get, doc.words_lower, doc.words_lower)),
     )
 
