@@ -14,6 +14,7 @@ from pathlib import Path
 from benchmarks.peers import Peer
 from benchmarks.plan import Plan
 from benchmarks.real_texts import KIND_TITLES, KINDS, RealTexts
+from benchmarks.stages import StageSeconds, time_stages
 from benchmarks.suites import (
     Progress,
     farmscore_command,
@@ -30,6 +31,8 @@ from farmscore.types import Document
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 # The per-word cost at the largest joined length is set beside the cost at this one.
 PER_WORD_REFERENCE_WORDS = 1_000
+# The batches at this length are also timed step by step (`benchmarks.stages`).
+STAGES_WORDS = 1_000
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,23 @@ class WholeProcessRow:
 
 
 @dataclass(frozen=True)
+class StageRow:
+    """farmscore's in-process time on the 1,000-word batches of one kind, step by step
+    (`benchmarks.stages`), each step timed on a second pass over the batch just scored; and
+    the Gopher pair's time on the same batches. Medians over repeats."""
+
+    kind: str
+    words_per_doc: int
+    features_microseconds_per_word: float
+    wording_microseconds_per_word: float
+    model_reasons_rows_microseconds_per_word: float
+    gopher_microseconds_per_word: float
+    # The Gopher pair's time over that of the model, reasons and rows alone (median of
+    # per-run ratios): the most farmscore ÷ Gopher could reach with features and wording free.
+    gopher_over_model_reasons_rows: float
+
+
+@dataclass(frozen=True)
 class RealTextResult:
     descriptions: dict[str, str]
     rows: list[RealTextRow]
@@ -85,6 +105,7 @@ class RealTextResult:
     largest_words_per_doc: int | None
     # By kind: median over repeats of (µs per word at the largest length) / (at 1,000 words).
     per_word_cost_largest_over_1000_words: dict[str, float]
+    stages: list[StageRow] = field(default_factory=list)
 
     def row(self, kind: str, words_per_doc: int | None) -> RealTextRow | None:
         """The in-process row of `kind` at `words_per_doc` (None: own lengths), if measured."""
@@ -135,9 +156,27 @@ class _BatchRuns:
     batch_words: list[int] = field(default_factory=list)
     batch_mb: list[float] = field(default_factory=list)
     doc_words: list[int] = field(default_factory=list)
+    stage_seconds: list[StageSeconds] = field(default_factory=list)
 
     def seconds_per_word(self) -> list[float]:
         return [s / w for s, w in zip(self.farmscore_seconds, self.batch_words, strict=True)]
+
+    def stage_row(self, kind: str, words_per_doc: int) -> StageRow:
+        words, stages = self.batch_words, self.stage_seconds
+
+        def per_word(seconds: list[float]) -> float:
+            return median([s / w * 1e6 for s, w in zip(seconds, words, strict=True)])
+
+        rest = [stage.model_reasons_rows for stage in stages]
+        return StageRow(
+            kind=kind,
+            words_per_doc=words_per_doc,
+            features_microseconds_per_word=per_word([stage.features for stage in stages]),
+            wording_microseconds_per_word=per_word([stage.wording for stage in stages]),
+            model_reasons_rows_microseconds_per_word=per_word(rest),
+            gopher_microseconds_per_word=per_word(self.gopher_seconds),
+            gopher_over_model_reasons_rows=paired_ratio_median(self.gopher_seconds, rest),
+        )
 
     def row(self, kind: str, words_per_doc: int | None, docs: int) -> RealTextRow:
         farm, gopher, words = self.farmscore_seconds, self.gopher_seconds, self.batch_words
@@ -163,10 +202,11 @@ class _BatchRuns:
 
 def measure_in_process(
     scorer: Scorer, plan: Plan, gopher: Peer, texts: RealTexts, progress: Progress
-) -> tuple[list[RealTextRow], dict[str, float]]:
+) -> tuple[list[RealTextRow], dict[str, float], list[StageRow]]:
     """Per repeat, kind and length: a fresh batch, scored by farmscore, then by the Gopher
-    pair, so that load on the shared machine falls on both alike. Returns the rows and, by
-    kind, the per-word cost at the largest length over that at 1,000 words."""
+    pair, so that load on the shared machine falls on both alike; at `STAGES_WORDS`, then
+    farmscore step by step. Returns the rows, by kind the per-word cost at the largest length
+    over that at 1,000 words, and the step-by-step rows."""
     docs_at: dict[int | None, int] = {None: plan.realtext_own_length_docs}
     docs_at.update(plan.realtext_joined_batches)
     runs = {(kind, words): _BatchRuns() for kind in KINDS for words in docs_at}
@@ -193,8 +233,15 @@ def measure_in_process(
             measured.farmscore_seconds.append(seconds)
             seconds, _ = timed(partial(gopher.run, documents))
             measured.gopher_seconds.append(seconds)
+            if words == STAGES_WORDS:
+                measured.stage_seconds.append(time_stages(scorer, documents))
 
     rows = [measured.row(kind, words, docs_at[words]) for (kind, words), measured in runs.items()]
+    stages = [
+        measured.stage_row(kind, STAGES_WORDS)
+        for (kind, words), measured in runs.items()
+        if words == STAGES_WORDS
+    ]
     largest = max((words for words in docs_at if words is not None), default=0)
     per_word: dict[str, float] = {}
     if PER_WORD_REFERENCE_WORDS in docs_at and largest > PER_WORD_REFERENCE_WORDS:
@@ -203,7 +250,7 @@ def measure_in_process(
                 runs[(kind, largest)].seconds_per_word(),
                 runs[(kind, PER_WORD_REFERENCE_WORDS)].seconds_per_word(),
             )
-    return rows, per_word
+    return rows, per_word, stages
 
 
 @dataclass(frozen=True)
@@ -305,7 +352,7 @@ def measure_realtext(
 ) -> RealTextResult:
     """The real-text tables: in process on every kind and length, then whole process."""
     check_enough_text(plan, texts)
-    rows, per_word = measure_in_process(scorer, plan, gopher, texts, progress)
+    rows, per_word, stages = measure_in_process(scorer, plan, gopher, texts, progress)
     whole_process = measure_whole_process(plan, texts, progress)
     return RealTextResult(
         descriptions=texts.descriptions,
@@ -315,4 +362,5 @@ def measure_realtext(
             (words for words, _ in plan.realtext_joined_batches), default=None
         ),
         per_word_cost_largest_over_1000_words=per_word,
+        stages=stages,
     )

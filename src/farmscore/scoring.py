@@ -28,7 +28,7 @@ from farmscore.boosted_occlusion import BoostedOcclusion, fast_path_for
 from farmscore.farm_model import FarmModel
 from farmscore.features import feature_specs
 from farmscore.features.extractor import TextFeatures, analyze_document, feature_names
-from farmscore.features.text import NO_WORDS_REASON, has_words
+from farmscore.features.text import NO_WORDS_REASON, AnalyzedText, has_words
 from farmscore.language import judgeability_warnings
 from farmscore.prefetch import PAUSE, read_ahead
 from farmscore.types import Document, Evidence, Reason, Score
@@ -217,6 +217,12 @@ class Scorer:
 
     def _score_batch(self, documents: Sequence[Document]) -> list[tuple[Score, TextFeatures]]:
         measured = [self._measure(_judgeable(doc).text) for doc in documents]
+        return self._score_measured(documents, measured)
+
+    def _score_measured(
+        self, documents: Sequence[Document], measured: Sequence[_Measured]
+    ) -> list[tuple[Score, TextFeatures]]:
+        """The model's scores and reasons for documents already measured (`_measure`)."""
         X = np.array([list(m.features.values.values()) for m in measured], dtype=np.float64)
         if self.model.wording is not None:
             X = np.column_stack([X, [m.wording_log_odds for m in measured]])
@@ -233,7 +239,10 @@ class Scorer:
         ]
 
     def _measure(self, text: str) -> _Measured:
-        features, analysed = analyze_document(text)
+        return self._read_wording(*analyze_document(text))
+
+    def _read_wording(self, features: TextFeatures, analysed: AnalyzedText) -> _Measured:
+        """A text's features, with the wording block's reading of the text they measured."""
         wording = self.model.wording
         if wording is None:
             return _Measured(features, "", None)

@@ -47,6 +47,7 @@ from benchmarks.realtext_suite import (
     ProcessRun,
     RealTextResult,
     RealTextRow,
+    StageRow,
     check_enough_text,
     whole_process_row,
 )
@@ -57,6 +58,7 @@ from benchmarks.report import (
     realtext_table,
     run_to_dict,
     serve_table,
+    stages_table,
     whole_process_table,
     write_json,
 )
@@ -75,6 +77,8 @@ from benchmarks.serve_figures import (
 )
 from benchmarks.serve_load import RequestBudget, TextSource
 from benchmarks.serve_process import ServerProcess, ServerStartError
+from benchmarks.stages import time_stages
+from benchmarks.suites import score_like_cli
 from benchmarks.targets import Comparison, judge, realtext_targets
 from benchmarks.text_stream import (
     PARAGRAPH_BREAK,
@@ -85,6 +89,7 @@ from benchmarks.text_stream import (
 )
 from benchmarks.timing import median, paired_ratio_median, percentile, rate_per_second, timed
 from farmscore.pages import furniture_templates
+from farmscore.scoring import BATCH_SIZE, Scorer
 from farmscore.types import Document
 from tests.conftest import shared_path
 
@@ -390,6 +395,31 @@ def test_the_real_text_targets_read_human_articles_and_the_dearest_kind() -> Non
     assert {t.result for t in realtext_targets(None)} == {"NOT RUN"}
 
 
+def test_the_step_by_step_pass_does_the_work_of_the_cli_path() -> None:
+    scorer = Scorer.load()
+    documents = news_documents(BATCH_SIZE + 6, 300, seed=5)  # over a batch boundary
+    stages = time_stages(scorer, documents)
+    assert stages.characters_written == score_like_cli(scorer, documents, n_jobs=1)
+    assert min(stages.features, stages.wording, stages.model_reasons_rows) > 0
+
+
+def test_the_stage_table_shows_each_step_and_the_ceiling() -> None:
+    stage = StageRow(
+        kind=HUMAN_ARTICLES,
+        words_per_doc=1_000,
+        features_microseconds_per_word=6.25,
+        wording_microseconds_per_word=0.75,
+        model_reasons_rows_microseconds_per_word=0.5,
+        gopher_microseconds_per_word=20.0,
+        gopher_over_model_reasons_rows=40.0,
+    )
+    out = io.StringIO()
+    Console(file=out, width=200).print(stages_table(replace(realtext_result({}), stages=[stage])))
+    printed = out.getvalue()
+    assert re.search(r"human articles.*1,000.*6\.25.*0\.75.*0\.50.*20\.00.*40\.00×", printed)
+    assert stages_table(realtext_result({})) is None
+
+
 def test_the_real_text_tables_show_every_kind_and_length() -> None:
     result = realtext_result(dict.fromkeys(KINDS, 1.0))
     out = io.StringIO()
@@ -648,6 +678,19 @@ def test_a_tiny_real_text_run_times_every_kind_and_length(tmp_path: Path) -> Non
     assert process["complete_runs"] == 1, process
     assert process["farmscore_rows_written"] == process["gopher_rows_written"] == [4]
     assert set(realtext["per_word_cost_largest_over_1000_words"]) == set(KINDS)
+    assert [(row["kind"], row["words_per_doc"]) for row in realtext["stages"]] == [
+        (kind, 1_000) for kind in KINDS
+    ]
+    in_process_ratio = {
+        row["kind"]: row["farmscore_docs_per_s_over_gopher_docs_per_s"]
+        for row in realtext["rows"]
+        if row["words_per_doc"] == 1_000
+    }
+    for stage in realtext["stages"]:
+        assert stage["features_microseconds_per_word"] > stage["wording_microseconds_per_word"] > 0
+        # The model, reasons and rows alone cost less than the whole of scoring.
+        assert stage["gopher_over_model_reasons_rows"] > in_process_ratio[stage["kind"]]
+    assert "where farmscore's time goes" in printed
     results = {t["name"]: t["result"] for t in record["targets"]}
     assert results["real_articles_farmscore_docs_per_s_over_gopher_pair_whole_process"] in {
         "PASS",
