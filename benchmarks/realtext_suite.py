@@ -95,6 +95,8 @@ class StageRow:
     # The Gopher pair's time over that of the model, reasons and rows alone (median of
     # per-run ratios): the most farmscore ÷ Gopher could reach with features and wording free.
     gopher_over_model_reasons_rows: float
+    # The extractor's time by family, on a third pass (`benchmarks.stages.time_families`).
+    family_microseconds_per_word: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,10 @@ class _BatchRuns:
             model_reasons_rows_microseconds_per_word=per_word(rest),
             gopher_microseconds_per_word=per_word(self.gopher_seconds),
             gopher_over_model_reasons_rows=paired_ratio_median(self.gopher_seconds, rest),
+            family_microseconds_per_word={
+                family: per_word([stage.families[family] for stage in stages])
+                for family in stages[0].families
+            },
         )
 
     def row(self, kind: str, words_per_doc: int | None, docs: int) -> RealTextRow:

@@ -53,6 +53,7 @@ from benchmarks.realtext_suite import (
 )
 from benchmarks.report import (
     BenchmarkRun,
+    families_table,
     per_word_line,
     print_run,
     realtext_table,
@@ -77,7 +78,7 @@ from benchmarks.serve_figures import (
 )
 from benchmarks.serve_load import RequestBudget, TextSource
 from benchmarks.serve_process import ServerProcess, ServerStartError
-from benchmarks.stages import time_stages
+from benchmarks.stages import SHARED_ANALYSIS, time_stages
 from benchmarks.suites import score_like_cli
 from benchmarks.targets import Comparison, judge, realtext_targets
 from benchmarks.text_stream import (
@@ -88,6 +89,7 @@ from benchmarks.text_stream import (
     word_count,
 )
 from benchmarks.timing import median, paired_ratio_median, percentile, rate_per_second, timed
+from farmscore.features import FAMILIES
 from farmscore.pages import furniture_templates
 from farmscore.scoring import BATCH_SIZE, Scorer
 from farmscore.types import Document
@@ -401,6 +403,9 @@ def test_the_step_by_step_pass_does_the_work_of_the_cli_path() -> None:
     stages = time_stages(scorer, documents)
     assert stages.characters_written == score_like_cli(scorer, documents, n_jobs=1)
     assert min(stages.features, stages.wording, stages.model_reasons_rows) > 0
+    # The family-by-family pass times the shared analysis and every family, in order.
+    assert list(stages.families) == [SHARED_ANALYSIS, *FAMILIES]
+    assert min(stages.families.values()) > 0
 
 
 def test_the_stage_table_shows_each_step_and_the_ceiling() -> None:
@@ -412,12 +417,21 @@ def test_the_stage_table_shows_each_step_and_the_ceiling() -> None:
         model_reasons_rows_microseconds_per_word=0.5,
         gopher_microseconds_per_word=20.0,
         gopher_over_model_reasons_rows=40.0,
+        family_microseconds_per_word={SHARED_ANALYSIS: 1.5, "repetition": 2.25, "filler": 0.5},
     )
+    result = replace(realtext_result({}), stages=[stage])
     out = io.StringIO()
-    Console(file=out, width=200).print(stages_table(replace(realtext_result({}), stages=[stage])))
+    console = Console(file=out, width=200)
+    console.print(stages_table(result))
+    console.print(families_table(result))
     printed = out.getvalue()
     assert re.search(r"human articles.*1,000.*6\.25.*0\.75.*0\.50.*20\.00.*40\.00×", printed)
+    assert re.search(r"human articles, 1,000 words", printed)
+    assert re.search(r"shared text analysis\s*│\s*1\.50", printed)
+    assert re.search(r"repetition\s*│\s*2\.25", printed)
+    assert re.search(r"all\s*│\s*4\.25", printed)
     assert stages_table(realtext_result({})) is None
+    assert families_table(realtext_result({})) is None
 
 
 def test_the_real_text_tables_show_every_kind_and_length() -> None:
@@ -688,9 +702,11 @@ def test_a_tiny_real_text_run_times_every_kind_and_length(tmp_path: Path) -> Non
     }
     for stage in realtext["stages"]:
         assert stage["features_microseconds_per_word"] > stage["wording_microseconds_per_word"] > 0
+        assert list(stage["family_microseconds_per_word"]) == [SHARED_ANALYSIS, *FAMILIES]
         # The model, reasons and rows alone cost less than the whole of scoring.
         assert stage["gopher_over_model_reasons_rows"] > in_process_ratio[stage["kind"]]
     assert "where farmscore's time goes" in printed
+    assert "family by family" in printed
     results = {t["name"]: t["result"] for t in record["targets"]}
     assert results["real_articles_farmscore_docs_per_s_over_gopher_pair_whole_process"] in {
         "PASS",
