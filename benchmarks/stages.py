@@ -42,7 +42,8 @@ class StageSeconds:
 
 def time_stages(scorer: Scorer, documents: Sequence[Document]) -> StageSeconds:
     """Measure every document, timing the extractor and the wording block apart, then time
-    the model, the reasons and the rows on those measurements, in the scorer's batches."""
+    the model, the reasons and the rows on those measurements, in the scorer's batches; last,
+    the extractor again, family by family (`time_families`)."""
     clock = time.perf_counter
     features_seconds = wording_seconds = 0.0
     measured = []
