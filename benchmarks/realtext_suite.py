@@ -96,7 +96,7 @@ class StageRow:
     # per-run ratios): the most farmscore ÷ Gopher could reach with features and wording free.
     gopher_over_model_reasons_rows: float
     # The extractor's time by family, on a third pass (`benchmarks.stages.time_families`).
-    family_microseconds_per_word: dict[str, float] = field(default_factory=dict)
+    family_microseconds_per_word: dict[str, float]
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,7 @@ def stages_table(result: RealTextResult) -> Table | None:
 
 
 def families_table(result: RealTextResult) -> Table | None:
-    stages = [row for row in result.stages if row.family_microseconds_per_word]
+    stages = result.stages
     if not stages:
         return None
     table = _table(
