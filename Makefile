@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
 #   make demo   set up, then score the example articles that ship with the project
-#   make test   set up, then lint, type-check and run the tests
+#   make test   set up, then lint (with the import contracts), type-check and run the tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -30,6 +30,7 @@ bench-setup: $(BENCH_STAMP)
 lint: setup
 	$(BIN)/ruff check src tests training benchmarks
 	$(BIN)/ruff format --check src tests training benchmarks
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy

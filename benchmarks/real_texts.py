@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.text_stream import TextStream, word_count
-from farmscore.corpus import (
+from farmscore.training.corpora import (
     LONG_HUMAN_CORPORA,
     CorpusError,
     load_corpora,
     load_repository_corpora,
 )
-from farmscore.pages import MEDIAN_PAGE_WORDS, assemble_farm_pages, matched_lengths
+from farmscore.training.pages import MEDIAN_PAGE_WORDS, assemble_farm_pages, matched_lengths
 
 HUMAN_ARTICLES = "human_articles"
 MACHINE_TEXTS = "machine_texts"
@@ -60,8 +60,8 @@ def _shuffled(texts: list[str], rng: np.random.Generator) -> list[str]:
 
 
 def assembled_farm_pages(llm_rows: pd.DataFrame, rng: np.random.Generator) -> Iterator[str]:
-    """Farm pages without end, from `farmscore.pages.assemble_farm_pages` over `llm_rows`, at
-    the page lengths it draws for training (`matched_lengths`).
+    """Farm pages without end, from `farmscore.training.pages.assemble_farm_pages` over
+    `llm_rows`, at the page lengths it draws for training (`matched_lengths`).
 
     Pages retell the machine texts, as farms do, so their parts also appear in the machine
     texts' batches; but each page is a different whole text, and whole texts are what the
@@ -122,7 +122,7 @@ def load_real_texts(data_dir: Path = DEFAULT_REAL_DATA_DIR, seed: int = 0) -> Re
         descriptions[kind] = f"{corpora}: {len(texts):,} texts, median {median_words:,.0f} words"
     streams[FARM_PAGES] = TextStream(FARM_PAGES, assembled_farm_pages(llm_rows, rngs[FARM_PAGES]))
     descriptions[FARM_PAGES] = (
-        "farmscore.pages.assemble_farm_pages over the machine texts (retold stories, promo "
-        f"lines, comment forms...), lengths drawn around {MEDIAN_PAGE_WORDS} words"
+        "farmscore.training.pages.assemble_farm_pages over the machine texts (retold stories, "
+        f"promo lines, comment forms...), lengths drawn around {MEDIAN_PAGE_WORDS} words"
     )
     return RealTexts(streams, descriptions)

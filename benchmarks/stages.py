@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from farmscore.cli.row_writers import JsonlWriter
 from farmscore.features import FAMILIES
 from farmscore.features.extractor import analyze_document, normalise_typography
 from farmscore.features.text import AnalyzedText
-from farmscore.io.writers import JsonlWriter
-from farmscore.report.serialize import score_to_dict
+from farmscore.score_rows import score_to_dict
 from farmscore.scoring import BATCH_SIZE, Scorer
 from farmscore.types import Document
 

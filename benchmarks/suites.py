@@ -27,8 +27,8 @@ from benchmarks.memory import measure_peak_rss
 from benchmarks.peers import Peer
 from benchmarks.plan import MB, Plan
 from benchmarks.timing import median, paired_ratio_median, rate_per_second, timed
-from farmscore.io.writers import JsonlWriter
-from farmscore.report.serialize import score_to_dict
+from farmscore.cli.row_writers import JsonlWriter
+from farmscore.score_rows import score_to_dict
 from farmscore.scoring import Scorer
 from farmscore.types import Document
 

@@ -117,10 +117,11 @@ def labelled_examples(n_per_class: int, seed: int = 0) -> list[tuple[str, int]]:
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A model folder fitted on 60 + 60 hand-made texts: fast, and enough to test the
     score, evaluate and train round trips without the shipped model."""
-    from farmscore.artifacts import ModelCard, save_model_folder
     from farmscore.features.extractor import feature_names
     from farmscore.features.transformer import FeatureExtractor
-    from farmscore.model import fit_farm_model
+    from farmscore.model.card import ModelCard
+    from farmscore.model.folder import save_model_folder
+    from farmscore.training.fitting import fit_farm_model
 
     rows = labelled_examples(60)
     X = FeatureExtractor().transform([text for text, _ in rows])

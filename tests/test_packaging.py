@@ -49,7 +49,7 @@ def test_the_wheel_holds_the_default_model_and_data_files(tmp_path: Path) -> Non
     install = [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target"]
     subprocess.run([*install, str(target), str(wheel)], check=True, capture_output=True)
     probe = (
-        "import farmscore, farmscore.artifacts as a, farmscore.scoring as s;"
+        "import farmscore, farmscore.model.folder as a, farmscore.scoring as s;"
         "print(farmscore.__file__); print(a.default_model_dir());"
         "print(s.Scorer.load().score(text='The council voted 5-2 on Tuesday.').label)"
     )

@@ -17,14 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from farmscore.artifacts import save_model_folder
-from farmscore.corpus import REPOSITORY_CORPORA_DIR, file_digests
-from farmscore.evaluation import evaluate_on_test, style_only_report
 from farmscore.features.extractor import feature_names
-from farmscore.io.evaluation import write_evaluation_outputs
-from farmscore.io.shared_pages import article_page_texts
-from farmscore.model import fit_farm_model
-from farmscore.training import (
+from farmscore.model.folder import save_model_folder
+from farmscore.training.corpora import REPOSITORY_CORPORA_DIR, file_digests
+from farmscore.training.evaluation import evaluate_on_test, style_only_report
+from farmscore.training.evaluation_files import write_evaluation_outputs
+from farmscore.training.examples import (
     BASE_DATA_SOURCES,
     BaseDataSettings,
     build_base_examples,
@@ -36,6 +34,8 @@ from farmscore.training import (
     training_data_records,
     word_count_auc,
 )
+from farmscore.training.fitting import fit_farm_model
+from farmscore.training.shared_pages import article_page_texts
 
 START = time.monotonic()
 

@@ -1,4 +1,4 @@
-"""Bring the public corpora of `farmscore.corpus_sources` into training/corpora/.
+"""Bring the public corpora of `farmscore.training.corpus_sources` into training/corpora/.
 
     .venv/bin/python training/import_corpora.py --mirrors /work/.mirror
 
@@ -21,8 +21,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from farmscore.corpus_sources import SOURCES, CorpusSource
-from farmscore.io.corpus_files import CORPUS_SUFFIX, write_corpus_file, write_manifest
+from farmscore.training.corpus_files import CORPUS_SUFFIX, write_corpus_file, write_manifest
+from farmscore.training.corpus_sources import SOURCES, CorpusSource
 
 _SPACES = re.compile(r"\W+")
 

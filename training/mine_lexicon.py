@@ -3,7 +3,7 @@
     .venv/bin/python training/mine_lexicon.py --data ../shared/data \
         --out src/farmscore/data/lexicon.json
 
-All logic lives in `farmscore.lexicon_mining`; this script only parses options and writes.
+All logic lives in `farmscore.training.lexicon_mining`; this script only parses options and writes.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from farmscore.lexicon import lexicon_to_json, parse_lexicon
-from farmscore.lexicon_mining import MiningSettings, build_lexicon
+from farmscore.features.lexicon import lexicon_to_json, parse_lexicon
+from farmscore.training.lexicon_mining import MiningSettings, build_lexicon
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
-from farmscore.artifacts import default_model_dir, sha256_file
-from farmscore.corpus import DEFAULT_CORPUS_FILES, REPOSITORY_CORPORA_DIR
-from farmscore.evaluation import GATE_SLICES, gate_metrics
-from farmscore.io.corpus_files import MANIFEST_NAME
-from farmscore.io.shared_pages import article_page_texts
+from farmscore.model.folder import default_model_dir, sha256_file
 from farmscore.scoring import Scorer
-from farmscore.training import held_out_examples, measure
+from farmscore.training.corpora import DEFAULT_CORPUS_FILES, REPOSITORY_CORPORA_DIR
+from farmscore.training.corpus_files import MANIFEST_NAME
+from farmscore.training.evaluation import GATE_SLICES, gate_metrics
+from farmscore.training.examples import held_out_examples, measure
+from farmscore.training.shared_pages import article_page_texts
 
 # Room for the small randomness of layout (typography, paragraphing) between runs.
 RANKING_MARGIN = 0.01

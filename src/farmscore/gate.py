@@ -4,7 +4,7 @@ errors, so that every input record ends in exactly one of them, in input order w
 Records stream through `Scorer.score_documents`; only the batches in flight are held, so
 memory stays flat however long the stream. Accepted and rejected rows are the input record
 with all its fields plus a `farmscore` object (score, label, threshold, model, word_count,
-reasons); errors rows are `{"line", "raw", "error"}` (see `farmscore.io.stream`).
+reasons); errors rows are `{"line", "raw", "error"}` (see `farmscore.reading.stream`).
 
 >>> counts = GateCounts(read=3, accepted=1, rejected=1, errors=1)
 >>> counts.summary()
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, BinaryIO
 
-from farmscore.io.feeds import FEED_MAX_BYTES, feed_records
-from farmscore.io.stream import (
+from farmscore.reading.feeds import FEED_MAX_BYTES, feed_records
+from farmscore.reading.stream import (
     SNIFF_BYTES,
     InputKind,
     ParsedRecord,
@@ -32,7 +32,7 @@ from farmscore.io.stream import (
     read_document,
     sniffable,
 )
-from farmscore.report.serialize import score_to_dict
+from farmscore.score_rows import score_to_dict
 from farmscore.scoring import LABEL_FARM, Scorer
 from farmscore.types import Document, Score
 

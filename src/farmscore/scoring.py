@@ -18,26 +18,23 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from farmscore.artifacts import (
-    ModelCard,
-    ModelVerificationError,
-    default_model_dir,
-    load_model_folder,
-)
-from farmscore.boosted_occlusion import BoostedOcclusion, fast_path_for
-from farmscore.farm_model import FarmModel
 from farmscore.features import feature_specs
 from farmscore.features.extractor import TextFeatures, analyze_document, feature_names
-from farmscore.features.text import NO_WORDS_REASON, AnalyzedText, has_words
-from farmscore.language import judgeability_warnings
-from farmscore.prefetch import PAUSE, read_ahead
-from farmscore.types import Document, Evidence, Reason, Score
-from farmscore.wording import (
+from farmscore.features.text import AnalyzedText
+from farmscore.model.card import ModelCard, ModelVerificationError
+from farmscore.model.farm_model import FarmModel
+from farmscore.model.folder import default_model_dir, load_model_folder
+from farmscore.model.occlusion import BoostedOcclusion, fast_path_for
+from farmscore.model.wording import (
     WORDING_FEATURE,
     WORDING_TITLE,
     WordingReading,
     wording_tokens,
 )
+from farmscore.reading.language import judgeability_warnings
+from farmscore.reading.read_ahead import PAUSE, read_ahead
+from farmscore.types import Document, Evidence, Reason, Score
+from farmscore.words import NO_WORDS_REASON, has_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,7 +97,7 @@ class Scorer:
     ) -> Scorer:
         """Load and verify the model folder at `path` (default: the model shipped inside the
         package): the card, the model file's SHA-256 and library versions, then every array
-        (`farmscore.artifacts.load_model_folder`). `allow_pickle` loads a card format 1
+        (`farmscore.model.folder.load_model_folder`). `allow_pickle` loads a card format 1
         folder, which holds a pickle: only for a folder you made or trust."""
         folder = Path(path) if path is not None else default_model_dir()
         model, card = load_model_folder(
@@ -124,7 +121,7 @@ class Scorer:
             if not isinstance(html, str | bytes):
                 raise TypeError(f"html must be str or bytes, not {type(html).__name__}")
             # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
-            from farmscore.extract import extract_article
+            from farmscore.reading.html import extract_article
 
             text = extract_article(html).text
         if not isinstance(text, str):

@@ -73,5 +73,5 @@ class Score:
     reasons: tuple[Reason, ...]
     model: str
     word_count: int = 0
-    # Why the score deserves less trust: "too_short", "not_english" (`farmscore.language`).
+    # Why the score deserves less trust: "too_short", "not_english" (`farmscore.reading.language`).
     warnings: tuple[str, ...] = ()

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from farmscore.audit import BASE_COLUMNS
+from farmscore import atomic_files as results_module
+from farmscore.audit.result_files import write_results
+from farmscore.audit.run import BASE_COLUMNS
 from farmscore.cli import app
 from farmscore.features.extractor import feature_names
-from farmscore.io import results as results_module
-from farmscore.io.results import write_results
 from tests.conftest import farm_text, shared_path, substantive_text
 
 REPO = Path(__file__).resolve().parents[2]

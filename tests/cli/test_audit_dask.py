@@ -23,17 +23,17 @@ import pytest
 from distributed import Client, LocalCluster, get_task_stream
 from typer.testing import CliRunner
 
-from farmscore.artifacts import ModelVerificationError
-from farmscore.audit import BASE_COLUMNS, result_frame
-from farmscore.cli import app
-from farmscore.dask_audit import (
+from farmscore.audit.dask_engine import (
     MODEL_LOADED_EVENT,
     TASK_RETRIES,
     ClusterError,
     run_dask_audit,
 )
+from farmscore.audit.result_files import staged_result_parts
+from farmscore.audit.run import BASE_COLUMNS, result_frame
+from farmscore.cli import app
 from farmscore.features.extractor import TextFeatures, feature_names
-from farmscore.io.results import staged_result_parts
+from farmscore.model.card import ModelVerificationError
 from farmscore.scoring import Scorer
 from farmscore.types import Document, Score
 from tests.conftest import farm_text, substantive_text

@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from farmscore.cli import app
+from farmscore.reading.settings import MAX_DOCUMENT_BYTES
 from farmscore.scoring import BATCH_SIZE
-from farmscore.settings import MAX_DOCUMENT_BYTES
 from tests.conftest import farm_text, shared_path, substantive_text
 
 runner = CliRunner()

@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from farmscore.artifacts import MODEL_FILE_NAME, read_card
+from farmscore.model.card import MODEL_FILE_NAME
+from farmscore.model.folder import read_card
 from tests.conftest import farm_text, labelled_examples, substantive_text
 
 runner = CliRunner()

@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from farmscore.artifacts import ModelCard, save_model_folder
-from farmscore.farm_model import FarmModel
 from farmscore.features.extractor import feature_names
 from farmscore.features.transformer import FeatureExtractor
-from farmscore.io.evaluation import write_evaluation_outputs
-from farmscore.model import baseline_pipeline, classification_metrics, fit_farm_model
+from farmscore.model.card import ModelCard
+from farmscore.model.farm_model import FarmModel
+from farmscore.model.folder import save_model_folder
+from farmscore.training.evaluation_files import write_evaluation_outputs
+from farmscore.training.fitting import baseline_pipeline, classification_metrics, fit_farm_model
 
 nbformat = pytest.importorskip(
     "nbformat", reason="nbformat is not installed: install the dev extra (pip install -e '.[dev]')"

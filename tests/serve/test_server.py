@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from benchmarks.suites import farmscore_command
-from farmscore.artifacts import default_model_dir
+from farmscore.model.folder import default_model_dir
 from farmscore.scoring import Scorer
 from tests.serve.server import RELOAD_TOKEN, RunningServer, running_server
 

@@ -14,14 +14,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from farmscore.artifacts import default_model_dir, sha256_file
-from farmscore.corpus import REPOSITORY_CORPORA_DIR
-from farmscore.evaluation import GATE_SLICES, gate_metrics
-from farmscore.io.corpus_files import MANIFEST_NAME
-from farmscore.io.shared_pages import article_page_texts
+from farmscore.model.folder import default_model_dir, sha256_file
 from farmscore.scoring import Scorer
-from farmscore.splits import is_test_group
-from farmscore.training import held_out_examples, measure
+from farmscore.training.corpora import REPOSITORY_CORPORA_DIR
+from farmscore.training.corpus_files import MANIFEST_NAME
+from farmscore.training.evaluation import GATE_SLICES, gate_metrics
+from farmscore.training.examples import held_out_examples, measure
+from farmscore.training.shared_pages import article_page_texts
+from farmscore.training.splits import is_test_group
 from tests.conftest import shared_path
 
 BASELINE = json.loads((Path(__file__).parents[1] / "eval_baseline.json").read_text("utf-8"))

@@ -16,31 +16,34 @@ import numpy as np
 import pytest
 import sklearn
 
-from farmscore import artifacts
-from farmscore.artifacts import (
-    CARD_FILE_NAME,
+from farmscore.model import card as card_module
+from farmscore.model import folder as artifacts
+from farmscore.model.card import (
     CARD_FORMAT_VERSION,
     MODEL_FILE_NAME,
-    PICKLED_MODEL_FILE_NAME,
     DataSource,
     ModelCard,
     ModelVerificationError,
     ModelVersionWarning,
     TrainingDataFile,
+    installed_versions,
+    source_label_key,
+    version_mismatch,
+)
+from farmscore.model.farm_model import FarmModel
+from farmscore.model.file_format import to_arrays
+from farmscore.model.folder import (
+    CARD_FILE_NAME,
+    PICKLED_MODEL_FILE_NAME,
     default_model_dir,
     first_folder_with_card,
-    installed_versions,
     load_model_folder,
     read_card,
     save_model_folder,
     sha256_file,
-    source_label_key,
-    version_mismatch,
 )
-from farmscore.compiled import compile_estimator
-from farmscore.farm_model import FarmModel
-from farmscore.model import fit_calibrated
-from farmscore.model_arrays import to_arrays
+from farmscore.model.tree_forest import compile_estimator
+from farmscore.training.fitting import fit_calibrated
 
 CardEdit = Callable[[dict[str, Any]], None]
 
@@ -438,11 +441,11 @@ def test_older_formats_are_upgraded_step_by_step(saved_folder: Path) -> None:
         upgraded["card_format_version"] = 1
         return upgraded
 
-    steps = {0: zero_to_one, 1: artifacts._card_1_to_2}
-    upgraded = artifacts._upgrade_card_dict(old, where="old card", upgrades=steps)
+    steps = {0: zero_to_one, 1: card_module._card_1_to_2}
+    upgraded = card_module._upgrade_card_dict(old, where="old card", upgrades=steps)
     assert ModelCard.from_dict(upgraded, where="old card") == read_card(saved_folder)
     with pytest.raises(ModelVerificationError, match="upgrading card format 0 failed"):
-        artifacts._upgrade_card_dict(old, where="old card", upgrades={0: lambda raw: raw})
+        card_module._upgrade_card_dict(old, where="old card", upgrades={0: lambda raw: raw})
 
 
 # --- missing and malformed files -------------------------------------------------------------
@@ -624,7 +627,7 @@ def test_first_folder_with_card_names_every_place_when_none(tmp_path: Path) -> N
 
 def test_default_model_dir_looks_in_the_package_then_the_source_tree() -> None:
     candidates = artifacts._default_model_candidates()
-    repo_default = Path(artifacts.__file__).resolve().parents[2] / "models" / "default"
+    repo_default = Path(artifacts.__file__).resolve().parents[3] / "models" / "default"
     assert candidates[-1] == repo_default
     assert all(path.parts[-2:] == ("models", "default") for path in candidates)
     if any((path / CARD_FILE_NAME).is_file() for path in candidates):

@@ -90,8 +90,8 @@ from benchmarks.text_stream import (
 )
 from benchmarks.timing import median, paired_ratio_median, percentile, rate_per_second, timed
 from farmscore.features import FAMILIES
-from farmscore.pages import furniture_templates
 from farmscore.scoring import BATCH_SIZE, Scorer
+from farmscore.training.pages import furniture_templates
 from farmscore.types import Document
 from tests.conftest import shared_path
 

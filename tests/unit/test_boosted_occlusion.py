@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from farmscore.boosted_occlusion import fast_path_for
-from farmscore.compiled import compile_estimator
-from farmscore.farm_model import FarmModel
 from farmscore.features.extractor import analyze_text, feature_names
-from farmscore.model import fit_calibrated
+from farmscore.model.farm_model import FarmModel
+from farmscore.model.occlusion import fast_path_for
+from farmscore.model.tree_forest import compile_estimator
 from farmscore.scoring import Scorer
+from farmscore.training.fitting import fit_calibrated
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

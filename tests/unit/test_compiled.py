@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.ensemble._hist_gradient_boosting.common import PREDICTOR_RECORD_DTYPE
 
-from farmscore.compiled import TREE_NODE_DTYPE, TreeForest
+from farmscore.model.tree_forest import TREE_NODE_DTYPE, TreeForest
 
 
 def test_node_layout_is_scikit_learns() -> None:

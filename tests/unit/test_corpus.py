@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from farmscore.corpus import (
+from farmscore.training.corpora import (
     CORPUS_COLUMNS,
     MIN_WORDS_AFTER_STRIP,
     CorpusError,
@@ -20,7 +20,7 @@ from farmscore.corpus import (
     split_by_group,
     strip_shared_openings,
 )
-from farmscore.splits import is_test_group
+from farmscore.training.splits import is_test_group
 
 
 def _row(

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.io import feeds
-from farmscore.io.feeds import feed_records
-from farmscore.io.stream import (
+from farmscore.reading import feeds
+from farmscore.reading.feeds import feed_records
+from farmscore.reading.stream import (
     NO_WORDS,
     RAW_PREVIEW_CHARS,
     InputKind,

@@ -9,8 +9,8 @@ import pytest
 
 import farmscore.features.filler as filler
 from farmscore.features.base import MAX_EVIDENCE_PER_FEATURE, RARE_EVENT_PRIOR_WORDS
+from farmscore.features.lexicon import Lexicon, LexiconEntry, load_lexicon, phrase_tokens
 from farmscore.features.text import AnalyzedText
-from farmscore.lexicon import Lexicon, LexiconEntry, load_lexicon, phrase_tokens
 
 
 def rate(matches: float, words: int) -> float:

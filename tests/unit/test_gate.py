@@ -20,7 +20,7 @@ from farmscore.gate import (
     run_gate,
     source_records,
 )
-from farmscore.io.stream import (
+from farmscore.reading.stream import (
     NO_WORDS,
     RAW_PREVIEW_CHARS,
     ParsedRecord,

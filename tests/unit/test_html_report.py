@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.audit import (
+from farmscore.audit.plots import png_data_uri, reason_bars_png, score_histogram_png
+from farmscore.audit.report import (
+    EXCERPT_CHARS,
+    feature_colours,
+    highlight_evidence,
+    render_report,
+)
+from farmscore.audit.run import (
     AuditResult,
     FlaggedDocument,
     FlaggedTally,
@@ -22,13 +29,6 @@ from farmscore.audit import (
 )
 from farmscore.features import feature_specs
 from farmscore.features.extractor import feature_names
-from farmscore.report.html_report import (
-    EXCERPT_CHARS,
-    feature_colours,
-    highlight_evidence,
-    render_report,
-)
-from farmscore.report.plots import png_data_uri, reason_bars_png, score_histogram_png
 from farmscore.types import Evidence, Reason, Score
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -213,7 +213,7 @@ def test_rendering_does_not_import_pyplot() -> None:
     code = (
         "import sys\n"
         "from tests.unit.test_html_report import make_result, WHEN\n"
-        "from farmscore.report.html_report import render_report\n"
+        "from farmscore.audit.report import render_report\n"
         "render_report(make_result(['a', 'b'], ['t one', 't two']), inputs=['x'], generated=WHEN)\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
     )

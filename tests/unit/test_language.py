@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.language import (
+from farmscore.reading.language import (
     CLEARLY_ENGLISH_STOPWORD_FRACTION,
     WARNING_NOT_ENGLISH,
     WARNING_TOO_SHORT,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.lexicon import (
+from farmscore.features.lexicon import (
     CATEGORIES,
     FORMAT_VERSION,
     Candidate,
@@ -27,7 +27,7 @@ from farmscore.lexicon import (
     phrase_tokens,
     read_package_text,
 )
-from farmscore.lexicon_mining import (
+from farmscore.training.lexicon_mining import (
     FUNCTION_WORDS,
     MiningSettings,
     build_lexicon,
@@ -38,7 +38,7 @@ from farmscore.lexicon_mining import (
     sha256_text,
     source_domain,
 )
-from farmscore.splits import is_test_group
+from farmscore.training.splits import is_test_group
 
 # --- log-odds ---------------------------------------------------------------------------------
 

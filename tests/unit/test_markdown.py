@@ -8,7 +8,7 @@ import time
 import pytest
 
 from farmscore.features.extractor import analyze_text
-from farmscore.markdown import markdown_to_text
+from farmscore.reading.markdown import markdown_to_text
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from farmscore.corpus import load_corpora, split_by_group, strip_shared_openings
-from farmscore.pages import (
+from farmscore.training.corpora import load_corpora, split_by_group, strip_shared_openings
+from farmscore.training.pages import (
     MAX_PAGE_WORDS,
     MIN_PAGE_WORDS,
     NEWS_DOMAINS,
@@ -27,21 +27,22 @@ from farmscore.pages import (
     FarmFurnitureRates,
     FurnitureTemplates,
     HumanFurnitureRates,
-    _curly_typography,
-    _Filler,
-    _headline_phrase,
-    _honest_subheading,
-    _paragraph_sentences,
-    _repair_mojibake,
-    _RowPool,
-    _sentences,
-    _straight_typography,
     assemble_farm_pages,
     assemble_human_pages,
     furniture_templates,
     matched_lengths,
 )
-from farmscore.splits import is_test_group
+from farmscore.training.pages.filling import _Filler, _RowPool
+from farmscore.training.pages.furniture import _honest_subheading
+from farmscore.training.pages.sentences import (
+    _curly_typography,
+    _headline_phrase,
+    _paragraph_sentences,
+    _repair_mojibake,
+    _sentences,
+    _straight_typography,
+)
+from farmscore.training.splits import is_test_group
 
 DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 GENERATORS = ("GPT-4o", "Gemini-1.5-Pro", "Llama-3-70B", "GPT-3-Turbo")
@@ -211,7 +212,8 @@ def test_pages_do_not_depend_on_the_string_hash_seed() -> None:
     script = textwrap.dedent(
         """
         import hashlib, numpy as np, pandas as pd
-        from farmscore.pages import assemble_farm_pages, assemble_human_pages, matched_lengths
+        from farmscore.training.pages import (
+            assemble_farm_pages, assemble_human_pages, matched_lengths)
         rows = pd.DataFrame({
             "id": [f"r{i}" for i in range(40)],
             "text": [f"Row {i} says the harbour plan {i} is due. It was voted on {i}." * 3

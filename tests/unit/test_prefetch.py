@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from farmscore.prefetch import PAUSE, read_ahead
+from farmscore.reading.read_ahead import PAUSE, read_ahead
 
 
 def test_items_come_in_order_and_the_end_ends_it() -> None:

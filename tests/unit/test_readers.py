@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.io.readers import iter_documents
-from farmscore.settings import MAX_DOCUMENT_BYTES
+from farmscore.reading.files import iter_documents
+from farmscore.reading.settings import MAX_DOCUMENT_BYTES
 from farmscore.types import Document, InputError
 
 

@@ -9,8 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.corpus import REPOSITORY_CORPORA_DIR, CorpusError, load_repository_corpora
-from farmscore.corpus_sources import (
+from farmscore.training.corpora import REPOSITORY_CORPORA_DIR, CorpusError, load_repository_corpora
+from farmscore.training.corpus_files import (
+    MANIFEST_NAME,
+    CorpusFileError,
+    read_corpus_file,
+    read_manifest,
+    write_corpus_file,
+    write_manifest,
+)
+from farmscore.training.corpus_sources import (
     MIN_STRUCTURED_WORDS,
     PAN24_GENERATORS,
     ROLE_EVALUATION,
@@ -19,14 +27,6 @@ from farmscore.corpus_sources import (
     generator_family,
     pan24_rows,
     structured_rows,
-)
-from farmscore.io.corpus_files import (
-    MANIFEST_NAME,
-    CorpusFileError,
-    read_corpus_file,
-    read_manifest,
-    write_corpus_file,
-    write_manifest,
 )
 
 

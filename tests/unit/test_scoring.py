@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from farmscore.artifacts import ModelVerificationError
 from farmscore.features.extractor import analyze_text
+from farmscore.model.card import ModelVerificationError
+from farmscore.model.wording import tokens_of
 from farmscore.scoring import (
     LABEL_FARM,
     LABEL_SUBSTANTIVE,
@@ -20,7 +21,6 @@ from farmscore.scoring import (
     feature_titles,
 )
 from farmscore.types import Document
-from farmscore.wording import tokens_of
 from tests.conftest import farm_text, substantive_text
 
 

@@ -9,6 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from farmscore.features.checkable_items import (
+    find_attributed_quotes,
+    find_dates_and_sources,
+    find_numbers,
+)
 from farmscore.features.specificity import (
     _NAME_PARTICLES,
     _SENTENCE_OPENERS,
@@ -21,11 +26,6 @@ from farmscore.features.specificity import (
     _proper_nouns,
     _sentence_first_words,
     extract,
-)
-from farmscore.features.specifics import (
-    find_attributed_quotes,
-    find_dates_and_sources,
-    find_numbers,
 )
 from farmscore.features.text import AnalyzedText, Span
 

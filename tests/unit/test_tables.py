@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from farmscore.io import tables
-from farmscore.io.tables import iter_input_records, iter_table_documents
+from farmscore.reading import tables
+from farmscore.reading.tables import iter_input_records, iter_table_documents
 from farmscore.types import Document, InputError
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from farmscore.evaluation import has_farm_furniture, labelled_slices
-from farmscore.model import length_band, threshold_by_length_band
-from farmscore.training import LENGTH_WEIGHT_BINS_WORDS, example_weights, word_count_auc
+from farmscore.training.evaluation import has_farm_furniture, labelled_slices
+from farmscore.training.examples import LENGTH_WEIGHT_BINS_WORDS, example_weights, word_count_auc
+from farmscore.training.fitting import length_band, threshold_by_length_band
 
 
 def _frame() -> pd.DataFrame:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.io.walk import InputFile, logical_suffix, shown, walk_inputs
+from farmscore.reading.paths import InputFile, logical_suffix, shown, walk_inputs
 from farmscore.types import InputError
 
 SUFFIXES = frozenset({".txt", ".jsonl"})

@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from farmscore.features.text import AnalyzedText
-from farmscore.wording import (
+from farmscore.model.wording import (
     WordingModel,
     WordingVocabulary,
     count_texts,

@@ -21,8 +21,15 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from farmscore.artifacts import ModelVerificationError
-from farmscore.audit import (
+from farmscore.atomic_files import write_text_atomic
+from farmscore.audit.report import render_report
+from farmscore.audit.result_files import (
+    REPORT_HTML,
+    ResultFiles,
+    staged_result_parts,
+    write_results,
+)
+from farmscore.audit.run import (
     DEFAULT_PARTITION_SIZE,
     TOP_FLAGGED,
     AuditResult,
@@ -40,15 +47,8 @@ from farmscore.cli.common import (
     fail,
     load_scorer,
 )
-from farmscore.io.results import (
-    REPORT_HTML,
-    ResultFiles,
-    staged_result_parts,
-    write_results,
-    write_text_atomic,
-)
-from farmscore.report.html_report import render_report
-from farmscore.report.tables import print_table
+from farmscore.cli.tables import print_table
+from farmscore.model.card import ModelVerificationError
 from farmscore.scoring import Scorer
 
 # Flagged documents listed by the table format; the report shows more.
@@ -189,7 +189,7 @@ def _audit_on_dask(
     try:
         from joblib import effective_n_jobs
 
-        from farmscore.dask_audit import ClusterError, dask_client, run_dask_audit
+        from farmscore.audit.dask_engine import ClusterError, dask_client, run_dask_audit
     except ImportError as error:
         if error.name is None or error.name.partition(".")[0] not in ("dask", "distributed"):
             raise

@@ -9,8 +9,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from farmscore.artifacts import ModelVerificationError
-from farmscore.io.readers import STDIN
+from farmscore.model.card import ModelVerificationError
+from farmscore.reading.files import STDIN
 from farmscore.scoring import Scorer
 from farmscore.types import InputError
 

@@ -17,10 +17,10 @@ from farmscore.cli.common import (
     input_paths,
     report_input_error,
 )
+from farmscore.cli.row_writers import CsvWriter, JsonlWriter
+from farmscore.cli.tables import headline_columns, print_table
 from farmscore.features.extractor import analyze_text, feature_names
-from farmscore.io.tables import iter_any_documents
-from farmscore.io.writers import CsvWriter, JsonlWriter
-from farmscore.report.tables import headline_columns, print_table
+from farmscore.reading.tables import iter_any_documents
 from farmscore.types import Document
 
 

@@ -20,8 +20,8 @@ from farmscore.cli.common import (
     load_scorer,
 )
 from farmscore.gate import GateSinks, NotRecordsError, Unsupported, run_gate, source_records
-from farmscore.io.readers import STDIN
-from farmscore.io.stream import open_input, open_output
+from farmscore.reading.files import STDIN
+from farmscore.reading.stream import open_input, open_output
 
 
 def gate(

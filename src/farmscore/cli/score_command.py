@@ -23,10 +23,10 @@ from farmscore.cli.common import (
     load_scorer,
     report_input_error,
 )
-from farmscore.io.tables import iter_any_documents
-from farmscore.io.writers import CsvWriter, JsonlWriter
-from farmscore.report.serialize import reasons_summary, score_to_dict
-from farmscore.report.tables import print_table
+from farmscore.cli.row_writers import CsvWriter, JsonlWriter
+from farmscore.cli.tables import print_table
+from farmscore.reading.tables import iter_any_documents
+from farmscore.score_rows import reasons_summary, score_to_dict
 from farmscore.types import Document, InputError
 
 # One row per article for spreadsheets: the threshold is there so a reader can re-cut the

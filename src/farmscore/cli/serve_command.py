@@ -54,7 +54,8 @@ def serve(
         import farmscore.serve.app  # noqa: F401  (fails here, not in a worker, without the extra)
     except ImportError as error:
         fail(f"farmscore serve needs FastAPI and uvicorn ({error}); {SERVE_EXTRA_HINT}")
-    from farmscore.artifacts import ModelVerificationError, default_model_dir
+    from farmscore.model.card import ModelVerificationError
+    from farmscore.model.folder import default_model_dir
     from farmscore.serve.logs import log_config
     from farmscore.serve.model_slot import publish_generation
 

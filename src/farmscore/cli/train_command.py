@@ -14,12 +14,12 @@ import typer
 from rich.console import Console
 
 from farmscore.cli.common import JobsOption, ModelOption, ThresholdOption, fail, load_scorer
-from farmscore.report.tables import print_table
+from farmscore.cli.tables import print_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from farmscore.farm_model import ModelKind
+    from farmscore.model.farm_model import ModelKind
 
 # Fewer examples than this per class cannot be calibrated over group folds with any meaning.
 MIN_EXAMPLES_PER_CLASS = 10
@@ -70,12 +70,12 @@ def train(
     # (scoring above all) starts faster and smaller without.
     import pandas as pd
 
-    from farmscore.artifacts import DataSource, save_model_folder, sha256_file
-    from farmscore.corpus import REPOSITORY_CORPORA_DIR
     from farmscore.features.extractor import feature_names
-    from farmscore.io.labels import LabelFileError, read_label_files
-    from farmscore.model import fit_farm_model
-    from farmscore.training import (
+    from farmscore.model.card import DataSource
+    from farmscore.model.folder import save_model_folder, sha256_file
+    from farmscore.reading.labels import LabelFileError, read_label_files
+    from farmscore.training.corpora import REPOSITORY_CORPORA_DIR
+    from farmscore.training.examples import (
         BASE_DATA_SOURCES,
         KIND_REAL,
         BaseDataSettings,
@@ -86,6 +86,7 @@ def train(
         repository_data_sources,
         training_data_records,
     )
+    from farmscore.training.fitting import fit_farm_model
 
     try:
         user = read_label_files(labels)
@@ -173,9 +174,9 @@ def evaluate(
     matrix at the threshold, a calibration table, and the same metrics by length band, by
     presentation (with farm furniture or plain prose) and by source."""
     # Imported here, as in `train`: metrics need scikit-learn, label files pandas.
-    from farmscore.evaluation import has_farm_furniture, labelled_slices
-    from farmscore.io.labels import LabelFileError, read_label_files
-    from farmscore.model import calibration_table, classification_metrics
+    from farmscore.reading.labels import LabelFileError, read_label_files
+    from farmscore.training.evaluation import has_farm_furniture, labelled_slices
+    from farmscore.training.fitting import calibration_table, classification_metrics
     from farmscore.types import Document
 
     try:

@@ -25,7 +25,8 @@ from farmscore.features.base import (
     rare_event_rate,
     with_rare_event_note,
 )
-from farmscore.features.text import WORD_PATTERN, AnalyzedText, Span
+from farmscore.features.text import AnalyzedText, Span
+from farmscore.words import WORD_PATTERN
 
 # Straight or curly apostrophe: both appear in published text.
 _AP = "['’]"

@@ -2,9 +2,9 @@
 1,000 words and weighted by how much rarer each one is in human writing.
 
 The phrases and their weights come from the package's measured lexicon
-(`farmscore.lexicon`): a phrase counts only when its weight is above zero, i.e. when training
-text showed it reliably more often in machine than in human writing. Popular "AI tell" lists
-fire on a quarter to half of texts written before LLMs existed; the weights keep those from
+(`farmscore.features.lexicon`): a phrase counts only when its weight is above zero, i.e. when
+training text showed it reliably more often in machine than in human writing. Popular "AI tell"
+lists fire on a quarter to half of texts written before LLMs existed; the weights keep those from
 counting. Matching is on whole word tokens, case-insensitive, longest phrase first and
 without overlaps, so "plays a crucial role" is not also counted as "crucial".
 """
@@ -22,14 +22,14 @@ from farmscore.features.base import (
     rare_event_rate,
     with_rare_event_note,
 )
-from farmscore.features.text import AnalyzedText
-from farmscore.lexicon import (
+from farmscore.features.lexicon import (
     Lexicon,
     LexiconEntry,
     PhraseMatcher,
     load_lexicon,
     normalized_words,
 )
+from farmscore.features.text import AnalyzedText
 
 PHRASE_RATE = "filler_phrase_rate_per_1k_words"
 HEDGE_RATE = "filler_hedge_rate_per_1k_words"

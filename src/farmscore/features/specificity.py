@@ -19,7 +19,7 @@ from farmscore.features.base import (
     per_thousand_words,
     safe_ratio,
 )
-from farmscore.features.specifics import (
+from farmscore.features.checkable_items import (
     DATE_WORDS,
     find_attributed_quotes,
     find_dates_and_sources,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from farmscore.atomic_files import write_atomic
 from farmscore.features.word_table import HashedWordTable
-from farmscore.io.results import write_atomic
 
 CACHE_VARIABLE = "FARMSCORE_CACHE_DIR"
 # Bump when the table's hash or layout changes: old files are then never read.

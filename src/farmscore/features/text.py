@@ -13,12 +13,13 @@ from functools import cached_property
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from farmscore.words import WORD_PATTERN
+
 if TYPE_CHECKING:
     from farmscore.features.vocabulary import Vocabulary
 
 Span = tuple[int, int]
 
-WORD_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _WORD = WORD_PATTERN
 # A sentence ends at terminal punctuation (with closing quotes or brackets) before whitespace,
 # or at a line break: headings and list items rarely carry a full stop. A match starts only at
@@ -30,22 +31,6 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 # A first line this short, without a closing full stop, reads as a title.
 TITLE_MAX_WORDS = 25
-
-# Why a text without a single word is refused everywhere (score, features, gate, audit, the
-# API): there is nothing to judge, and a score for it would be a made-up answer.
-NO_WORDS_REASON = (
-    "the text has no words (no letters or digits, after extracting the html, if any); "
-    "there is nothing to judge"
-)
-
-
-def has_words(text: str) -> bool:
-    """Whether `text` holds at least one word (a run of letters or digits).
-
-    >>> has_words("Rain."), has_words("!!!! ???"), has_words("\u200b\u200b")
-    (True, False, False)
-    """
-    return WORD_PATTERN.search(text) is not None
 
 
 def _stripped(text: str, start: int, end: int) -> Span | None:

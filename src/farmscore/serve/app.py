@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from farmscore import __version__
-from farmscore.artifacts import ModelVerificationError
+from farmscore.model.card import ModelVerificationError
 from farmscore.serve.guard import RequestGuard
 from farmscore.serve.logs import server_logger
 from farmscore.serve.metrics import CONTENT_TYPE, ServeMetrics

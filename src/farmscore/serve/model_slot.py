@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from farmscore.artifacts import ModelVerificationError
-from farmscore.io.results import write_text_atomic
+from farmscore.atomic_files import write_text_atomic
+from farmscore.model.card import ModelVerificationError
 from farmscore.scoring import Scorer
 from farmscore.serve.logs import server_logger
 from farmscore.serve.settings import ServeSettings

@@ -7,12 +7,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from farmscore.features.text import NO_WORDS_REASON, has_words
-from farmscore.io.readers import record_document
-from farmscore.report.serialize import score_to_dict
+from farmscore.reading.files import record_document
+from farmscore.score_rows import score_to_dict
 from farmscore.scoring import LABEL_FARM, LABEL_SUBSTANTIVE, Scorer
 from farmscore.serve.schema import DocumentIn
 from farmscore.types import Document, InputError, Score
+from farmscore.words import NO_WORDS_REASON, has_words
 
 # Documents scored between two looks at the request's deadline.
 CHUNK_DOCUMENTS = 4

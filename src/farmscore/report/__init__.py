@@ -1,1 +1,0 @@
-"""Human-readable output: tables in the terminal, and later the HTML audit report."""
