@@ -27,6 +27,7 @@ from farmscore.training.examples import (
     BaseDataSettings,
     build_base_examples,
     example_weights,
+    human_reporting_rows,
     make_card,
     measure,
     repository_data_sources,
@@ -78,6 +79,8 @@ def main() -> None:
         "boosted",
         sample_weight=weights,
         texts=list(train["text"]),
+        substance_reference=human_reporting_rows(train),
+        progress=say,
     )
     say(f"threshold {model.threshold:.4f} ({model.threshold_rule})")
     report, predictions = evaluate_on_test(

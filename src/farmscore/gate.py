@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, BinaryIO
 
+from farmscore.model.verdict import LABEL_FARM
 from farmscore.reading.feeds import FEED_MAX_BYTES, feed_records
 from farmscore.reading.stream import (
     SNIFF_BYTES,
@@ -33,7 +34,7 @@ from farmscore.reading.stream import (
     sniffable,
 )
 from farmscore.score_rows import score_to_dict
-from farmscore.scoring import LABEL_FARM, Scorer
+from farmscore.scoring import Scorer
 from farmscore.types import Document, Score
 
 # The key under which a row carries its verdict; an input field of that name is replaced.

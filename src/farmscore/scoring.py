@@ -20,15 +20,25 @@ import numpy as np
 
 from farmscore.features import feature_specs
 from farmscore.features.extractor import TextFeatures, analyze_document, feature_names
+from farmscore.features.specificity import SUBSTANCE, is_sourced
+from farmscore.features.tells import Tell, tells_in
 from farmscore.features.text import AnalyzedText
 from farmscore.model.card import ModelCard, ModelVerificationError
 from farmscore.model.farm_model import FarmModel
 from farmscore.model.folder import default_model_dir, load_model_folder
-from farmscore.model.occlusion import BoostedOcclusion, fast_path_for
+from farmscore.model.length_bands import BAND_NAMES, band_index
+from farmscore.model.verdict import (
+    DEFAULT_POLICY,
+    POLICIES,
+    Policy,
+    Verdict,
+    decide,
+)
 from farmscore.model.wording import (
     WORDING_FEATURE,
     WORDING_TITLE,
     WordingReading,
+    has_known_word,
     wording_tokens,
 )
 from farmscore.reading.language import judgeability_warnings
@@ -39,12 +49,13 @@ from farmscore.words import NO_WORDS_REASON, has_words
 if TYPE_CHECKING:
     import pandas as pd
 
-LABEL_FARM = "content_farm"
-LABEL_SUBSTANTIVE = "substantive"
 # Reasons per score: enough to see why, few enough to read.
 DEFAULT_REASONS = 5
 # Spans per reason shown to a reader.
 EVIDENCE_PER_REASON = 5
+# N-grams asked of the wording block for its reason: more than are shown, as n-grams of rare
+# words or punctuation only are left out.
+WORDING_CANDIDATES = 3 * EVIDENCE_PER_REASON
 # Documents scored together: the model predicts a batch at once.
 BATCH_SIZE = 64
 # The last documents of a stream go to worker processes in batches this small, so that the
@@ -66,6 +77,7 @@ class Scorer:
         *,
         threshold: float | None = None,
         n_reasons: int = DEFAULT_REASONS,
+        policy: Policy = DEFAULT_POLICY,
     ) -> None:
         current = model_feature_names(model)
         if list(model.feature_names) != current:
@@ -76,15 +88,45 @@ class Scorer:
                 f"computes (it lacks {added[:5]}, has {missing[:5]}); retrain it with "
                 f"`farmscore train` or install the farmscore version in its card"
             )
+        if policy not in POLICIES:
+            raise ValueError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")
         self.model = model
         self.card = card
         self.name = card.name
+        # A threshold the caller sets applies in every length band; without one, each band
+        # has the model's own. `threshold` alone is the highest of them, for a one-line summary.
+        self.threshold_override = threshold
         self.threshold = model.threshold if threshold is None else threshold
         self.n_reasons = n_reasons
-        # The shipped kind of model has an exact, much faster way to its reasons.
-        self._fast_path: BoostedOcclusion | None = fast_path_for(model)
+        self.policy: Policy = policy
+        self._base_log_odds = model.reference_log_odds()
         # Where the model was loaded from, so worker processes can load it themselves.
         self.folder: Path | None = None
+
+    def settings(self) -> tuple[float | None, Policy, int]:
+        """What a worker process needs besides the model folder to score as this scorer does:
+        the caller's threshold, the policy and the number of reasons."""
+        return self.threshold_override, self.policy, self.n_reasons
+
+    def with_settings(
+        self, *, threshold: float | None = None, policy: Policy | None = None
+    ) -> Scorer:
+        """This scorer with another threshold or policy, sharing the loaded model."""
+        scorer = Scorer(
+            self.model,
+            self.card,
+            threshold=self.threshold_override if threshold is None else threshold,
+            n_reasons=self.n_reasons,
+            policy=self.policy if policy is None else policy,
+        )
+        scorer.folder = self.folder
+        return scorer
+
+    def threshold_for(self, band: int) -> float:
+        """The threshold a page of length band number `band` is judged against."""
+        if self.threshold_override is not None:
+            return self.threshold_override
+        return self.model.threshold_for(band)
 
     @classmethod
     def load(
@@ -94,16 +136,19 @@ class Scorer:
         threshold: float | None = None,
         allow_version_mismatch: bool = False,
         allow_pickle: bool = False,
+        policy: Policy = DEFAULT_POLICY,
     ) -> Scorer:
         """Load and verify the model folder at `path` (default: the model shipped inside the
         package): the card, the model file's SHA-256 and library versions, then every array
         (`farmscore.model.folder.load_model_folder`). `allow_pickle` loads a card format 1
-        folder, which holds a pickle: only for a folder you made or trust."""
+        folder, which holds a pickle: only for a folder you made or trust. `policy` is
+        "farm" (reject content farms; machine prose with sourced substance stays) or
+        "machine" (reject any machine prose); see `farmscore.model.verdict`."""
         folder = Path(path) if path is not None else default_model_dir()
         model, card = load_model_folder(
             folder, allow_version_mismatch=allow_version_mismatch, allow_pickle=allow_pickle
         )
-        scorer = cls(model, card, threshold=threshold)
+        scorer = cls(model, card, threshold=threshold, policy=policy)
         scorer.folder = folder
         return scorer
 
@@ -121,7 +166,7 @@ class Scorer:
             if not isinstance(html, str | bytes):
                 raise TypeError(f"html must be str or bytes, not {type(html).__name__}")
             # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
-            from farmscore.reading.html import extract_article
+            from farmscore.reading.html_extraction import extract_article
 
             text = extract_article(html).text
         if not isinstance(text, str):
@@ -179,7 +224,7 @@ class Scorer:
         batches = _batches_for_workers(arriving, BATCH_SIZE, effective_n_jobs(n_jobs))
         # One of our batches per task: joblib's own batching would group them again.
         results = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=1)(
-            delayed(_score_in_worker)(source, self.threshold, batch, keep_features)
+            delayed(_score_in_worker)(source, self.settings(), batch, keep_features)
             for batch in batches
         )
         try:
@@ -223,15 +268,13 @@ class Scorer:
         X = np.array([list(m.features.values.values()) for m in measured], dtype=np.float64)
         if self.model.wording is not None:
             X = np.column_stack([X, [m.wording_log_odds for m in measured]])
-        if self._fast_path is not None:
-            probabilities, contributions = self._fast_path.predict_and_contribute(X)
-        else:
-            probabilities = self.model.predict_proba(X)
-            contributions = self.model.contributions(X, probabilities)
+        bands = np.array([band_index(m.features.n_words) for m in measured], dtype=np.intp)
+        probabilities = self.model.predict_proba(X)
+        contributions = self.model.contributions(X, bands)
         return [
-            (self._make_score(doc, m, row, float(p), contribution_row), m.features)
-            for doc, m, row, p, contribution_row in zip(
-                documents, measured, X, probabilities, contributions, strict=True
+            (self._make_score(doc, m, row, float(p), int(band), contribution_row), m.features)
+            for doc, m, row, p, band, contribution_row in zip(
+                documents, measured, X, probabilities, bands, contributions, strict=True
             )
         ]
 
@@ -256,64 +299,156 @@ class Scorer:
         doc: Document,
         measured: _Measured,
         row: np.ndarray,
-        probability: float,
+        machine: float,
+        band: int,
         contributions: np.ndarray,
     ) -> Score:
         features = measured.features
+        values = features.values
+        tells = tells_in(values, features.n_words)
+        verdict = decide(
+            machine,
+            self.model.threshold_for(band),
+            [tell.kind for tell in tells],
+            self.model.substance_percentile(values[SUBSTANCE], band),
+            is_sourced(values),
+            self.policy,
+            label_threshold=self.threshold_override,
+        )
+        reasons = self._reasons(measured, row, band, contributions, verdict, tells)
+        shown = reasons[: self.n_reasons]
+        total = sum(abs(reason.contribution) for reason in reasons)
+        return Score(
+            id=doc.id,
+            score=verdict.score,
+            label=verdict.label,
+            threshold=verdict.threshold,
+            reasons=tuple(shown),
+            model=self.name,
+            word_count=features.n_words,
+            warnings=judgeability_warnings(
+                doc.text, features.n_words, values["lexical_english_stopword_fraction"]
+            )
+            + verdict.warnings,
+            policy=self.policy,
+            band=BAND_NAMES[band],
+            decided_by=verdict.decided_by,
+            machine=machine,
+            machine_threshold=verdict.machine_threshold,
+            substance_percentile=verdict.substance_percentile,
+            tells=verdict.tells,
+            base_log_odds=float(self._base_log_odds[band]),
+            explained_share=(
+                sum(abs(reason.contribution) for reason in shown) / total if total else 1.0
+            ),
+        )
+
+    def _reasons(
+        self,
+        measured: _Measured,
+        row: np.ndarray,
+        band: int,
+        contributions: np.ndarray,
+        verdict: Verdict,
+        tells: Sequence[Tell],
+    ) -> list[Reason]:
+        """Every reason, in the order a reader needs them: the tells that decided, the
+        substance that protected machine prose, then the machine head's features by size.
+        Their contributions and the band's base add up to the score's log-odds."""
+        features = measured.features
         names = self.model.feature_names
-        order = np.argsort(-np.abs(contributions))[: self.n_reasons]
-        shown = {names[j] for j in order}
-        evidence = _reason_evidence(shown, features.evidence)
+        typical = self.model.reference_rows()[band]
+        order = [j for j in np.argsort(-np.abs(contributions)) if contributions[j] != 0.0]
+        shown = {names[j] for j in order[: self.n_reasons]}
+        tell_features = {name for tell in tells for name in tell.features}
+        evidence = _reason_evidence(shown | tell_features | {SUBSTANCE}, features.evidence)
         wording_at = len(names) - 1 if self.model.wording is not None else -1
         if WORDING_FEATURE in shown and contributions[wording_at] != 0.0:
             evidence[WORDING_FEATURE] = self._wording_evidence(
                 measured, 1 if contributions[wording_at] > 0 else -1
             )
-        reasons = tuple(
+        reasons = [
             Reason(
-                feature=names[j],
-                value=float(row[j]),
-                typical=float(self.model.reference[j]),
-                contribution=float(contributions[j]),
-                evidence=tuple(evidence[names[j]]),
-                title=feature_titles().get(names[j], names[j]),
+                feature=f"tell_{tell.kind}",
+                value=1.0,
+                typical=0.0,
+                contribution=verdict.lift / len(tells),
+                evidence=tuple(
+                    sorted(
+                        (span for name in tell.features for span in evidence.get(name, [])),
+                        key=lambda span: span.start,
+                    )[:EVIDENCE_PER_REASON]
+                ),
+                title=tell.title,
+                axis="tell",
+                note="a tell decides the verdict whoever wrote the rest of the page",
             )
-            for j in order
-            if contributions[j] != 0.0
-        )
-        label = LABEL_FARM if probability >= self.threshold else LABEL_SUBSTANTIVE
-        return Score(
-            id=doc.id,
-            score=probability,
-            label=label,
-            threshold=self.threshold,
-            reasons=reasons,
-            model=self.name,
-            word_count=features.n_words,
-            warnings=judgeability_warnings(
-                doc.text, features.n_words, features.values["lexical_english_stopword_fraction"]
-            ),
-        )
+            for tell in tells
+        ]
+        if verdict.relief != 0.0:
+            percentile = verdict.substance_percentile or 0.0
+            reasons.append(
+                Reason(
+                    feature="substance",
+                    value=round(percentile, 1),
+                    typical=50.0,
+                    contribution=verdict.relief,
+                    evidence=tuple(evidence.get(SUBSTANCE, ())),
+                    title="Sourced substance",
+                    axis="substance",
+                    note=(
+                        f"at the {percentile:.0f}th percentile of human reporting of "
+                        f"{BAND_NAMES[band]} words: machine-polished prose that carries it "
+                        f"stays substantive"
+                    ),
+                )
+            )
+        titles = feature_titles()
+        for j in order:
+            name = names[j]
+            contribution = float(contributions[j])
+            reasons.append(
+                Reason(
+                    feature=name,
+                    value=float(row[j]),
+                    typical=float(typical[j]),
+                    contribution=contribution,
+                    evidence=tuple(evidence.get(name, ())),
+                    title=titles.get(name, name),
+                    note=_direction_note(float(row[j]), float(typical[j]), contribution),
+                )
+            )
+        return reasons
 
     def _wording_evidence(self, measured: _Measured, direction: int) -> list[Evidence]:
         """The n-grams that moved the wording block the way its reason points, each at its
-        first occurrence, with how often it occurs and how far it moved the block."""
+        first occurrence, quoted in the text's own words, with how often it occurs and how
+        far it moved the block. N-grams of rare words only (masked as one token) or of
+        punctuation only say nothing a reader can check, and are left out."""
         assert self.model.wording is not None
         toward = "machine" if direction > 0 else "human"
         reading = measured.reading if measured.reading_is_aligned else None
-        return [
-            Evidence(
-                WORDING_FEATURE,
-                ngram.spans[0][0],
-                ngram.spans[0][1],
-                f"'{ngram.ngram}' x{ngram.occurrences}: "
-                f"{ngram.contribution:+.2f} log-odds toward {toward} wording",
+        text = measured.lower_aligned
+        found: list[Evidence] = []
+        for ngram in self.model.wording.explain(
+            text, WORDING_CANDIDATES, direction, reading, spans_per_ngram=1
+        ):
+            if not has_known_word(ngram.ngram):
+                continue
+            start, end = ngram.spans[0]
+            words = " ".join(text[start:end].split())
+            found.append(
+                Evidence(
+                    WORDING_FEATURE,
+                    start,
+                    end,
+                    f"'{words}' x{ngram.occurrences}: "
+                    f"{ngram.contribution:+.2f} log-odds toward {toward} wording",
+                )
             )
-            # A reason shows each n-gram once, at its first occurrence.
-            for ngram in self.model.wording.explain(
-                measured.lower_aligned, EVIDENCE_PER_REASON, direction, reading, spans_per_ngram=1
-            )
-        ]
+            if len(found) == EVIDENCE_PER_REASON:
+                break
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +466,19 @@ class _Measured:
     def wording_log_odds(self) -> float:
         assert self.reading is not None
         return self.reading.log_odds
+
+
+def _direction_note(value: float, typical: float, contribution: float) -> str:
+    """Why a feature pushes the way it does when that is not its value's side of the typical
+    value: the head reads some features together with others, not each on its own."""
+    if value == typical or contribution == 0.0 or (value > typical) == (contribution > 0):
+        return ""
+    side = "above" if value > typical else "below"
+    toward = "content farm" if contribution > 0 else "substantive"
+    return (
+        f"{side} the typical value yet toward {toward}: the machine head weighs this "
+        f"feature together with others, not on its own"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -425,18 +573,24 @@ def _small_batches(documents: list[Document]) -> Iterator[list[Document]]:
 
 
 @lru_cache(maxsize=4)
-def _worker_scorer(folder: Path, threshold: float) -> Scorer:
-    return Scorer.load(folder, threshold=threshold)
+def _worker_scorer(folder: Path, settings: tuple[float | None, Policy, int]) -> Scorer:
+    threshold, policy, n_reasons = settings
+    scorer = Scorer.load(folder, threshold=threshold, policy=policy)
+    scorer.n_reasons = n_reasons
+    return scorer
 
 
 def _score_in_worker(
-    source: Scorer | Path, threshold: float, documents: list[Document], keep_features: bool
+    source: Scorer | Path,
+    settings: tuple[float | None, Policy, int],
+    documents: list[Document],
+    keep_features: bool,
 ) -> list[tuple[Score, TextFeatures | None]]:
     """Runs in a worker process: the model is loaded once per process and folder. Features
     travel back only when asked for: pickling every span costs the parent process time."""
     if not documents:  # sent while the stream pauses: see `_batches_for_workers`
         return []
-    scorer = source if isinstance(source, Scorer) else _worker_scorer(source, threshold)
+    scorer = source if isinstance(source, Scorer) else _worker_scorer(source, settings)
     pairs = scorer._score_batch(documents)
     if keep_features:
         return list(pairs)

@@ -44,17 +44,24 @@ class InputError:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One feature that moved a score: its value beside the typical training value, how far
-    it moved the score in log-odds (positive: toward content farm), and the spans behind it."""
+    """One thing that moved a score: its value beside the typical value, how far it moved the
+    score in log-odds (positive: toward content farm), and the spans behind it.
+
+    `axis` says which answer it belongs to: "tell" (evidence that decides on its own),
+    "substance" (sourced substance that protects machine prose) or "machine" (a feature of
+    the machine head, measured from the median human text of the page's length band)."""
 
     feature: str
     value: float
     typical: float
     contribution: float
     evidence: tuple[Evidence, ...] = ()
-    # The feature's plain-English name ("Filler phrases"); `typical` is the median value of
-    # the model's training texts.
+    # The feature's plain-English name ("Filler phrases"); `typical` is the value of the
+    # median human training text of the page's length band.
     title: str = ""
+    axis: str = "machine"
+    # Why the direction differs from the value's side of the typical value, when it does.
+    note: str = ""
 
     @property
     def direction(self) -> str:
@@ -63,8 +70,15 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Score:
-    """A calibrated probability of content farm, the label at the model's threshold, and the
-    reasons for it."""
+    """A verdict on one page: `score` and `label` under the scoring policy, the machine head's
+    own answer, the page's sourced substance, and the reasons for it.
+
+    `score` is the probability-scale verdict, content farm at or above `threshold` (the
+    threshold of the page's length band `band`, unless the caller set one). `machine` is the
+    calibrated probability that the prose is machine-written. `substance_percentile` places
+    the page's sourced substance among human reporting of the same band. `base_log_odds` is
+    what the median human text of the band scores: it and the contributions of all reasons
+    add up to the score's log-odds, of which the reasons shown explain `explained_share`."""
 
     id: str
     score: float
@@ -73,5 +87,16 @@ class Score:
     reasons: tuple[Reason, ...]
     model: str
     word_count: int = 0
-    # Why the score deserves less trust: "too_short", "not_english" (`farmscore.reading.language`).
+    # Why the score deserves less trust or reading: "too_short", "not_english"
+    # (`farmscore.reading.language`), "machine_prose" (machine-written, kept for its
+    # substance).
     warnings: tuple[str, ...] = ()
+    policy: str = "farm"
+    band: str = ""
+    decided_by: str = ""
+    machine: float | None = None
+    machine_threshold: float | None = None
+    substance_percentile: float | None = None
+    tells: tuple[str, ...] = ()
+    base_log_odds: float | None = None
+    explained_share: float | None = None

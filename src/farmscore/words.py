@@ -25,3 +25,13 @@ def has_words(text: str) -> bool:
     (True, False, False)
     """
     return WORD_PATTERN.search(text) is not None
+
+
+def count_words(text: str) -> int:
+    """Words in `text` as the features count them (`AnalyzedText.n_words`): what sets a
+    text's length band, in training and in scoring alike.
+
+    >>> count_words("It's 5 o'clock — time to go!")
+    6
+    """
+    return sum(1 for _ in WORD_PATTERN.finditer(text))

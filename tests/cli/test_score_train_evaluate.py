@@ -63,7 +63,10 @@ def test_score_threshold_flag_and_csv_and_json_formats(tiny_model_dir: Path) -> 
     text = substantive_text(random.Random(1))
     csv_out = invoke("score", "-", "--model", str(tiny_model_dir), "--format", "csv", stdin=text)
     header, row = csv_out.stdout.splitlines()  # type: ignore[attr-defined]
-    assert header == "id,score,label,threshold,word_count,warnings,reasons"
+    assert header == (
+        "id,score,label,threshold,band,decided_by,machine,substance_percentile,tells,"
+        "word_count,warnings,reasons"
+    )
     assert row.startswith("-,")
     assert f",{len(text.split())}," in row
     strict = invoke(

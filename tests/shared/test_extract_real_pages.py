@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.reading.html import METHOD_NONE, extract_article
+from farmscore.reading.html_extraction import METHOD_NONE, extract_article
 
 HTML_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "html"
 

@@ -12,15 +12,8 @@ from farmscore.features.base import MAX_EVIDENCE_PER_FEATURE
 from farmscore.features.text import AnalyzedText
 
 NAMES = [spec.name for spec in artifacts.FEATURES]
-KINDS = [
-    "self_reference",
-    "prompter_address",
-    "scaffolding",
-    "markdown",
-    "placeholder",
-    "refusal",
-    "knowledge_cutoff",
-]
+KINDS = [kind.name for kind in artifacts.KINDS]
+DECISIVE = list(artifacts.DECISIVE_COUNTS)
 
 
 def values(text: str) -> dict[str, float]:
@@ -28,11 +21,11 @@ def values(text: str) -> dict[str, float]:
 
 
 def counts(text: str) -> dict[str, float]:
-    """The non-zero per-kind counts of a text."""
+    """The non-zero per-kind counts of a text, and the quoted count when it is not zero."""
     found = values(text)
-    return {
-        kind: found[f"artifacts_{kind}_count"] for kind in KINDS if found[f"artifacts_{kind}_count"]
-    }
+    named = {kind: found[f"artifacts_{kind}_count"] for kind in KINDS}
+    named["quoted"] = found["artifacts_quoted_count"]
+    return {kind: count for kind, count in named.items() if count}
 
 
 def evidence_texts(text: str, feature: str) -> list[str]:
@@ -41,50 +34,97 @@ def evidence_texts(text: str, feature: str) -> list[str]:
 
 
 def test_features_are_documented_named_by_family_and_returned_in_order() -> None:
-    assert len(NAMES) == len(set(NAMES)) == 2 * len(KINDS) + 2
+    assert len(NAMES) == len(set(NAMES)) == 2 * len(KINDS) + 4
     assert all(name.startswith("artifacts_") for name in NAMES)
     assert all(spec.unit and spec.definition and spec.rationale for spec in artifacts.FEATURES)
     assert list(values("Some text.")) == NAMES
     assert "artifacts_total_count" in NAMES
+    assert DECISIVE == [
+        "self_reference",
+        "refusal",
+        "knowledge_cutoff",
+        "prompter_address",
+        "prompt_echo",
+        "format_note",
+        "placeholder",
+        "role_marker",
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("As an AI language model, I cannot write that.", {"self_reference": 1}),
+        ("As an AI language model, I cannot write that.", {"self_reference": 1, "refusal": 1}),
         ("As an AI, I do not have opinions.", {"self_reference": 1}),
-        ("As an AI assistant I aim to help.", {"self_reference": 1}),
-        ("I'm an AI developed by a lab.", {"self_reference": 1}),
-        ("I am a large language model trained on text.", {"self_reference": 1}),
-        ("Sure! Here is a 600-word article about the flood:", {"prompter_address": 1}),
-        ("Certainly! Below is a revised version of your text.", {"prompter_address": 1}),
-        ("Here's a rewritten version:\n\nThe mayor resigned.", {"prompter_address": 1}),
-        ("Here is the revised text:\n\nThe mayor resigned.", {"prompter_address": 1}),
-        ("The mayor resigned. I hope this helps!", {"prompter_address": 1}),
-        ("Let me know if you'd like any changes.", {"prompter_address": 1}),
-        ("Would you like me to expand on any section?", {"prompter_address": 1}),
-        ("Meta description: A look at the floods.", {"scaffolding": 1}),
-        ("Intro text.\nSEO title: Floods\nFocus keyword: flood", {"scaffolding": 2}),
-        ("Title: The Flood\n\nIntroduction: Rivers rose.", {"scaffolding": 2}),
-        ("The mayor resigned.\n\nWord count: 612", {"scaffolding": 1}),
-        ("The river rose. [Insert image here] Then it fell.", {"scaffolding": 1}),
-        ("(Note: This is a fictional article written for practice.)", {"scaffolding": 1}),
-        ("This article is structured using HTML headings.", {"scaffolding": 1}),
+        ("As a large language model trained by Google, I can't say.", {"self_reference": 1}),
+        ("I'm just a language model, so take this with care.", {"self_reference": 1}),
+        ("I don't have personal opinions on the vote.", {"self_reference": 1}),
+        (
+            "Sure! Here is a 600-word article about the flood:\n\nRivers rose.",
+            {"prompter_address": 1},
+        ),
+        (
+            "Certainly! Below is a revised version of your text.\n\nThe mayor resigned.",
+            {"prompter_address": 1},
+        ),
+        (
+            "Okay, here's the rewritten article with the keyword included:\n\nRates fell.",
+            {"prompter_address": 1},
+        ),
+        (
+            "The mayor resigned.\n\nLet me know if you want me to tweak the tone.",
+            {"prompter_address": 1, "chat_courtesy": 1},
+        ),
+        (
+            "The mayor resigned.\n\nWould you like me to expand on any section?",
+            {"prompter_address": 1},
+        ),
+        ("The mayor resigned.\n\nWant a shorter version for Instagram?", {"prompter_address": 1}),
+        (
+            "The mayor resigned.\n\nI kept the quotes generic since I don't have access to them.",
+            {"prompter_address": 1},
+        ),
+        (
+            "Write a 600-word news article about the flood in a journalistic tone.\n\nRivers rose.",
+            {"prompt_echo": 1},
+        ),
+        ("Here is a 26 sentence story based on the prompt:\n\nThe rain fell.", {"prompt_echo": 1}),
+        (
+            "Topic: Beaches in Thailand. Tone: casual. Length: 900 words.\n\nSand.",
+            {"prompt_echo": 1},
+        ),
+        ("Meta description: A look at the floods.", {"format_note": 1}),
+        ("Intro text.\nSEO title: Floods\nFocus keyword: flood", {"format_note": 2}),
+        ("The mayor resigned.\n\nWord count: 612", {"format_note": 1}),
+        ("Title: The Flood\n\nRivers rose on Tuesday.", {"format_note": 1, "brief_label": 1}),
+        ("This article is structured using HTML headings.", {"format_note": 1}),
+        ("Note: H2 and H3 tags have been used for SEO.", {"format_note": 1}),
         ("## The Flood\n\nRivers rose.", {"markdown": 1}),
         ("The **Economic Impact** was large.", {"markdown": 1}),
-        ("Rivers rose.\n---\nThen fell.", {"markdown": 1}),
-        ("See [the report](https://example.org/r) for more.", {"markdown": 1}),
         ("Signed, [Your Name]", {"placeholder": 1}),
         ("[Company Name] said [Date] was fine.", {"placeholder": 2}),
         ("The court held that [insert holding].", {"placeholder": 1}),
-        ("John Doe works at XYZ Corporation.", {"placeholder": 2}),
-        ("Lorem ipsum dolor sit amet.", {"placeholder": 1}),
+        ("Hi {first_name}, thanks for reading.", {"placeholder": 1}),
+        ("Tickets start at $XX at the door.", {"placeholder": 1}),
+        ("John Doe works at XYZ Corporation.", {"stock_text": 2}),
         ("I cannot fulfill that request.", {"refusal": 1}),
         ("I'm sorry, but I can't assist with that.", {"refusal": 1}),
         ("This request goes against my guidelines.", {"refusal": 1}),
         ("As of my last knowledge update in 2023, rates rose.", {"knowledge_cutoff": 1}),
         ("I don't have real-time information about it.", {"knowledge_cutoff": 1}),
         ("My knowledge cutoff is 2023.", {"knowledge_cutoff": 1}),
+        ("[assistant]: The council met on Tuesday.", {"role_marker": 1}),
+        ("<|im_start|>assistant The council met.", {"role_marker": 1}),
+        ("User: write about gas prices\nAssistant: Gas prices rose again.", {"role_marker": 2}),
+        ("Claude: The housing market in Denver remains competitive.", {"role_marker": 1}),
+        ("Copilot said: Renting versus buying depends on how long you stay.", {"role_marker": 1}),
+        ("The mayor resigned.\n\nIf needed, I can add a table.", {"prompter_address": 1}),
+        ("The mayor resigned.\n\nShall I generate a few subheadings?", {"prompter_address": 1}),
+        (
+            "The mayor resigned.\n\nDo you need an image prompt to go with this article?",
+            {"prompter_address": 1},
+        ),
+        ("The mayor resigned. I hope this helps!", {"chat_courtesy": 1}),
     ],
 )
 def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
@@ -95,7 +135,6 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
     "text",
     [
         # Human writing that shares words with the patterns.
-        '"As an AI researcher, I worry about this," she said.',
         "The SEO guide explains what a meta description is.",
         "His book, whose title: well, nobody remembers it.",
         "Join the fight for #climate action.\n#climate is trending.",
@@ -106,28 +145,63 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         'The mayor said "[the city] will recover" next year.',
         "Would you like to go? Sure, what time?\nSure. At six.",
         "Here is the full text of the statement:",
-        "\u201cI'm sorry, but I can't comment on that,\u201d the spokesman said.",
         "The company said it cannot provide that information at this time.",
         "Of course the council disagreed, here and elsewhere.",
+        "Let me know what you think in the comments below.",
+        "Here's a look at what the budget means for schoolchildren.",
+        "Replace [PROJECT_ID] with your project's ID, then run the script.",
+        "Open https://[your server name].example.com in a browser.",
+        "The <title> element names the page.",
+        "Participants had to write a 1,500-word essay on a health theme.",
+        "- Write a meaningful title that describes the issue.",
+        "I could go on, but you get the point.",
+        "Q: Why did you build it?\nA: Because nobody else had.",
+        "Sorry, I can't. I am busy on Saturday.",
+        "I don't have any opinions about roundabouts.",
+        "This guide is divided into three sections.",
+        "Gemini: What the new model can do for your inbox",
+        "If you'd like a closer look, take a look at the executor section of the async book.",
+        "If you have questions, please let me know in the comments of this post.",
+        "It was not practical for me to build the same depth of knowledge as the engineers.",
+        'Asked why she has not changed the sign, Green says "What should I scrape it off?"',
+        "But I didn't like it, because I didn't think it was a true object-oriented language.",
+        "Yes, I agree. The air here is much more polluted than in my country.",
+        "She retired to continue writing books and speeches.",
     ],
 )
 def test_human_text_does_not_fire(text: str) -> None:
     assert counts(text) == {}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"As an AI researcher, I worry about this," she said.',
+        "\u201cI'm sorry, but I can't comment on that,\u201d the spokesman said.",
+        'When asked, the chatbot replied: "As an AI language model, I cannot take sides."',
+        'The listing contained the phrase "I\'m sorry, but I cannot fulfill this request".',
+        'The release contained the line "[Insert quote from the mayor here]," critics said.',
+        "The bot replied that as an AI language model it could not take sides.",
+    ],
+)
+def test_quoted_or_reported_chatbot_lines_are_counted_apart(text: str) -> None:
+    found = counts(text)
+    assert not set(found) & set(DECISIVE), found
+
+
 def test_evidence_spans_point_at_the_leaked_text() -> None:
     text = "The council met on Monday.\n\nAs an AI language model, I cannot fulfill this."
     assert evidence_texts(text, "artifacts_self_reference_count") == ["As an AI language model"]
-    assert evidence_texts(text, "artifacts_refusal_count") == ["I cannot fulfill"]
+    assert evidence_texts(text, "artifacts_refusal_count") == ["I cannot fulfill this"]
     note = artifacts.extract(AnalyzedText(text)).evidence[0].note
     assert "As an AI language model" in note
 
 
-def test_overlapping_matches_of_one_kind_merge_into_one() -> None:
-    text = "Sure! Here is a 600-word article about the flood."
+def test_a_hand_over_is_one_span_from_its_first_word() -> None:
+    text = "Sure! Here is a 600-word article about the flood.\n\nRivers rose."
     assert counts(text) == {"prompter_address": 1}
     assert evidence_texts(text, "artifacts_prompter_address_count") == [
-        "Sure! Here is a 600-word article"
+        "Sure! Here is a 600-word article about the flood."
     ]
 
 
@@ -142,6 +216,14 @@ def test_rates_are_per_thousand_words_shrunk_and_total_sums_the_kinds() -> None:
     long_page = text + " The council met today." * 560
     assert values(long_page)["artifacts_self_reference_per_1k_words"] == pytest.approx(0.4)
     assert found["artifacts_total_count"] == sum(found[f"artifacts_{k}_count"] for k in KINDS)
+
+
+def test_a_quoted_line_is_counted_apart_with_its_span() -> None:
+    text = 'The bot replied: "As an AI language model, I cannot take sides."'
+    found = values(text)
+    assert found["artifacts_self_reference_count"] == 0.0
+    assert found["artifacts_quoted_count"] == 1.0
+    assert evidence_texts(text, "artifacts_quoted_count")[0] == "As an AI language model"
 
 
 def test_spans_stay_aligned_when_lowering_changes_the_length() -> None:

@@ -42,6 +42,7 @@ from farmscore.model.folder import (
     save_model_folder,
     sha256_file,
 )
+from farmscore.model.length_bands import BAND_NAMES
 from farmscore.model.tree_forest import compile_estimator
 from farmscore.training.fitting import fit_calibrated
 
@@ -197,7 +198,7 @@ def test_card_file_is_sorted_indented_json(saved_folder: Path) -> None:
     text = (saved_folder / CARD_FILE_NAME).read_text(encoding="utf-8")
     raw = json.loads(text)
     assert text == json.dumps(raw, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    assert raw["card_format_version"] == CARD_FORMAT_VERSION == 2
+    assert raw["card_format_version"] == CARD_FORMAT_VERSION == 3
     assert raw["model_file"]["name"] == MODEL_FILE_NAME
     assert raw["training_data"][0]["rows_by_source_and_label"] == {
         "guardian|substantive": 8,
@@ -426,8 +427,10 @@ def test_missing_card_format_is_refused(saved_folder: Path) -> None:
 
 def test_older_formats_are_upgraded_step_by_step(saved_folder: Path) -> None:
     current = json.loads((saved_folder / CARD_FILE_NAME).read_text(encoding="utf-8"))
-    # A made-up format 0 that kept the hash at the top level.
-    old = {k: v for k, v in current.items() if k != "model_file"}
+    # A made-up format 0 that kept the hash at the top level, before the per-band thresholds
+    # and the verdict of format 3.
+    dropped = {"model_file", "thresholds_by_band", "verdict"}
+    old = {k: v for k, v in current.items() if k not in dropped}
     old.update(card_format_version=0, model_sha256=current["model_file"]["sha256"])
     old.update(model_bytes=current["model_file"]["bytes"])
 
@@ -441,9 +444,15 @@ def test_older_formats_are_upgraded_step_by_step(saved_folder: Path) -> None:
         upgraded["card_format_version"] = 1
         return upgraded
 
-    steps = {0: zero_to_one, 1: card_module._card_1_to_2}
+    steps = {0: zero_to_one, 1: card_module._card_1_to_2, 2: card_module._card_2_to_3}
     upgraded = card_module._upgrade_card_dict(old, where="old card", upgrades=steps)
-    assert ModelCard.from_dict(upgraded, where="old card") == read_card(saved_folder)
+    # An old model had one threshold for every band.
+    expected = dataclasses.replace(
+        read_card(saved_folder),
+        thresholds_by_band=dict.fromkeys(BAND_NAMES, current["threshold"]),
+        verdict={},
+    )
+    assert ModelCard.from_dict(upgraded, where="old card") == expected
     with pytest.raises(ModelVerificationError, match="upgrading card format 0 failed"):
         card_module._upgrade_card_dict(old, where="old card", upgrades={0: lambda raw: raw})
 

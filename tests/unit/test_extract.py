@@ -11,8 +11,8 @@ from dataclasses import FrozenInstanceError
 import pytest
 import trafilatura
 
-from farmscore.reading import html as extract_module
-from farmscore.reading.html import (
+from farmscore.reading import html_extraction as extract_module
+from farmscore.reading.html_extraction import (
     METHOD_NONE,
     METHOD_PLAIN_TEXT,
     METHOD_TRAFILATURA,

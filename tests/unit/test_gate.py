@@ -274,9 +274,17 @@ def test_rows_are_the_input_record_plus_a_farmscore_verdict(scorer: Scorer) -> N
         "score",
         "label",
         "threshold",
+        "band",
+        "policy",
+        "decided_by",
+        "machine",
+        "substance",
+        "tells",
         "model",
         "word_count",
         "warnings",
+        "base",
+        "explained_share",
         "reasons",
     }
     assert (verdict["label"], verdict["model"]) == ("content_farm", "tiny")

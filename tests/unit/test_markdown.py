@@ -8,7 +8,7 @@ import time
 import pytest
 
 from farmscore.features.extractor import analyze_text
-from farmscore.reading.markdown import markdown_to_text
+from farmscore.reading.markdown import as_read_text, looks_like_markdown, markdown_to_text
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,28 @@ def test_text_made_mostly_of_markup_characters_is_read_as_plain_text() -> None:
     # Ordinary Markdown of the same size is still parsed.
     ordinary = "## Heading\n\n" + "Some **plain** prose with a [link](x). " * 2_000
     assert markdown_to_text(ordinary).startswith("Heading\n\nSome plain prose with a link.")
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("# Setup\n\nInstall it.\n\n## Use\n\nRun it.", True),
+        ("## Steps\n\n- Open the box\n- Plug it in", True),
+        ("## Notes\n\nSee [the guide](https://example.org/guide).", True),
+        ("The council met on Tuesday. #budget #vote", False),
+        ("# install the tools\npip install farmscore", False),
+        ("Plain text with no structure at all.", False),
+    ],
+)
+def test_a_text_field_is_read_as_markdown_only_when_it_is_a_markdown_document(
+    text: str, markdown: bool
+) -> None:
+    assert looks_like_markdown(text) is markdown
+    assert (as_read_text(text) != text) is markdown
+
+
+def test_a_markdown_post_in_a_text_field_has_no_leaked_markup() -> None:
+    post = "# My trip\n\nWe drove north.\n\n## Day two\n\n- Hiked\n- Swam\n\nGreat trip."
+    found = analyze_text(as_read_text(post)).values
+    assert found["artifacts_markdown_count"] == 0
+    assert analyze_text(post).values["artifacts_markdown_count"] >= 2

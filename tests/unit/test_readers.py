@@ -166,3 +166,24 @@ def test_html_on_stdin_and_in_a_text_field_is_read_as_the_page_it_is() -> None:
     (plain,) = list(iter_documents(["-"], stdin=io.BytesIO(prose)))
     assert isinstance(plain, Document)
     assert plain.text == prose.decode()
+
+
+_POST = "# My trip\n\nWe drove north.\n\n## Day two\n\n- Hiked\n- Swam"
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [_POST.encode(), (json.dumps({"id": "p", "text": _POST}) + "\n").encode()],
+    ids=["plain stdin", "jsonl text field"],
+)
+def test_a_markdown_post_on_stdin_or_in_a_text_field_is_read_as_a_md_file_is(
+    stdin: bytes, tmp_path: Path
+) -> None:
+    (post,) = read(["-"], stdin)
+    md = tmp_path / "post.md"
+    md.write_text(_POST, encoding="utf-8")
+    (from_file,) = read([str(md)])
+    assert isinstance(post, Document)
+    assert isinstance(from_file, Document)
+    assert post.text == from_file.text
+    assert "#" not in post.text

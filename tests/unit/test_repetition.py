@@ -21,7 +21,7 @@ VOCABULARY = (
     *("fire", "chief", "million", "however", "report", "police", "river", "school", "Smith"),
     *("Tuesday", "percent", "new", "plan", "city", "would"),
 )
-UNBOUNDED = {"repetition_zlib_compression_ratio"}
+UNBOUNDED = {"repetition_zlib_compression_ratio", "repetition_repeated_passage_word_count"}
 
 RESCUE = (
     "Firefighters rescued three hikers stranded on Mount Baker after a sudden blizzard on "
@@ -373,3 +373,51 @@ def test_features_do_not_depend_on_the_string_hash_seed() -> None:
     assert runs[0], "the check printed nothing"
     assert runs[1] == runs[0]
     assert runs[2] == runs[0]
+
+
+_STORY = [
+    "The county board met on Monday to review the new road plan for the river district.",
+    "Engineers said the bridge repairs would close two lanes until the end of March.",
+    "Shop owners on Front Street asked for signs directing drivers to the detour.",
+    "The board will vote on the final contract at its next meeting in April.",
+]
+
+
+def _passage(text: str) -> tuple[float, float]:
+    values = extract(AnalyzedText(text)).values
+    return (
+        values["repetition_repeated_passage_word_count"],
+        values["repetition_repeated_sentence_word_fraction"],
+    )
+
+
+def test_a_body_pasted_twice_is_half_of_the_page() -> None:
+    body = " ".join(_STORY)
+    words, share = _passage(f"{body}\n\n{body}")
+    assert words == len(body.split())
+    assert share == pytest.approx(0.5)
+
+
+def test_a_run_of_sentences_pasted_elsewhere_is_found_with_both_copies() -> None:
+    text = " ".join([*_STORY, "Unrelated words follow here for a while today.", *_STORY[1:3]])
+    words, _ = _passage(text)
+    assert words == len(" ".join(_STORY[1:3]).split())
+    spans = [
+        e for e in extract(AnalyzedText(text)).evidence if e.feature.endswith("passage_word_count")
+    ]
+    assert [text[e.start : e.end] for e in spans] == [" ".join(_STORY[1:3])] * 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(_STORY),
+        # One sentence repeated (a pull quote), short lines repeated (captions, a recipe card).
+        " ".join([*_STORY, _STORY[0]]),
+        "Photo: AP.\n\n" + " ".join(_STORY) + "\n\nPhoto: AP.",
+        "1 cup sugar.\n2 eggs.\n1 cup sugar.\n2 eggs.\n1 cup sugar.",
+    ],
+)
+def test_single_sentences_and_short_lines_are_not_pasted_passages(text: str) -> None:
+    words, _ = _passage(text)
+    assert words == 0.0

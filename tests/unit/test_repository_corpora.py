@@ -3,7 +3,9 @@ says, and how they are read and made."""
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 from pathlib import Path
 
@@ -19,12 +21,20 @@ from farmscore.training.corpus_files import (
     write_manifest,
 )
 from farmscore.training.corpus_sources import (
+    ABP_PER_OUTLET,
+    LLMFAKE_GENERATORS,
     MIN_STRUCTURED_WORDS,
     PAN24_GENERATORS,
     ROLE_EVALUATION,
     ROLE_TRAIN,
+    ROLE_TRIAL,
     SOURCES,
+    abp_rows,
+    abp_sample,
+    argugpt_rows,
     generator_family,
+    llmfake_rows,
+    llmfake_sample,
     pan24_rows,
     structured_rows,
 )
@@ -46,7 +56,7 @@ def test_every_source_is_in_the_manifest_with_its_provenance(
         assert entry["commit"] == source.commit
         assert len(source.commit) == 40
         assert entry["licence"] == source.licence
-        assert entry["role"] == source.role in (ROLE_TRAIN, ROLE_EVALUATION)
+        assert entry["role"] == source.role in (ROLE_TRAIN, ROLE_EVALUATION, ROLE_TRIAL)
         hashes = entry["source_files_sha256"]
         assert isinstance(hashes, dict)
         assert hashes
@@ -69,7 +79,8 @@ def test_stored_files_match_the_manifest_and_stay_small(
 
 def test_the_corpora_hold_what_the_detection_work_needs() -> None:
     rows = load_repository_corpora()
-    machine = rows[(rows["label"] == 1) & (rows["text"].str.split().str.len() >= 300)]
+    trained = rows[rows["role"] == ROLE_TRAIN]
+    machine = trained[(trained["label"] == 1) & (trained["text"].str.split().str.len() >= 300)]
     assert len(machine) >= 3000
     assert machine["family"].nunique() >= 4
     held_out = rows[rows["role"] == ROLE_EVALUATION]
@@ -80,6 +91,17 @@ def test_the_corpora_hold_what_the_detection_work_needs() -> None:
     assert len(structured) >= 1000
     assert not set(structured["corpus"]) & set(held_out["corpus"])
     assert (structured["text"].str.split().str.len() >= MIN_STRUCTURED_WORDS).all()
+
+
+def test_the_trial_corpora_are_read_with_their_role() -> None:
+    rows = load_repository_corpora()
+    trial = rows[rows["role"] == ROLE_TRIAL]
+    assert set(trial["corpus"]) == {s.name for s in SOURCES if s.role == ROLE_TRIAL}
+    assert set(trial["label"]) == {0, 1}
+    assert not set(trial["corpus"]) & set(rows.loc[rows["role"] != ROLE_TRIAL, "corpus"])
+    news = trial[trial["corpus"] == "abp_news"]
+    assert news["source"].value_counts().max() <= ABP_PER_OUTLET
+    assert (news["group"] == news["id"]).all()
 
 
 def test_a_changed_file_is_refused(tmp_path: Path, manifest: list[dict[str, object]]) -> None:
@@ -140,6 +162,142 @@ def test_structured_rows_read_markdown_and_drop_stubs() -> None:
     assert list(make("docs/stub.md", b"# Stub\n\nToo short.")) == []
 
 
+def _abp_article(**changes: object) -> bytes:
+    article: dict[str, object] = {
+        "ID": "abc123",
+        "source": "Reuters",
+        "date": "2018-07-17",
+        "title": "  Court rules   on families ",
+        "content_original": "NEW YORK (Reuters) - " + "Word " * 120 + "\n\n \nSecond paragraph.",
+        "content": "tokenized text",
+    }
+    article.update(changes)
+    return json.dumps(article).encode()
+
+
+def test_abp_rows_keep_dated_news_of_the_chosen_outlets() -> None:
+    (row,) = abp_rows("data/jsons/abc123.json", _abp_article())
+    assert row["text"].startswith("Court rules on families\n\nNEW YORK (Reuters) - Word")
+    assert row["text"].endswith("Word\n\nSecond paragraph.")
+    assert (row["id"], row["source"], row["group"]) == (
+        "abp_news/reuters/abc123",
+        "abp_news/reuters",
+        "abp_news/reuters/abc123",
+    )
+    assert (row["label"], row["generator"], row["family"], row["genre"]) == (
+        "substantive",
+        "human",
+        "human",
+        "news",
+    )
+    (fox,) = abp_rows("x.json", _abp_article(source="Fox Online News"))
+    assert fox["source"] == "abp_news/foxnews"
+    for changes in (
+        {"source": "Fox News Opinion"},
+        {"date": "2021-01-06"},
+        {"date": "2011-12-31"},
+        {"date": ""},
+        {"content_original": "Too short to be an article."},
+        {"content_original": "word " * 3001},
+    ):
+        assert list(abp_rows("x.json", _abp_article(**changes))) == [], changes
+
+
+def test_abp_sample_is_even_across_outlets_and_stable() -> None:
+    rows = [
+        {"id": f"abp_news/{outlet}/{n}", "source": f"abp_news/{outlet}"}
+        for outlet, count in (("ap", 1000), ("npr", 1000), ("bloomberg", 50))
+        for n in range(count)
+    ]
+    sample = abp_sample(rows)
+    counts = {s: sum(r["source"] == s for r in sample) for s in {r["source"] for r in rows}}
+    assert counts == {"abp_news/ap": 200, "abp_news/npr": 200, "abp_news/bloomberg": 50}
+    assert abp_sample(list(reversed(rows))) == list(reversed(sample))
+
+
+def _csv(header: list[str], *records: list[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(records)
+    return buffer.getvalue().encode()
+
+
+def test_llmfake_rows_take_generations_never_the_human_article() -> None:
+    human = "The mayor opened the new bridge on Tuesday after years of delays. " * 6
+    machine = "Residents gathered as officials unveiled a plan nobody had heard of before. " * 4
+    data = _csv(
+        ["news_id", "news_text", "label", "synthetic_misinformation"],
+        ["politifact1", human, "1", machine],
+        ["politifact2", human, "1", human],  # the human article kept as the "generation"
+        ["politifact3", human, "1", "Too short."],
+    )
+    path = (
+        "experiment/data/llama2_13b_generation/politifact/"
+        "synthetic-gpt-3.5-turbo_politifact_open_ended_generation_processed.csv"
+    )
+    (row,) = llmfake_rows(path, data)
+    assert row["text"] == machine.strip()
+    assert (row["id"], row["group"], row["source"], row["domain"]) == (
+        "llmfake/llama-2-13b-chat/open_ended/politifact/1",
+        "llmfake/politifact/politifact1",
+        "llmfake/llama-2-13b-chat/open_ended",
+        "llmfake/open_ended",
+    )
+    assert (row["label"], row["generator"], row["family"]) == (
+        "content_farm",
+        "llama-2-13b-chat",
+        "meta",
+    )
+    direct = _csv(["label", "prompt", "synthetic misinformation"], ["1", "Write news.", machine])
+    partial = (
+        "experiment/data/chatgpt_3.5_generation/politifact/synthetic-gpt-3.5-turbo_politifact_"
+        "partially_arbitrary_generation_politics_rumors_processed.csv"
+    )
+    (row,) = llmfake_rows(partial, direct)
+    assert (
+        row["id"]
+        == row["group"]
+        == ("llmfake/chatgpt/partially_arbitrary_politics_rumors/politifact/1")
+    )
+    assert (row["domain"], row["family"]) == ("llmfake/partially_arbitrary", "openai")
+    assert list(llmfake_rows(path.replace("open_ended", "paraphrase"), data)) == []
+    assert list(llmfake_rows(path.replace("llama2_13b", "gpt2"), data)) == []
+    assert {family for _, family in LLMFAKE_GENERATORS.values()} == {"openai", "meta", "lmsys"}
+
+
+def test_llmfake_sample_caps_each_generator_and_prompt_kind() -> None:
+    rows = [
+        {"id": str(n), "text": f"text {n}", "source": f"llmfake/{g}/open_ended"}
+        for g, count in (("chatgpt", 500), ("vicuna-7b", 30))
+        for n in range(count)
+    ]
+    sample = llmfake_sample(rows)
+    assert sum(r["source"] == "llmfake/chatgpt/open_ended" for r in sample) == 400
+    assert sum(r["source"] == "llmfake/vicuna-7b/open_ended" for r in sample) == 30
+
+
+def test_argugpt_rows_name_each_essays_model_and_maker() -> None:
+    data = _csv(
+        ["id", "prompt_id", "prompt", "text", "model"],
+        ["ood_1", "ood-01", "Agree or disagree?", " An essay. ", "bloomz-7b"],
+        ["ood_2", "ood-01", "Agree or disagree?", "Another essay.", "claude-instant"],
+        ["ood_3", "ood-02", "Agree or disagree?", "", "gpt4"],
+    )
+    first, second = argugpt_rows("data/argugpt/machine-ood.csv", data)
+    assert (first["id"], first["group"], first["text"]) == (
+        "argugpt/bloomz-7b/ood_1",
+        "argugpt/ood-01/ood_1",
+        "An essay.",
+    )
+    assert (first["family"], second["family"]) == ("bigscience", "anthropic")
+    assert (second["label"], second["domain"], second["genre"]) == (
+        "content_farm",
+        "argugpt",
+        "essay",
+    )
+
+
 @pytest.mark.parametrize(
     ("generator", "family"),
     [
@@ -151,6 +309,11 @@ def test_structured_rows_read_markdown_and_drop_stubs() -> None:
         ("Llama-3-70B", "meta"),
         ("mixtral-8x7b-instruct", "mistral"),
         ("qwen1.5-72b-chat", "qwen"),
+        ("vicuna-13b", "lmsys"),
+        ("bloomz-7b", "bigscience"),
+        ("flan-t5-11b", "google"),
+        ("gpt4", "openai"),
+        ("chatgpt", "openai"),
         ("human", "human"),
         ("some-new-model", "some-new-model"),
     ],

@@ -10,10 +10,9 @@ import pytest
 
 from farmscore.features.extractor import analyze_text
 from farmscore.model.card import ModelVerificationError
+from farmscore.model.verdict import LABEL_FARM, LABEL_SUBSTANTIVE
 from farmscore.model.wording import tokens_of
 from farmscore.scoring import (
-    LABEL_FARM,
-    LABEL_SUBSTANTIVE,
     TAIL_BATCH_SIZE,
     Scorer,
     _batches_for_workers,

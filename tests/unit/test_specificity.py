@@ -235,6 +235,17 @@ def test_evidence_points_at_quotes_and_sources() -> None:
             "told the council",
             "According to the Office",
         ],
+        # Both quotes have a named speaker beside their verb; substance shows its sourced items.
+        "specificity_named_speaker_quote_rate_per_1k_words": [
+            'said the increase was "the smallest we could pass."',
+            '"We are stretched," Bell said',
+        ],
+        "specificity_substance_per_1k_words": [
+            'said the increase was "the smallest we could pass."',
+            "told the council",
+            '"We are stretched," Bell said',
+            "According to the Office",
+        ],
     }
 
 
@@ -339,3 +350,39 @@ def test_proper_noun_walk_equals_the_word_by_word_definition(pieces: list[str]) 
 )
 def test_name_runs_across_particles(text: str, runs: list[str]) -> None:
     assert names_in(text)[1] == runs
+
+
+def _substance(text: str) -> dict[str, float]:
+    values = extract(AnalyzedText(text)).values
+    return {
+        "substance": values["specificity_substance_per_1k_words"],
+        "speakers": values["specificity_named_speaker_rate_per_1k_words"],
+        "named_quotes": values["specificity_named_speaker_quote_rate_per_1k_words"],
+    }
+
+
+def test_sourced_reporting_has_more_substance_than_vague_filler() -> None:
+    reporting = (
+        '"We will appeal the ruling," said Jane Smith of Acme Corp on Tuesday. The firm lost '
+        "$4.5m in 2023, according to the Office for National Statistics. Tom Reyes, the "
+        "union's head, said 300 jobs were at risk."
+    )
+    filler = (
+        "Experts say the ruling could have significant implications. Reports indicate that "
+        "many people are concerned, and observers note that the stakes are high for everyone."
+    )
+    assert _substance(reporting)["substance"] > 3 * _substance(filler)["substance"]
+    assert _substance(reporting)["named_quotes"] > 0
+    assert _substance(reporting)["speakers"] > 0
+    assert _substance(filler)["speakers"] == 0
+    assert _substance(filler)["named_quotes"] == 0
+
+
+def test_repeating_an_item_adds_no_substance() -> None:
+    once = "Mayor Jane Smith said the bridge opens on Friday. " + "The town waits. " * 20
+    twice = "Mayor Jane Smith said the bridge opens on Friday. " * 2 + "The town waits. " * 19
+    assert _substance(twice)["substance"] <= _substance(once)["substance"]
+
+
+def test_a_role_without_a_name_is_no_named_speaker() -> None:
+    assert _substance('"It is fine," a spokesman said. Experts say so too.')["speakers"] == 0

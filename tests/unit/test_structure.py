@@ -320,3 +320,38 @@ def test_bullet_lines_are_the_evidence_of_the_bullet_share() -> None:
         "- Auto shut-off",
         "1. The lid sticks",
     ]
+
+
+_PROSE = (
+    "The county board met on Monday to review the new road plan for the river district, and "
+    "engineers said the bridge repairs would close two lanes until the end of March while shop "
+    "owners asked for signs directing drivers to the detour around Front Street."
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("ALSO READ: 10 Shocking Facts About the Titanic", 1),
+        ("Recommended For You: 15 Celebrities Who Went Bankrupt", 1),
+        (">>> CLICK HERE TO CLAIM YOUR FREE TRADING SIGNALS <<<", 1),
+        ("👉 Join our WhatsApp group for daily job alerts", 1),
+        # A news template's own related links and a widget's label are not spliced promotion.
+        ("Read more: Council approves school funding", 0),
+        ("Related: Bridge repairs begin", 0),
+        ("Follow us on Twitter @county", 0),
+    ],
+)
+def test_promotion_spliced_into_the_body(line: str, expected: int) -> None:
+    text = f"{_PROSE}\n\n{line}\n\n{_PROSE}"
+    values = structure.extract(AnalyzedText(text)).values
+    assert values["structure_injected_promotion_count"] == expected
+
+
+def test_promotion_outside_the_body_or_heading_a_widget_is_not_counted() -> None:
+    trailing = f"{_PROSE}\n\nALSO READ: 10 Shocking Facts About the Titanic"
+    widget = f"{_PROSE}\n\nDON'T MISS\nMayor quits\nRoads close\n\n{_PROSE}"
+    for text in (trailing, widget):
+        assert (
+            structure.extract(AnalyzedText(text)).values["structure_injected_promotion_count"] == 0
+        )

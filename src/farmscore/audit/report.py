@@ -28,8 +28,8 @@ from farmscore.audit.run import (
     site_stats,
 )
 from farmscore.features import feature_specs
-from farmscore.scoring import LABEL_FARM, LABEL_SUBSTANTIVE
-from farmscore.types import Evidence
+from farmscore.model.verdict import LABEL_FARM, LABEL_SUBSTANTIVE
+from farmscore.types import Evidence, Score
 
 # Characters of a flagged article shown around its evidence: enough to judge it, short
 # enough that twenty of them still make a readable page.
@@ -340,12 +340,29 @@ def _flagged_article(
         f'<article class="{css}"><div class="head"><span class="rank">{rank}</span>'
         f'<span class="score">{score.score:.3f}</span>'
         f'<span class="title"><b>{_esc(doc.id)}</b><br><span class="where">{_esc(doc.site)}'
-        f"{' · ' + location if location else ''} · {score.word_count:,} words</span></span></div>"
+        f"{' · ' + location if location else ''} · {score.word_count:,} words"
+        f"{_verdict_line(score)}</span></span></div>"
         '<table class="reasons"><thead><tr><th>reason</th><th class="num">value</th>'
         '<th class="num">typical</th><th class="num">effect on score</th>'
         f'<th class="num">spans</th></tr></thead><tbody>{reasons}</tbody></table>'
         f'{unmarked}<div class="excerpt">{excerpt}</div></article>'
     )
+
+
+def _verdict_line(score: Score) -> str:
+    """Which answer decided, and both answers: "decided by a tell: Text addressed to the
+    prompter · machine 0.31 · substance 62nd percentile"."""
+    parts = []
+    if score.decided_by == "tell":
+        titles = [r.title for r in score.reasons if r.axis == "tell"]
+        parts.append("decided by a tell: " + ", ".join(titles))
+    elif score.decided_by:
+        parts.append(f"decided by {score.decided_by}")
+    if score.machine is not None:
+        parts.append(f"machine {score.machine:.2f}")
+    if score.substance_percentile is not None:
+        parts.append(f"substance {score.substance_percentile:.0f}th percentile")
+    return "".join(f" · {_esc(part)}" for part in parts)
 
 
 def _errors_section(result: AuditResult) -> str:

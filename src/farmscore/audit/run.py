@@ -28,9 +28,10 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from farmscore.features.extractor import feature_names
+from farmscore.model.verdict import LABEL_FARM, LABEL_SUBSTANTIVE
 from farmscore.reading.tables import iter_input_records
 from farmscore.score_rows import reasons_summary
-from farmscore.scoring import LABEL_FARM, LABEL_SUBSTANTIVE, Scorer
+from farmscore.scoring import Scorer
 from farmscore.types import Document, InputError, Score
 from farmscore.words import NO_WORDS_REASON, has_words
 
@@ -47,6 +48,11 @@ BASE_COLUMNS = (
     "site",
     "score",
     "label",
+    "band",
+    "decided_by",
+    "machine",
+    "substance_percentile",
+    "tells",
     "reasons",
     "word_count",
     "warnings",
@@ -176,7 +182,7 @@ class FlaggedTally:
         if score.label == LABEL_FARM:
             self.reason_counts.update(r.feature for r in score.reasons if r.contribution > 0)
             heap = self.top
-        elif score.score >= borderline_floor(self.threshold):
+        elif score.score >= borderline_floor(score.threshold):
             heap = self.borderline
         else:
             return
@@ -353,6 +359,11 @@ def _error_row(where: str, file: str, url: str | None, site: str | None, reason:
         "site": site if site is not None else _folder_name(file),
         "score": None,
         "label": LABEL_ERROR,
+        "band": None,
+        "decided_by": None,
+        "machine": None,
+        "substance_percentile": None,
+        "tells": None,
         "reasons": None,
         "word_count": None,
         "warnings": None,
@@ -368,6 +379,11 @@ def _score_row(pending: PendingDocument, score: Score, values: FeatureValues) ->
         "site": pending.site,
         "score": score.score,
         "label": score.label,
+        "band": score.band,
+        "decided_by": score.decided_by,
+        "machine": score.machine,
+        "substance_percentile": score.substance_percentile,
+        "tells": "; ".join(score.tells),
         "reasons": reasons_summary(score, limit=REASONS_IN_TEXT),
         "word_count": score.word_count,
         "warnings": ", ".join(score.warnings),
@@ -395,10 +411,11 @@ def rows_frame(rows: Sequence[Row], names: Sequence[str]) -> pd.DataFrame:
     import pandas as pd
 
     frame = pd.DataFrame.from_records(list(rows), columns=[*BASE_COLUMNS, *names])
-    for column in ("id", "path", "url", "site", "label", "reasons", "warnings", "error"):
+    text_columns = ("id", "path", "url", "site", "label", "band", "decided_by", "tells")
+    for column in (*text_columns, "reasons", "warnings", "error"):
         frame[column] = frame[column].astype("string")
     frame["word_count"] = frame["word_count"].astype("Int64")
-    float_columns = ["score", *names]
+    float_columns = ["score", "machine", "substance_percentile", *names]
     frame[float_columns] = frame[float_columns].astype(np.float64)
     return frame
 

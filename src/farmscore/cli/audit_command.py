@@ -43,6 +43,8 @@ from farmscore.cli.common import (
     EXIT_SOME_FAILED,
     JobsOption,
     ModelOption,
+    PolicyChoice,
+    PolicyOption,
     ThresholdOption,
     fail,
     load_scorer,
@@ -88,6 +90,7 @@ def audit(
         typer.Option("--format", help="What to print at the end: a table or the JSON summary."),
     ] = AuditFormat.table,
     threshold: ThresholdOption = None,
+    policy: PolicyOption = PolicyChoice.farm,
     engine: Annotated[
         AuditEngine,
         typer.Option(
@@ -142,7 +145,7 @@ def audit(
         for option, value in (("--scheduler", scheduler), ("--partition-size", partition_size)):
             if value is not None:
                 fail(f"{option} needs --engine dask; add it, or drop {option}")
-    scorer = load_scorer(model, threshold)
+    scorer = load_scorer(model, threshold, policy)
     inputs = [str(path) for path in paths]
     if engine is AuditEngine.local:
         with _progress() as advance:

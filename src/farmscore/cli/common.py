@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from farmscore.model.card import ModelVerificationError
+from farmscore.model.verdict import Policy
 from farmscore.reading.files import STDIN
 from farmscore.scoring import Scorer
 from farmscore.types import InputError
@@ -74,8 +75,25 @@ ThresholdOption = Annotated[
         "--threshold",
         min=0.0,
         max=1.0,
-        help="Label content_farm at or above this score "
-        "(default: the model's, chosen for at most 1% false positives on held-out human text).",
+        help="Label content_farm at or above this score in every length band (default: each "
+        "band's own, chosen for at most 1% false positives on held-out human text of that "
+        "band).",
+    ),
+]
+
+
+class PolicyChoice(StrEnum):
+    farm = "farm"
+    machine = "machine"
+
+
+PolicyOption = Annotated[
+    PolicyChoice,
+    typer.Option(
+        "--policy",
+        help="farm: reject content farms (tells decide; machine prose with human-level sourced "
+        "substance stays, with a machine_prose warning). machine: reject any machine prose at "
+        "the machine head's threshold.",
     ),
 ]
 JOBS_HELP = "Worker processes (-1: every core)."
@@ -98,9 +116,12 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_scorer(model: Path | None, threshold: float | None) -> Scorer:
+def load_scorer(
+    model: Path | None, threshold: float | None, policy: PolicyChoice = PolicyChoice.farm
+) -> Scorer:
     """The verified model, or a clear error and exit 2."""
+    chosen: Policy = "machine" if policy is PolicyChoice.machine else "farm"
     try:
-        return Scorer.load(model, threshold=threshold)
+        return Scorer.load(model, threshold=threshold, policy=chosen)
     except ModelVerificationError as error:
         fail(str(error))

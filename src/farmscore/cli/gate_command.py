@@ -15,6 +15,8 @@ from farmscore.cli.common import (
     EXIT_SOME_FAILED,
     JobsOption,
     ModelOption,
+    PolicyChoice,
+    PolicyOption,
     ThresholdOption,
     fail,
     load_scorer,
@@ -62,6 +64,7 @@ def gate(
         ),
     ] = None,
     threshold: ThresholdOption = None,
+    policy: PolicyOption = PolicyChoice.farm,
     model: ModelOption = None,
     jobs: JobsOption = 1,
     on_unsupported: Annotated[
@@ -94,7 +97,7 @@ def gate(
     if reject is not None and drop_rejected:
         fail("give either --reject FILE or --drop-rejected, not both")
     _check_distinct(source, {"--accept": accept, "--reject": reject, "--errors": errors})
-    scorer = load_scorer(model, threshold)
+    scorer = load_scorer(model, threshold, policy)
     with ExitStack() as files:
         try:
             stream = files.enter_context(open_input(source)) if source != STDIN else None

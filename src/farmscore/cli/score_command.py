@@ -17,6 +17,8 @@ from farmscore.cli.common import (
     JobsOption,
     ModelOption,
     PathsArgument,
+    PolicyChoice,
+    PolicyOption,
     ThresholdOption,
     fail_when_nothing_read,
     input_paths,
@@ -25,13 +27,28 @@ from farmscore.cli.common import (
 )
 from farmscore.cli.row_writers import CsvWriter, JsonlWriter
 from farmscore.cli.tables import print_table
+from farmscore.model.length_bands import BAND_NAMES
 from farmscore.reading.tables import iter_any_documents
 from farmscore.score_rows import reasons_summary, score_to_dict
+from farmscore.scoring import Scorer
 from farmscore.types import Document, InputError
 
 # One row per article for spreadsheets: the threshold is there so a reader can re-cut the
 # scores, the word count because short texts are scored less surely.
-CSV_COLUMNS = ("id", "score", "label", "threshold", "word_count", "warnings", "reasons")
+CSV_COLUMNS = (
+    "id",
+    "score",
+    "label",
+    "threshold",
+    "band",
+    "decided_by",
+    "machine",
+    "substance_percentile",
+    "tells",
+    "word_count",
+    "warnings",
+    "reasons",
+)
 
 
 class ScoreFormat(StrEnum):
@@ -46,10 +63,12 @@ def score(
     model: ModelOption = None,
     output_format: Annotated[ScoreFormat, typer.Option("--format")] = ScoreFormat.table,
     threshold: ThresholdOption = None,
+    policy: PolicyOption = PolicyChoice.farm,
     jobs: JobsOption = 1,
 ) -> None:
-    """Score each document: the probability that it is a content-farm page, and why."""
-    scorer = load_scorer(model, threshold)
+    """Score each document: whether it is a content-farm page (or, with --policy machine,
+    machine prose), both answers behind the verdict, and why."""
+    scorer = load_scorer(model, threshold, policy)
     failed = 0
     texts: dict[str, str] = {}
 
@@ -80,6 +99,13 @@ def score(
                     "score": round(result.score, 6),
                     "label": result.label,
                     "threshold": round(result.threshold, 6),
+                    "band": result.band,
+                    "decided_by": result.decided_by,
+                    "machine": "" if result.machine is None else round(result.machine, 6),
+                    "substance_percentile": ""
+                    if result.substance_percentile is None
+                    else round(result.substance_percentile, 1),
+                    "tells": "; ".join(result.tells),
                     "word_count": result.word_count,
                     "warnings": "; ".join(result.warnings),
                     "reasons": reasons_summary(result, limit=5),
@@ -97,11 +123,21 @@ def score(
     elif output_format is ScoreFormat.table:
         print_table(
             Console(),
-            f"farmscore (model {scorer.name}, threshold {scorer.threshold:.3f})",
+            f"farmscore (model {scorer.name}, policy {scorer.policy}, "
+            f"{_thresholds_summary(scorer)})",
             ["id", "score", "label", "strongest reasons"],
             table_rows,
         )
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _thresholds_summary(scorer: Scorer) -> str:
+    if scorer.threshold_override is not None:
+        return f"threshold {scorer.threshold_override:.3f}"
+    bands = ", ".join(
+        f"{band} {scorer.threshold_for(index):.3f}" for index, band in enumerate(BAND_NAMES)
+    )
+    return f"thresholds by words: {bands}"
 
 
 __all__ = ["score"]

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from farmscore.cli.common import ModelOption, ThresholdOption, fail
+from farmscore.cli.common import ModelOption, PolicyChoice, PolicyOption, ThresholdOption, fail
 from farmscore.serve.settings import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_DOCUMENTS,
@@ -30,6 +30,7 @@ def serve(
         int, typer.Option("--workers", min=1, help="Worker processes, each with the model.")
     ] = 1,
     threshold: ThresholdOption = None,
+    policy: PolicyOption = PolicyChoice.farm,
     max_body_bytes: Annotated[
         int, typer.Option("--max-body-bytes", min=1, help="Largest request body (413 above).")
     ] = DEFAULT_MAX_BODY_BYTES,
@@ -68,6 +69,7 @@ def serve(
         model_folder=str(model_folder),
         state_folder=str(state),
         threshold=threshold,
+        policy=policy.value,
         max_body_bytes=max_body_bytes,
         max_documents=max_documents,
         timeout_seconds=timeout,

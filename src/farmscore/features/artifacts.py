@@ -25,6 +25,8 @@ from farmscore.features.base import (
     rare_event_rate,
     with_rare_event_note,
 )
+from farmscore.features.prompter_lines import find_task_talk
+from farmscore.features.quoted_speech import is_quoted_report, is_reported
 from farmscore.features.text import AnalyzedText, Span
 from farmscore.words import WORD_PATTERN
 
@@ -60,20 +62,99 @@ def _unquoted_stock_name(text: str, match: re.Match[str]) -> bool:
     )
 
 
-# What a model's note to its user says, as opposed to an editor's note ("Note: This story
-# has been updated").
-_NOTE_TO_USER = re.compile(
-    r"fictional|hypothetical|placeholder|word count"
-    r"|please (?:replace|adjust|verify|fill|insert|customi[sz]e)"
-    r"|you (?:may|can|might|should) (?:want|need|replace|adjust|add|customi[sz]e|modify)"
-    rf"|i(?:{_AP}ve| have) (?:written|created|used|included|kept|made|assumed)"
-    r"|this (?:is a|response)|the (?:above|following) (?:article|text|content|response)"
-    r"|feel free"
+# Words that explain a slot to fill rather than leave one unfilled: tutorials and templates
+# ("Replace [NAME] with your user name", "the {first_name} field").
+_SLOT_EXPLAINED = re.compile(
+    r"\b(?:replace|replacing|substitute|fill in|fill out|where|e\.g\.|eg|i\.e\.|for example"
+    r"|such as|template|templates|placeholders?|variables?|syntax|format|field|fields|parameters?"
+    r"|arguments?|argument|command|placeholder text|example|examples|stands for)\b"
+)
+# Characters that glue a slot into a path, URL or code ("https://[your server]", "-[name]").
+_GLUE_BEFORE = frozenset("/.-_=:@$`")
+
+
+# A slot written as an identifier ("[YOUR_PROJECT_ID]", "[your-device-type]") is a
+# tutorial's, for a reader to fill in a command or a form.
+_IDENTIFIER_SLOT = re.compile(r"\[+[\w]+[-_][\w-]+\]+")
+
+
+def _unexplained_slot(text: str, match: re.Match[str]) -> bool:
+    """A template slot left unfilled in prose, not one a tutorial explains or a path holds."""
+    start, end = match.span()
+    if _IDENTIFIER_SLOT.fullmatch(text, start, end):
+        return False
+    if start and text[start - 1] in _GLUE_BEFORE:
+        return False
+    after = text[end : end + 2]
+    if after[:1].isalnum() or after.lstrip(" ")[:1] == "(":
+        return False  # "[App]etite", a Markdown link "[the app](url)" or "[site] (www...)"
+    if after[:1] in ("/", ".", "=", "_", "-") and after[1:2].isalnum():
+        return False
+    line_begin = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_begin : len(text) if line_end < 0 else line_end]
+    if "`" in line or "--" in line or "$ " in line or " = " in line:
+        return False
+    return _SLOT_EXPLAINED.search(line.lower()) is None
+
+
+# A role label that names a person or a sign as well as a model ("Claude:", "Gemini:") counts
+# in a conversation: beside another role's line, or opening a chat reply.
+_UNAMBIGUOUS_ROLES = re.compile(
+    r"[ \t>*]*(?:\*\*)?(?:assistant|ai assistant|ai response|ai answer|chatgpt said|chatgpt"
+    r"|answer from the assistant|model response|completion|gpt-?[34])",
+    re.IGNORECASE,
+)
+_OTHER_ROLE_LINE = re.compile(
+    r"^[ \t>*#]*(?:\*\*)?(?:user|human|me|you said|prompt|q|a|assistant|ai|chatgpt|bot|answer"
+    r"|response|completion|model)(?:\*\*)?[ \t]*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CHAT_REPLY_START = re.compile(
+    r"[ \t]*(?:sure|certainly|absolutely|of course|okay|here(?:['’]s| is))\b", re.IGNORECASE
 )
 
 
-def _addressed_to_user(text: str, match: re.Match[str]) -> bool:
-    return _NOTE_TO_USER.search(text, match.start(), match.end()) is not None
+# A prompter's turn that asks for writing: "User: write about gas prices", "Me: can you make
+# it funnier".
+_WRITING_REQUEST = re.compile(
+    r"^[ \t>*#]*(?:\*\*)?(?:user|human|me|you said|prompt|q|instruction)(?:\*\*)?[ \t]*:"
+    r"[^\n]{0,300}?\b(?:write|rewrite|generate|compose|summari[sz]e|continue|paraphrase"
+    r"|make it|create an? (?:article|post|story|essay|summary|review|blog)|draft)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+# A model's name as the label of the page's first line, the reply pasted with its speaker:
+# "Claude: The housing market in Denver remains competitive."
+_MODEL_NAME_LABEL = (
+    r"^[ \t>*<\[]*(?:\*\*)?(?:assistant|chatgpt|gpt-?[345][\w.-]*|claude|gemini|bard|copilot"
+    r"|llama|mistral|qwen|deepseek|perplexity|grok|chatbot|bot)(?:[ \t]*\([^)\n]{1,30}\))?"
+    r"(?:[ \t]+said)?(?:\*\*)?[>\]]?[ \t]*:[ \t]*[^\n]+"
+)
+# A headline is not a sentence: "Gemini: What the new model can do" is a title.
+_SENTENCE_LIKE = re.compile(r"[^\n]{20,}[.!?…]['\"’”]?[ \t]*$|(?:\S+[ \t]+){11,}\S")
+
+
+def _opening_sentence(text: str, match: re.Match[str]) -> bool:
+    """Whether a labelled line opens the page and says a sentence rather than a headline."""
+    if text[: match.start()].strip():
+        return False
+    said = match.group(0).split(":", 1)[1].strip()
+    return _SENTENCE_LIKE.match(said) is not None
+
+
+def _role_in_a_conversation(text: str, match: re.Match[str]) -> bool:
+    """A role label in a transcript of a model writing: an unambiguous role ("Assistant:"),
+    or any role beside a prompter's request for writing or opening a chat reply."""
+    label = text[match.start() : match.end()].lower().strip(" \t>*")
+    if _UNAMBIGUOUS_ROLES.match(text, match.start()) and not label.startswith(
+        ("gpt:", "q:", "user", "human", "me:", "prompt", "you said")
+    ):
+        return True
+    if _CHAT_REPLY_START.match(text, match.end()):
+        return True
+    return _WRITING_REQUEST.search(text) is not None
 
 
 # The token rule of AnalyzedText.words: a cue that is one token is looked up as a word.
@@ -122,9 +203,9 @@ def _cue_groups(cues: tuple[str, ...]) -> tuple[_CueGroup, ...]:
     return tuple(_cue_group(group) for group in cues)
 
 
-def _rx(pattern: str, *cues: str) -> _Pattern:
+def _rx(pattern: str, *cues: str, accept: Accept | None = None) -> _Pattern:
     """A lower-case pattern anchored by itself (line start, bracket...)."""
-    return _Pattern(re.compile(pattern, re.MULTILINE), _cue_groups(cues))
+    return _Pattern(re.compile(pattern, re.MULTILINE), _cue_groups(cues), False, accept)
 
 
 def _w(pattern: str, *cues: str) -> _Pattern:
@@ -139,7 +220,9 @@ def _cased(pattern: str, *cues: str, accept: Accept | None = None) -> _Pattern:
 
 @dataclass(frozen=True, slots=True)
 class _Kind:
-    """One kind of leaked text: how to find it and how to document its two features."""
+    """One kind of leaked text: how to find it and how to document its two features.
+    A `decisive` kind is a tell: one match the page does not quote or report makes the page
+    a content farm (`farmscore.model.verdict`)."""
 
     name: str
     label: str
@@ -148,41 +231,91 @@ class _Kind:
     patterns: tuple[_Pattern, ...]
     definition: str
     rationale: str
+    decisive: bool
+    # Finds the kind's spans itself, for kinds that are not a list of patterns.
+    find: Callable[[AnalyzedText], list[Span]] | None = None
+    # Whether a match of a decisive kind is the page quoting or reporting someone.
+    reported: Callable[[str, int], bool] = is_reported
 
 
+_MARKDOWN_PATTERNS: tuple[_Pattern, ...] = (
+    # "## Heading" at a line start. A single "#" also starts shell and Python comments,
+    # so it counts only before a capital and without code punctuation; "#climate"
+    # (no space) is a hashtag and never counts.
+    _cased(
+        r"^[ \t]{0,3}(?:#{2,6}[ \t]+\S[^\n]{0,200}|#[ \t]+[A-Z0-9][^\n=(){};]{0,120}$)",
+        "#",
+    ),
+    # **bold**, but not "f**k" and not "***" rules.
+    _cased(
+        r"\*\*(?=[^\s*])[^*\n]{1,100}?(?<=[^\s*])\*\*(?![\w*])",
+        "**",
+        accept=_after_non_word_or_star,
+    ),
+    _cased(r"^[ \t]*-{3,}[ \t]*\r?$", "---"),
+    _cased(r"\[[^\[\]\n]{1,200}\]\((?:https?://|www\.|/)[^()\s]{1,500}\)", "]("),
+)
+
+
+_AI = (
+    r"(?:ai|a\.i\.|artificial intelligence|(?:large )?language model|llm|ai (?:language )?model"
+    r"|ai assistant|ai chatbot|chatbot|virtual assistant|digital assistant|ai system"
+    r"|ai-powered (?:assistant|chatbot|tool)|text-based ai|machine learning model)"
+)
 _SELF_REFERENCE = _Kind(
     name="self_reference",
     title="Text calling itself an AI",
     label="assistant self-reference",
+    decisive=True,
     patterns=(
-        # "As an AI language model", "as an AI assistant", "As an AI, I"; not "As an AI
-        # researcher", which a news quote may contain.
+        # "As an AI language model", "as an AI, I", "As a large language model trained by
+        # Google"; not "As an AI researcher", which a news quote may contain.
         _w(
             r"as an? (?:ai|a\.i\.|artificial intelligence)"
-            r"(?: (?:language|text) model\b| (?:ai )?assistant\b| chatbot\b| model\b|,)",
+            r"(?: (?:language |text |ai )?model\b| (?:ai )?assistant\b| chatbot\b| system\b"
+            r"| tool\b| program\b|,| i\b| myself\b)",
             "ai|artificial|a.i.",
         ),
-        _w(r"as an? (?:large )?language model\b", "language", "model"),
         _w(
-            rf"i(?:{_AP}m| am) (?:just |only |merely )?an? (?:ai|artificial intelligence)"
-            r"(?: (?:language )?model\b| assistant\b| chatbot\b|,|\.| developed\b| created\b"
-            r"| trained\b| built\b| made by\b| and i\b)",
-            "ai|artificial",
+            r"as an? (?:(?:large |ai )?language model|llm)\b"
+            r"|as an? (?:chatbot|virtual assistant|digital assistant|text-based ai"
+            r"|ai-powered (?:assistant|chatbot|tool))\b(?=[^\n.]{0,60}\b(?:i|my|me)\b)",
+            "model|llm|chatbot|assistant|ai",
         ),
         _w(
-            rf"i(?:{_AP}m| am) (?:just |only |merely )?an? (?:large )?language model\b",
-            "language",
-            "model",
+            rf"i(?:{_AP}m| am) (?:just |only |merely |simply |not a human,? (?:but )?|still )?"
+            rf"(?:an? )?{_AI}\b",
+            "ai|artificial|model|llm|chatbot|assistant|a.i.",
         ),
         _w(
-            r"i was (?:developed|created|trained|built|made) by "
-            r"(?:openai|google|anthropic|meta ai|mistral)\b",
-            "openai|google|anthropic|meta|mistral",
+            rf"i(?:{_AP}m| am) (?:claude|chatgpt|gemini|bard|llama|copilot|grok|mistral|qwen)"
+            r"\b[^\n.]{0,40}\b(?:ai|assistant|model|chatbot)\b",
+            "claude|chatgpt|gemini|bard|llama|copilot|grok|mistral|qwen",
+        ),
+        _w(
+            r"(?:i was|i(?:['’]m| am)(?: an? \w+){0,2}|(?:language|ai) model) "
+            r"(?:developed|created|trained|built|made|designed|programmed) by "
+            r"(?:openai|google|anthropic|meta|mistral|microsoft|alibaba|deepmind|xai)\b",
+            "openai|google|anthropic|meta|mistral|microsoft|alibaba|deepmind|xai",
+        ),
+        _w(
+            rf"i (?:do not|don{_AP}t|cannot|can{_AP}t) (?:have|hold|form|express|share)"
+            r" (?:any )?personal (?:opinions|feelings|emotions|beliefs|preferences"
+            r"|experiences|views|political views)\b"
+            rf"|i (?:do not|don{_AP}t) have (?:a body|a physical form|feelings or opinions"
+            r"|opinions or feelings)\b",
+            "opinions|feelings|emotions|beliefs|preferences|experiences|views|body|physical",
+        ),
+        _w(
+            r"(?:note from the ai|ai[- ]generated (?:content|article|text) (?:disclaimer|note)"
+            r"|regenerate response)\b",
+            "ai|regenerate",
         ),
     ),
     definition=(
         "Phrases in which the writer calls itself an AI or a language model ('As an AI "
-        "language model', 'As an AI, I', 'I'm an AI developed by')."
+        "language model', 'As an AI, I', 'I'm just a language model', 'I don't have personal "
+        "opinions'), unless quoted or reported."
     ),
     rationale=(
         "Only a chatbot's answer refers to itself this way; a page that carries it was "
@@ -190,247 +323,60 @@ _SELF_REFERENCE = _Kind(
     ),
 )
 
-# What an assistant says it is handing over.
-_DELIVERABLE = (
-    r"(?:version|rewrite|rendition|reformulation|paraphrase|revision|translation|article"
-    r"|text|passage|essay|blog post|post|summary|draft|outline|response|paragraph|content"
-    r"|piece|script)s?"
-)
-_CHAT_OPENERS = "sure|certainly|absolutely|course|okay"
-_PROMPTER_ADDRESS = _Kind(
-    name="prompter_address",
-    title="Answer addressed to the prompter",
-    label="answer addressed to the prompter",
-    patterns=(
-        _w(
-            r"(?:sure|certainly|absolutely|of course|okay)[!,.:]?[ \t]+(?:here you go\b"
-            rf"|(?:here{_AP}s|here is|here are|below is|below are|below you{_AP}ll find)"
-            rf"(?:[ \t]+[\w'’-]+){{0,6}}?[ \t]+{_DELIVERABLE}\b)",
-            _CHAT_OPENERS,
-            "here|here's|here’s|below",
-        ),
-        _w(
-            rf"here(?:{_AP}s| is| are) (?:a|an|the|your|my)(?:[ \t]+[\w'’-]+){{0,5}}?"
-            r"[ \t]+(?:version|rewrite|rendition|reformulation|paraphrase|revision)s?\b",
-            "here|here's|here’s",
-            "version|rewrite|rendition|reformulation|paraphrase|revision|versions|rewrites"
-            "|renditions|reformulations|paraphrases|revisions",
-        ),
-        _w(
-            rf"(?:here(?:{_AP}s| is)|below is) an? \d{{2,5}}[- ]word\b",
-            "here|here's|here’s|below",
-            "word",
-        ),
-        # "Here is the revised text:", "Here's your text with a more casual tone:"; the
-        # modifier keeps out a reporter's "Here is the full text of the statement:".
-        _rx(
-            rf"^[ \t]*here(?:{_AP}s| is) (?:a|an|the|your|my)\b[^\n:]{{0,80}}?\b(?:revised"
-            r"|rewritten|reworded|rephrased|restated|reformulated|modified|improved|refined"
-            r"|paraphrased|restyled|polished|friendlier|more (?:casual|formal|professional"
-            r"|engaging|dynamic|concise|friendly|enthusiastic|descriptive|persuasive"
-            r"|conversational|detailed|polished|approachable)|version|rewrite|rendition"
-            r"|restatement|reformulation|paraphrase)\b[^\n:]{0,80}:",
-            "here|here's|here’s",
-            ":",
-        ),
-        # A page that opens like a chat reply.
-        _rx(r"\A[ \t\r\n]*(?:sure|certainly|absolutely|of course)(?: thing)?!", "!"),
-        _w(r"i hope (?:this|that|these|it) helps?\b", "hope", "help|helps"),
-        _w(rf"let me know if you(?:{_AP}d| would)? (?:like|need|want|have)\b", "let", "know"),
-        _w(
-            r"feel free to (?:ask|let me know|adjust|modify|customi[sz]e|tweak|edit)\b", "feel free"
-        ),
-        _w(
-            rf"(?:would you like|if you{_AP}d like|if you would like) me to (?:expand|adjust"
-            r"|revise|rewrite|make|add|provide|elaborate|write|create|include|change|modify"
-            r"|tailor|shorten|lengthen|continue)\b",
-            "like",
-        ),
-        _w(
-            rf"i(?:{_AP}d| would) be (?:happy|glad) to (?:help|assist|adjust|revise|make"
-            r"|provide|expand|rewrite)\b",
-            "happy|glad",
-        ),
-    ),
-    definition=(
-        "Sentences a chatbot addresses to whoever prompted it: 'Sure! Here is a rewritten "
-        "version', 'Here is a 600-word article', 'I hope this helps', 'Let me know if you'd "
-        "like any changes'."
-    ),
-    rationale=(
-        "Articles speak to readers, not to a prompter; these openers and sign-offs survive "
-        "only when a model's reply is published without editing."
-    ),
-)
-
-_MEDIA = r"(?:image|photo|picture|video|infographic|chart|graph|screenshot|link|table|map|tweet)"
-_SCAFFOLDING = _Kind(
-    name="scaffolding",
-    title="Leftover writing-brief labels",
-    label="leaked scaffolding",
-    patterns=(
-        # A label at the start of a line, optionally after markdown or a bullet: "Meta
-        # description:", "SEO title:", "Title:", "Introduction:". A mention of "meta
-        # description" inside a sentence about SEO does not count.
-        _rx(
-            r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-*•][ \t]+)?(?:\*\*)?"
-            r"(?:meta[ \t]+(?:description|title|keywords?|tags?)"
-            r"|seo[ \t]+(?:title|description|keywords?|meta[ \t]+description)"
-            r"|(?:focus|target|primary|secondary|main|lsi)[ \t]+key(?:words?|[ \t]?phrases?)"
-            r"|url[ \t]+slug|slug|title[ \t]+tag|(?:image[ \t]+)?alt[ \t]+text|word[ \t]+count"
-            r"|title|sub-?title|headline|sub-?headline|subheading|introduction|intro"
-            r"|h[1-6]|call[ \t]+to[ \t]+action|cta|excerpt|featured[ \t]+image)"
-            r"(?:\*\*)?[ \t]*:",
-            ":",
-        ),
-        _w(
-            r"this (?:article|post|blog post|blog|piece|content) (?:is|has been) "
-            r"(?:structured|formatted|organi[sz]ed|optimi[sz]ed) (?:using|with|for|in)\b",
-            "structured|formatted|organized|organised|optimized|optimised",
-        ),
-        _w(
-            r"(?:using|with) (?:html|h[1-6]|markdown) (?:headings|headers|tags|formatting)\b",
-            "html|markdown|h1|h2|h3|h4|h5|h6",
-            "headings|headers|tags|formatting",
-        ),
-        _rx(
-            r"\[(?:insert|add|include|place)[ \t]+(?:an?[ \t]+|the[ \t]+|relevant[ \t]+)?"
-            rf"{_MEDIA}s?\b[^\]\n]{{0,80}}\]",
-            "[",
-        ),
-        _rx(
-            r"\[(?:image|photo|picture|infographic|featured image)[ \t]*"
-            r"(?:here|:[^\]\n]{1,80})\]",
-            "[",
-        ),
-        # "(Note: This is a fictional article ...)": a note to the user, told apart from an
-        # editor's note by what it says.
-        _Pattern(
-            re.compile(r"(?:\(|^[ \t]*)note:[^)\n]{0,300}\)?", re.MULTILINE),
-            _cue_groups(("note:",)),
-            accept=_addressed_to_user,
-        ),
-    ),
-    definition=(
-        "Labels and instructions from the writing brief left in the text: line-initial 'Meta "
-        "description:', 'SEO title:', 'Focus keyword:', 'Title:', 'Introduction:', 'Word "
-        "count:', '[Insert image here]', notes to the user, 'This article is structured using "
-        "HTML headings'."
-    ),
-    rationale=(
-        "They are the parts of an SEO brief a model echoes back; a human-edited page removes "
-        "them before publishing."
-    ),
-)
-
-_MARKDOWN = _Kind(
-    name="markdown",
-    title="Unrendered Markdown",
-    label="markdown remnant",
-    patterns=(
-        # "## Heading" at a line start. A single "#" also starts shell and Python comments,
-        # so it counts only before a capital and without code punctuation; "#climate"
-        # (no space) is a hashtag and never counts.
-        _cased(
-            r"^[ \t]{0,3}(?:#{2,6}[ \t]+\S[^\n]{0,200}|#[ \t]+[A-Z0-9][^\n=(){};]{0,120}$)",
-            "#",
-        ),
-        # **bold**, but not "f**k" and not "***" rules.
-        _cased(
-            r"\*\*(?=[^\s*])[^*\n]{1,100}?(?<=[^\s*])\*\*(?![\w*])",
-            "**",
-            accept=_after_non_word_or_star,
-        ),
-        _cased(r"^[ \t]*-{3,}[ \t]*\r?$", "---"),
-        _cased(r"\[[^\[\]\n]{1,200}\]\((?:https?://|www\.|/)[^()\s]{1,500}\)", "]("),
-    ),
-    definition=(
-        "Markdown syntax left in plain text: '#'/'##' headings at a line start, **bold** "
-        "spans (including bold bullet labels), '---' rule lines, and [text](url) links."
-    ),
-    rationale=(
-        "Chat models answer in markdown; when the answer is pasted into a CMS unrendered the "
-        "syntax survives, while edited articles carry real formatting instead."
-    ),
-)
-
-_PLACEHOLDER = _Kind(
-    name="placeholder",
-    title="Unfilled placeholders",
-    label="placeholder",
-    patterns=(
-        _rx(
-            r"\[(?:your|insert|add|enter|briefly|describe|mention|specify)[ \t]"
-            rf"(?!(?:an?[ \t]+|the[ \t]+|relevant[ \t]+)?{_MEDIA}s?\b)[^\]\n]{{1,60}}\]",
-            "[",
-        ),
-        # "[Company Name]", "[Date]" in title case, as templates write them; an editor's
-        # bracket inside a quote ("[another website]", "[the city]") is lower case.
-        _cased(
-            r"\[(?:[A-Z][\w'’-]*[ \t]){0,2}(?:Name|Date|City|Location|Address|Email|E-mail"
-            r"|Phone Number|URL|Website|Score|Position|Nationality|Number|Amount|Percentage"
-            r"|Year|Country|State|Product|Company|Brand|Organi[sz]ation|Team|Event|Topic"
-            r"|Industry|Job Title|NAME|DATE|CITY)\]",
-            "[",
-        ),
-        _w(r"lorem ipsum\b", "lorem"),
-        _cased(r"(?:John|Jane) Doe\b(?![”\"'’])", "doe", accept=_unquoted_stock_name),
-        _cased(
-            r"XYZ (?:Corporation|Corp|Company|Inc|Ltd|Industries|Group|Enterprises"
-            r"|Solutions|Technologies|Tech)\b",
-            "xyz",
-            accept=_after_non_word,
-        ),
-    ),
-    definition=(
-        "Unfilled template slots and stock names: '[Your Name]', '[Company Name]', '[insert "
-        "...]', 'John Doe', 'XYZ Corporation', 'Lorem ipsum'."
-    ),
-    rationale=(
-        "A model writing without facts fills gaps with slots and stock names; reporting "
-        "names real people and companies."
-    ),
-)
-
-# Ways an assistant says it will not do something.
 _CANNOT = (
     rf"(?:cannot|can not|can{_AP}t|am unable to|{_AP}m unable to|am not able to"
-    rf"|won{_AP}t be able to)"
+    rf"|{_AP}m not able to|won{_AP}t be able to|will not|won{_AP}t|must decline to"
+    rf"|am not allowed to|{_AP}m not allowed to|am not permitted to|{_AP}m afraid i can{_AP}t)"
 )
-_CANNOT_CUES = "cannot|can|can't|can’t|unable|able"
+_CANNOT_CUES = "cannot|can|can't|can’t|unable|able|won't|won’t|will|decline|allowed|permitted"
 _REFUSAL = _Kind(
     name="refusal",
     title="Assistant refusals",
     label="assistant refusal",
+    decisive=True,
     patterns=(
-        _w(rf"i {_CANNOT} (?:fulfill|fulfil|comply with)\b", "fulfill|fulfil|comply"),
+        _w(
+            rf"i {_CANNOT} (?:fulfill|fulfil|comply with|complete) (?:this|that|your|the)\b",
+            "fulfill|fulfil|comply|complete",
+        ),
         _w(
             rf"i {_CANNOT} (?:assist|help|generate|create|write|produce|provide|complete"
-            r"|engage)(?: with)? (?:this|that|your|such)(?: specific| particular| kind of"
-            r"| type of)? (?:request|prompt|task|content)\b",
+            r"|engage|continue|speculate|give|offer|share)(?: with| on| about)?"
+            r" (?:this|that|your|such|the|any|personali[sz]ed|specific|information|content"
+            r"|requests?|lyrics|medical|legal|financial)\b",
             _CANNOT_CUES,
-            "request|prompt|task|content",
         ),
         _w(
-            rf"i(?:{_AP}m| am) sorry,? but i {_CANNOT} (?:fulfill|fulfil|comply|assist|help"
-            r"|provide|create|generate|write|complete|produce|continue)\b",
-            "sorry",
+            rf"(?:i(?:{_AP}m| am) sorry|sorry|apologies|i apologi[sz]e|unfortunately),? (?:but )?"
+            rf"i(?:{_AP}m| am)? (?:cannot|can not|can{_AP}t|unable to|not able to|won{_AP}t"
+            r"|will not|must decline to|do not have|don['’]t have) (?:(?:help|assist)(?: you)?"
+            r" with (?:that|this|your|such)|provide"
+            r"|generate|create|write|produce|fulfill|fulfil|comply|complete|continue|share|give"
+            r"|offer|discuss|answer|do that|do this|access|specific|information|details"
+            r"|the (?:ability|capability|information|details))\b",
+            "sorry|apologies|apologize|apologise|unfortunately",
         ),
-        _w(rf"i apologi[sz]e,? but (?:as an ai|i {_CANNOT})", "apologize|apologise"),
         _w(
-            r"(?:this|that|your) request (?:goes against|violates|is against)\b",
-            "request",
-            "against|violates",
+            r"(?:this|that|your) request (?:goes against|violates|is against|conflicts with"
+            r"|is not something)\b|as it goes against my\b",
+            "request|against",
         ),
         _w(
-            r"against my (?:programming|guidelines|policies|content policy|ethical guidelines)\b",
-            "against",
-            "my",
+            r"against my (?:programming|guidelines|policies|content policy|ethical guidelines"
+            r"|principles|usage policies)\b"
+            r"|(?:my|openai['’]s|the) (?:usage|content) polic(?:y|ies)\b",
+            "against|policy|policies",
+            "my|openai's|openai’s|the",
+        ),
+        _w(
+            rf"i(?:{_AP}m| am) (?:an ai )?(?:designed|programmed|built) to be (?:helpful|harmless)",
+            "designed|programmed|built",
         ),
     ),
     definition=(
         "An assistant declining the task: 'I cannot fulfill', 'I'm sorry, but I can't "
-        "assist', 'this request goes against', 'against my guidelines'."
+        "assist', 'this request goes against', 'against my guidelines', unless quoted or "
+        "reported."
     ),
     rationale=(
         "A refusal published as an article means nobody read the page before it went out, "
@@ -442,37 +388,66 @@ _KNOWLEDGE_CUTOFF = _Kind(
     name="knowledge_cutoff",
     title="Knowledge-cutoff disclaimers",
     label="knowledge-cutoff disclaimer",
+    decisive=True,
     patterns=(
         _w(
-            r"as of my (?:last |latest |most recent )?(?:knowledge |training )?"
-            r"(?:update|cutoff|cut-off|training|knowledge)\b",
+            r"as of my (?:last |latest |most recent |final )?(?:knowledge |training |information"
+            r" |data )?(?:update|cutoff|cut-off|training|knowledge|information)\b",
             "as",
             "my",
         ),
-        _w(r"(?:my|the) (?:knowledge|training(?: data)?) (?:cutoff|cut-off)\b", "cutoff|cut"),
-        _w(r"my training data (?:only )?(?:goes|extends|runs|includes)\b", "training", "data"),
-        _w(r"my knowledge (?:is limited to|only extends|extends only|goes up to)\b", "knowledge"),
         _w(
-            r"after my (?:last )?(?:knowledge |training )?(?:update|cutoff|cut-off)\b",
-            "after",
+            r"(?:my|the) (?:knowledge|training(?: data)?|information|data) (?:cutoff|cut-off"
+            r"|cut off)\b",
+            "cutoff|cut",
+        ),
+        _w(
+            r"my (?:training(?: data)?|knowledge|information|data|knowledge base) (?:only )?"
+            r"(?:goes|extends|runs|is limited|is current|was last updated|ends|stops|covers"
+            r"|only goes|does not (?:include|cover|extend)|doesn['’]t (?:include|cover|extend))\b"
+            r"|(?:in|beyond|outside|from|past) my (?:training(?: data)?|knowledge base"
+            r"|knowledge cutoff)\b",
+            "training|knowledge|information|data",
             "my",
         ),
         _w(
-            rf"i (?:do not|don{_AP}t) have (?:access to )?(?:real-time|real time|live"
-            r"|up-to-date) (?:information|data|updates|access|news)\b",
-            "real|live|up",
-            "have",
+            r"(?:after|since|beyond) my (?:last |latest )?(?:knowledge |training )?"
+            r"(?:update|cutoff|cut-off|training)\b",
+            "after|since|beyond",
+            "my",
         ),
         _w(
-            rf"i (?:do not|don{_AP}t|cannot|can{_AP}t|am unable to|{_AP}m unable to)"
-            r" (?:have the ability to )?(?:browse|access|search) the (?:internet|web)\b",
-            "internet|web",
+            rf"i (?:do not|don{_AP}t|cannot|can{_AP}t) (?:have )?(?:access to )?(?:real-time"
+            r"|real time|live|up-to-date|current|the (?:latest|most recent)) (?:information"
+            r"|data|updates|access|news|details|figures|prices|results|events|scores|stats)\b"
+            rf"|i (?:do not|don{_AP}t) have (?:real-time|real time|live|internet|web|browsing)"
+            r" (?:access|capabilities|ability)\b",
+            "real|live|up|current|latest|recent|internet|web|browsing",
+            "have|access",
+        ),
+        _w(
+            rf"i (?:do not|don{_AP}t|cannot|can{_AP}t|am unable to|{_AP}m unable to|am not able"
+            rf" to|{_AP}m not able to|have no way to)"
+            r" (?:have the (?:ability|capability) to )?(?:browse|access|search|surf|check|look"
+            r" up|watch|view|open|visit)\b[^\n.]{0,40}\b(?:internet|web|online|websites?|links?"
+            r"|urls?|videos?|live|real-time|news|sources)\b"
+            r"|i have no (?:access to|way of accessing|ability to browse) the (?:internet|web)\b"
+            r"|i (?:do not|don['’]t) have the (?:capability|ability) to (?:browse|watch|view"
+            r"|access|search)\b",
+            "internet|web|online|website|websites|link|links|url|urls|video|videos|live|real"
+            "|news|sources|capability|ability",
+        ),
+        _w(
+            r"i (?:do not|don['’]t) have access to (?:the (?:actual|latest|most recent|original"
+            r"|full|specific)|real-time|current|live|up-to-date|your|external|specific|private"
+            r"|personal|the internet|the web)\b",
+            "access",
         ),
     ),
     definition=(
-        "Disclaimers about a model's training: 'As of my last knowledge update', 'as of my "
-        "knowledge cutoff', 'I don't have real-time information', 'I cannot browse the "
-        "internet'."
+        "Disclaimers about a model's training and reach: 'As of my last knowledge update', "
+        "'my training data only goes up to', 'I don't have real-time information', 'I cannot "
+        "browse the internet', unless quoted or reported."
     ),
     rationale=(
         "Only a language model dates its own knowledge; on a news page it shows the text was "
@@ -480,18 +455,419 @@ _KNOWLEDGE_CUTOFF = _Kind(
     ),
 )
 
+_PROMPTER_ADDRESS = _Kind(
+    name="prompter_address",
+    title="Answer addressed to the prompter",
+    label="answer addressed to the prompter",
+    decisive=True,
+    patterns=(),
+    find=lambda doc: find_task_talk(doc).prompter_address,
+    definition=(
+        "Lines a chatbot addresses to whoever prompted it: a hand-over in the opening lines "
+        "('Absolutely! Below is a news article written in AP style'), an offer to change the "
+        "piece ('Want me to add an FAQ section for SEO?'), a note on what it made up ('I "
+        "kept the quotes generic'), unless quoted or reported."
+    ),
+    rationale=(
+        "Articles speak to readers, not to a prompter; these hand-overs and offers survive "
+        "only when a model's reply is published without editing."
+    ),
+)
+
+_PROMPT_ECHO = _Kind(
+    name="prompt_echo",
+    title="The prompt echoed in the page",
+    label="echoed prompt",
+    decisive=True,
+    patterns=(),
+    find=lambda doc: find_task_talk(doc).prompt_echo,
+    definition=(
+        "The instructions a piece was generated from, left in the page: 'Write a 600-word "
+        "article on ...', 'a 26 sentence story based on the prompt', 'Tone: casual. Length: "
+        "1200 words.', 'Rewrite the following text', unless quoted or reported."
+    ),
+    rationale=(
+        "A prompt is never part of an edited article; its presence shows the page is a "
+        "model's raw output."
+    ),
+)
+
+_FORMAT_NOTE = _Kind(
+    name="format_note",
+    title="Notes on the page's own formatting or SEO",
+    label="formatting or SEO note",
+    decisive=True,
+    patterns=(
+        # A page that opens with its parts labelled, "Title: ..." or "**Headline:** ...", is a
+        # chat answer pasted whole: no edited page (none in the human corpora) opens so.
+        _rx(
+            r"\A[ \t\r\n]*(?:[^\n]{0,200}\n[ \t\r\n]*){0,2}?(?:#{1,6}[ \t]+)?(?:\*\*)?"
+            r"(?:title|headline|sub-?headline|sub-?title|h1|leading line|lead paragraph)"
+            r"(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*\S",
+            ":",
+        ),
+        # The SEO brief's labels at a line start: "Meta description:", "Focus keyword:".
+        _rx(
+            r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-*•>][ \t]+)?(?:\*\*)?[ \t]*(?:suggested[ \t]+)?"
+            r"(?:meta[ \t]+(?:description|desc|title|keywords?|tags?)|seo[ \t]+(?:title|description"
+            r"|keywords?|meta(?:[ \t]+description)?|slug|score|tags?|headline)"
+            r"|(?:focus|target|primary|secondary|main|lsi|related|long-tail|supporting)[ \t]+"
+            r"(?:keywords?|key ?phrases?|search terms?)|keywords?[ \t]+(?:used|density|included"
+            r"|placement)|url[ \t]+slug(?:[ \t]+suggestion)?|slug|title[ \t]+tag|canonical[ \t]+url"
+            r"|schema[ \t]+markup|(?:image[ \t]+)?alt[ \t]+text|featured[ \t]+image[ \t]+"
+            r"(?:suggestion|idea|alt)|word[ \t]+count|total[ \t]+words|reading[ \t]+level"
+            r"|readability[ \t]+score|(?:twitter|og|open[ \t]+graph)[ \t]+(?:card[ \t]+)?"
+            r"(?:title|description)|(?:suggested|proposed)[ \t]+(?:categor(?:y|ies)|tags"
+            r"|headlines?|titles?|images?|internal[ \t]+links?))(?:\*\*)?[ \t]*:",
+            ":",
+        ),
+        _rx(
+            r"\[(?:featured[ \t]+)?(?:image|photo|picture|infographic|video|chart|graph"
+            r"|screenshot|gif|map|table|tweet|embed|link)s?[ \t]*(?:suggestion|idea|here"
+            r"|placeholder|showing|depicting)[^\]\n]{0,120}\]",
+            "[",
+        ),
+        _rx(
+            r"\[(?:insert|add|include|place|embed|put)[ \t]+(?:an?[ \t]+|the[ \t]+|relevant"
+            r"[ \t]+|your[ \t]+)?(?:image|photo|picture|infographic|video|chart|graph|screenshot"
+            r"|link|table|map|tweet|gif|youtube video|embed)s?\b[^\]\n]{0,80}\]",
+            "[",
+        ),
+        # "This article is structured using HTML headings", "This post has been formatted
+        # with an FAQ section to target featured snippets".
+        _w(
+            r"(?:this|the) (?:article|post|blog post|blog|piece|content|guide|text|draft"
+            r"|write-up|story|listicle|response|copy|version|table|list)(?: above| below)?"
+            r" (?:(?:is|has been|was|is being|should be|will be|can be|may need to be|needs to be)"
+            r" (?:structured|formatted|organi[sz]ed|optimi[sz]ed for (?:seo|search|google"
+            r"|readability|featured|the)|broken (?:up|down)|divided|marked up|laid out"
+            r"|converted)|(?:uses|employs|utili[sz]es|incorporates)"
+            r" (?:html|markdown|h[1-6]|subheadings|headings|header tags|bullet points))\b"
+            r"(?=[^\n.]{0,120}\b(?:html|markdown|headings?|subheadings?|headers?|h[1-6]|seo"
+            r"|keywords?|bullet points|readability|skim\w*|scannable|snippets?|search engines?"
+            r"|google)\b)",
+            "structured|formatted|organized|organised|optimized|optimised|broken|divided|marked"
+            "|laid|converted|html|markdown|h1|h2|h3|subheadings|headings|header|bullet",
+        ),
+        _w(
+            r"(?:h[1-6]|html|markdown|headings?|subheadings?|headers?)(?: and h[1-6])?"
+            r"(?: tags?| headings?| headers?| formatting| syntax)? (?:have|has) been (?:used"
+            r"|added|included|applied|incorporated|inserted|marked)\b"
+            r"|(?:subheadings|headings|headers|h[1-6] tags?) (?:are|were) (?:marked|used"
+            r"|included|added) (?:with|for|to) (?:##|#|seo|markdown|readability|skim)"
+            r"|optimi[sz]ed for the (?:long-tail |primary |focus |target |main )?keywords?\b",
+            "html|markdown|h1|h2|h3|headings|heading|subheadings|headers|header|tags|keyword"
+            "|keywords|seo|search|snippets|google",
+        ),
+        # "H1: The Ultimate Guide ...": an outline's heading labels, in capitals (HTML tutorials
+        # write the element names in lower case).
+        _cased(
+            r"^[ \t]*(?:\*\*)?H[1-6](?:\*\*)?[ \t]*:[ \t]*(?:\*\*)?[A-Z0-9]", "h1|h2|h3|h4|h5|h6"
+        ),
+        _w(
+            r"(?:word count|total words|total word count)[ \t]*:[ \t]*~?\d",
+            "word|words",
+            "count|total",
+        ),
+        _rx(
+            r"\((?:word count|approx(?:imately|\.)?|about|around|~|total)?[: ]*~?\d[\d,]{1,5}"
+            r"[ \t]*words?\)",
+            "(",
+        ),
+        _w(
+            r"(?:converted to html|(?:uses|use|using|in|written in|formatted in|formatted with)"
+            r" markdown (?:syntax|format|formatting)|markdown compatibility)\b",
+            "html|markdown",
+        ),
+    ),
+    definition=(
+        "Notes about the page's own formatting or SEO and the labels of an SEO brief: 'This "
+        "article is structured using HTML headings', 'H2 and H3 tags have been used for "
+        "SEO', line-initial 'Meta description:', 'Focus keyword:', 'Word count:', 'URL "
+        "slug:', '[Featured image suggestion: ...]', unless quoted or reported."
+    ),
+    rationale=(
+        "They are the parts of an SEO brief a model echoes back; a human-edited page removes "
+        "them before publishing."
+    ),
+)
+
+# Words a template slot names ("[Company Name]", "[DATE TBD]", "<CITY>").
+_SLOT_NAMES = [
+    "name",
+    "date",
+    "city",
+    "location",
+    "address",
+    "email",
+    "e-mail",
+    "phone",
+    "url",
+    "website",
+    "link",
+    "score",
+    "position",
+    "nationality",
+    "number",
+    "amount",
+    "percentage",
+    "year",
+    "time",
+    "product",
+    "company",
+    "brand",
+    "organization",
+    "organisation",
+    "team",
+    "event",
+    "topic",
+    "industry",
+    "title",
+    "author",
+    "source",
+    "quote",
+    "statistic",
+    "stat",
+    "figure",
+    "price",
+    "stadium",
+    "venue",
+    "business",
+    "client",
+    "customer",
+    "person",
+    "expert",
+    "official",
+    "spokesperson",
+    "agency",
+    "department",
+    "school",
+    "hospital",
+    "restaurant",
+    "store",
+    "app",
+    "placeholder",
+    "keyword",
+    "cta",
+    "headline",
+]
+_SLOT_WORD = (
+    "(?:"
+    + "|".join(alternative for word in _SLOT_NAMES for alternative in (word.title(), word.upper()))
+    + ")"
+)
+# A slot is written as a template writes it: every word capitalised or in capitals, ending in a
+# slot word ("[Coach's Name]", "[CUSTOMER NAME]"); an editor's bracket in a quote is not ("[the
+# Islamic State]", "[The unemployment figures]").
+_CAPITALISED_WORD = r"(?:[A-Z][\w'’.]*|[A-Z]{2,})"
+
+
+_PLACEHOLDER = _Kind(
+    name="placeholder",
+    title="Unfilled placeholders",
+    label="placeholder",
+    decisive=True,
+    # Templates quote their own slots ('"[Quote from the coach]," said [Name]').
+    reported=is_quoted_report,
+    patterns=(
+        _rx(
+            r"\[[ \t]*(?:your|insert|add|enter|include|describe|mention|specify|name of|link to"
+            r"|fill in|quote from|quote by|relevant|local|specific|actual|expert|official)\b"
+            r"[^\]\n]{1,80}\]",
+            "[",
+            accept=_unexplained_slot,
+        ),
+        _cased(
+            rf"\[(?:{_CAPITALISED_WORD}[ \t]){{0,3}}{_SLOT_WORD}s?"
+            r"(?:[ \t]+(?:TBD|Tbd|TK|Here|HERE))?[ \t]*\]"
+            r"|\[(?:MM|DD)/(?:DD|MM)/YYYY\]|\[(?:X+|XX+%)\]",
+            "[",
+            accept=_unexplained_slot,
+        ),
+        _cased(
+            r"\{\{[ \t]*[A-Za-z_]{2,40}[ \t]*\}\}|\{[a-z]+(?:_[a-z]+)+\}|%%[a-z_]{2,30}%%"
+            r"|<(?:[A-Z]+[ _])?(?:" + "|".join(word.upper() for word in _SLOT_NAMES) + r")"
+            r"(?:[ _][A-Z]+)?>",
+            "{|%%|<",
+            accept=_unexplained_slot,
+        ),
+        _rx(
+            r"(?:^|(?<=[\s(]))(?:\$|€|£)x{2,3}(?:[.,]x+)*\b|\bx{1,2}\.x{1,2}[ \t]?%"
+            r"|\bx{2,3}[ \t]?%|\(x{3}\)[ \t]?x{3}-x{4}|\bx{3}-x{3,4}(?:-x{4})?\b",
+            "x%|x %|$x|€x|£x|xxx-|x.x",
+            accept=_unexplained_slot,
+        ),
+        _w(r"lorem ipsum dolor sit amet\b", "lorem"),
+        _rx(
+            r"^[ \t]*(?:placeholder|tbd)[ \t]*:[^\n]{0,120}"
+            r"|\[(?:tbd|placeholder)\b[^\]\n]{0,80}\]",
+            "placeholder|tbd",
+        ),
+        _cased(
+            r"(?:^|(?<=[\s\"(]))(?:Insert|INSERT) (?:a |an |the |your )?"
+            r"(?:quote|statistic|stat|link|image|photo|name|date|figure|example)\b[^\n]{0,80}",
+            "insert|add",
+            accept=_unexplained_slot,
+        ),
+    ),
+    definition=(
+        "Unfilled template slots: '[Your Name]', '[Company Name]', '[insert quote]', "
+        "'{first_name}', '%%title%%', '<CITY>', '$XX', 'X.XX%', 'TBD: add statistic', unless "
+        "quoted, reported, or explained as a slot to fill ('replace [NAME] with ...')."
+    ),
+    rationale=(
+        "A model writing without facts fills gaps with slots; reporting names real people, "
+        "places and figures."
+    ),
+)
+
+# Chat-format role markers and special tokens.
+_ROLE_MARKER = _Kind(
+    name="role_marker",
+    title="Chat role markers",
+    label="chat role marker",
+    decisive=True,
+    patterns=(
+        _rx(
+            r"<\|[a-z_]{2,30}\|>|\[/?inst\]|<</?sys>>|</?s>(?=\s*(?:\[inst\]|$|<))"
+            r"|<(?:start|end)_of_turn>|<(?:bos|eos)>",
+            "<|[inst]|[/inst]|<<sys>>|<s>|</s>|_of_turn>|<bos>|<eos>",
+        ),
+        _rx(
+            r"^[ \t>*]*\[(?:assistant|user|system|human|ai|bot|model|chatbot|gpt|chatgpt)\]"
+            r"[ \t]*:?|^[ \t>*]*#{2,4}[ \t]*(?:response|instruction|input|assistant|user"
+            r"|system|human|answer|output)\b[ \t]*:?",
+            "[|#",
+        ),
+        _rx(
+            r"^[ \t>*]*(?:\*\*)?(?:assistant|ai assistant|ai response|ai answer|chatgpt|gpt-?[34]"
+            r"[\w.-]*|gpt|chatbot|bot|llama|claude|gemini|bard|mistral|copilot|answer from the"
+            r" assistant|chatgpt said|model response|completion)(?:\*\*)?[ \t]*:",
+            ":",
+            accept=_role_in_a_conversation,
+        ),
+        _rx(_MODEL_NAME_LABEL, ":", accept=_opening_sentence),
+        _rx(
+            r"^[ \t>*]*(?:\*\*)?(?:user|human|me|you said|prompt|q)(?:\*\*)?[ \t]*:[^\n]{0,300}"
+            r"\b(?:write|rewrite|generate|compose|summari[sz]e|continue|paraphrase|make it"
+            r"|create an? (?:article|post|story|essay|summary|review|blog)|draft)\b",
+            ":",
+            accept=_role_in_a_conversation,
+        ),
+    ),
+    definition=(
+        "Chat transcript markers: special tokens ('<|im_start|>', '[INST]', '<<SYS>>'), "
+        "bracketed or heading roles ('[assistant]:', '### Response:'), and role labels "
+        "('Assistant:', 'ChatGPT:', 'User: write ...') in a text that holds a model's turn."
+    ),
+    rationale=("A chat transcript's markers survive only when a model's output is pasted unread."),
+)
+
+# Labels of a writing brief that human pages also use ("Title:", "Introduction:").
+_BRIEF_LABELS = _Kind(
+    name="brief_label",
+    title="Writing-brief labels",
+    label="brief label",
+    decisive=False,
+    patterns=(
+        _rx(
+            r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-*•][ \t]+)?(?:\*\*)?"
+            r"(?:title|sub-?title|headline|sub-?headline|subheading|introduction|intro"
+            r"|conclusion|call[ \t]+to[ \t]+action|cta|excerpt|keywords?|tags|leading line"
+            r"|lead|body)(?:\*\*)?[ \t]*:",
+            ":",
+        ),
+    ),
+    definition=(
+        "Line-initial labels of a writing brief that edited pages also carry: 'Title:', "
+        "'Introduction:', 'Headline:', 'Keywords:', 'Conclusion:'."
+    ),
+    rationale=(
+        "Chat answers label their parts; so do some human pages, which is why these only "
+        "weigh in the model and never decide a verdict alone."
+    ),
+)
+
+_CHAT_COURTESY = _Kind(
+    name="chat_courtesy",
+    title="Chat courtesies",
+    label="chat courtesy",
+    decisive=False,
+    patterns=(
+        _w(r"i hope (?:this|that|these|it) (?:helps?|was helpful|is helpful)\b", "hope"),
+        _w(rf"let me know if you(?:{_AP}d| would)? (?:like|need|want|have)\b", "let", "know"),
+        _w(r"feel free to (?:ask|let me know|reach out)\b", "feel free"),
+        _w(rf"i{_AP}m here to help\b|happy to help\b|glad i could help\b", "help"),
+    ),
+    definition=(
+        "Courtesies of a chat answer that human blogs also use: 'I hope this helps', 'feel "
+        "free to ask', 'let me know if you have', 'happy to help'."
+    ),
+    rationale=(
+        "Common at the end of chat answers, but bloggers write them too, so they only weigh "
+        "in the model."
+    ),
+)
+
+_MARKDOWN = _Kind(
+    name="markdown",
+    title="Unrendered Markdown",
+    label="markdown remnant",
+    decisive=False,
+    patterns=_MARKDOWN_PATTERNS,
+    definition=(
+        "Markdown syntax left in plain text: '#'/'##' headings at a line start, **bold** "
+        "spans (including bold bullet labels), '---' rule lines, and [text](url) links."
+    ),
+    rationale=(
+        "Chat models answer in markdown; when the answer is pasted into a CMS unrendered the "
+        "syntax survives, while edited articles carry real formatting instead."
+    ),
+)
+
+_STOCK_TEXT = _Kind(
+    name="stock_text",
+    title="Stock names and filler text",
+    label="stock text",
+    decisive=False,
+    patterns=(
+        _w(r"lorem ipsum\b(?! dolor sit amet)", "lorem"),
+        _cased(r"(?:John|Jane) Doe\b(?![”\"'’])", "doe", accept=_unquoted_stock_name),
+        _cased(
+            r"XYZ (?:Corporation|Corp|Company|Inc|Ltd|Industries|Group|Enterprises"
+            r"|Solutions|Technologies|Tech)\b",
+            "xyz",
+            accept=_after_non_word,
+        ),
+    ),
+    definition="Stock names and filler: 'John Doe', 'XYZ Corporation', 'Lorem ipsum'.",
+    rationale=(
+        "Templates and models without facts use stock names; so do tutorials and design "
+        "pages, which is why these only weigh in the model."
+    ),
+)
+
+
 KINDS: tuple[_Kind, ...] = (
     _SELF_REFERENCE,
-    _PROMPTER_ADDRESS,
-    _SCAFFOLDING,
-    _MARKDOWN,
-    _PLACEHOLDER,
     _REFUSAL,
     _KNOWLEDGE_CUTOFF,
+    _PROMPTER_ADDRESS,
+    _PROMPT_ECHO,
+    _FORMAT_NOTE,
+    _PLACEHOLDER,
+    _ROLE_MARKER,
+    _BRIEF_LABELS,
+    _CHAT_COURTESY,
+    _MARKDOWN,
+    _STOCK_TEXT,
 )
 
 TOTAL_COUNT = "artifacts_total_count"
 TOTAL_RATE = "artifacts_total_per_1k_words"
+# Matches of a decisive kind that the page quotes or reports: a story about chatbots.
+QUOTED_COUNT = "artifacts_quoted_count"
+QUOTED_RATE = "artifacts_quoted_per_1k_words"
 
 
 def _count_name(kind: _Kind) -> str:
@@ -500,6 +876,10 @@ def _count_name(kind: _Kind) -> str:
 
 def _rate_name(kind: _Kind) -> str:
     return f"artifacts_{kind.name}_per_1k_words"
+
+
+# The count features of the kinds that are tells, by kind name.
+DECISIVE_COUNTS: dict[str, str] = {kind.name: _count_name(kind) for kind in KINDS if kind.decisive}
 
 
 def _specs() -> tuple[FeatureSpec, ...]:
@@ -522,9 +902,33 @@ def _specs() -> tuple[FeatureSpec, ...]:
         )
     specs.append(
         FeatureSpec(
+            QUOTED_COUNT,
+            "count",
+            "Matches of the decisive kinds (self-reference, refusals, knowledge cutoff, "
+            "prompter address, echoed prompts, formatting notes, placeholders, role markers) "
+            "that the page quotes or reports ('the bot replied, \"As an AI language "
+            "model...\"').",
+            "A story about chatbots quotes them; the quote says nothing about who wrote the "
+            "page, so it is counted apart from the page's own leaked text.",
+            title="Quoted chatbot lines",
+        )
+    )
+    specs.append(
+        FeatureSpec(
+            QUOTED_RATE,
+            "matches per 1,000 words",
+            "The quoted chatbot line count per 1,000 words.",
+            "Keeps a long story with one quoted line comparable with a short one.",
+            title="Quoted chatbot lines (rate)",
+            evidence_from=(QUOTED_COUNT,),
+        )
+    )
+    specs.append(
+        FeatureSpec(
             TOTAL_COUNT,
             "count",
-            "Sum of the counts of every kind of leaked text (matches of one kind never overlap).",
+            "Sum of the counts of every kind of leaked text the page does not quote (matches "
+            "of one kind never overlap).",
             "Leaked assistant text, scaffolding and placeholders are each rare on edited pages; "
             "together they are the plainest sign that a page was generated and not read.",
             title="Leaked LLM text, all kinds",
@@ -548,9 +952,13 @@ def _specs() -> tuple[FeatureSpec, ...]:
 FEATURES: tuple[FeatureSpec, ...] = with_rare_event_note(_specs())
 
 
-def _find_spans(kind: _Kind, text: str, lower: str, vocabulary: frozenset[str]) -> list[Span]:
+def _find_spans(
+    kind: _Kind, doc: AnalyzedText, text: str, lower: str, vocabulary: frozenset[str]
+) -> list[Span]:
     """Spans of one kind, from all its patterns, in text order; overlapping matches of two
     patterns ("Sure! Here is a 600-word article") merge into one."""
+    if kind.find is not None:
+        return kind.find(doc)
     found: list[Span] = []
     for pattern in kind.patterns:
         if not pattern.may_match(vocabulary, lower):
@@ -589,15 +997,24 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     vocabulary = frozenset(doc.words_lower)
     evidence = EvidenceCollector()
     values: dict[str, float] = {}
-    total = 0
+    total = quoted = 0
     for kind in KINDS:
-        spans = _find_spans(kind, text, lower, vocabulary)
+        spans = _find_spans(kind, doc, text, lower, vocabulary)
         name = _count_name(kind)
+        own = 0
         for start, end in spans:
+            if kind.decisive and kind.reported(text, start):
+                quoted += 1
+                note = _note(kind, text, (start, end))
+                evidence.add(QUOTED_COUNT, start, end, f"quoted or reported {note}")
+                continue
+            own += 1
             evidence.add(name, start, end, _note(kind, text, (start, end)))
-        values[name] = float(len(spans))
-        values[_rate_name(kind)] = rare_event_rate(len(spans), doc.n_words)
-        total += len(spans)
+        values[name] = float(own)
+        values[_rate_name(kind)] = rare_event_rate(own, doc.n_words)
+        total += own
+    values[QUOTED_COUNT] = float(quoted)
+    values[QUOTED_RATE] = rare_event_rate(quoted, doc.n_words)
     values[TOTAL_COUNT] = float(total)
     values[TOTAL_RATE] = rare_event_rate(total, doc.n_words)
     return FamilyResult(values=values, evidence=evidence.spans)

@@ -47,6 +47,11 @@ LOOP_MAX_PERIOD_WORDS = 4  # "very very very", "bass banana bass banana bass ban
 CHAR_RUN_MIN_CHARS = 10  # "MMMMMMMMMM", "zzzzzzzzzzzz": one letter or digit held down
 
 NEAR_DUPLICATE_MIN_WORDS = 6  # shorter sentences ("Read more here.") repeat by nature
+# A pasted passage is a run of sentences of this many words or more: shorter ones ("Photo:
+# AP.", "1 cup sugar") repeat on honest pages. One sentence alone counts from the second size.
+PASSAGE_MIN_SENTENCE_WORDS = 4
+PASSAGE_SINGLE_SENTENCE_WORDS = 60
+PASSAGE_MAX_COPIES = 8
 NEAR_DUPLICATE_MIN_CONTENT_WORDS = 3
 # Spinning swaps synonyms and reorders clauses, which breaks word shingles: on pairs of LLM
 # rewrites of one text, 3-word shingles at Jaccard 0.5 flagged 6% of texts, content-word sets
@@ -178,11 +183,31 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "keeps copies beyond deflate's 32 KB window visible.",
         title="How well the text compresses",
     ),
+    FeatureSpec(
+        "repetition_repeated_passage_word_count",
+        "words",
+        "Words in the longest passage pasted again verbatim: a run of 2+ consecutive sentences "
+        "(each of 4+ words), or one sentence of 60+ words, that occurs earlier in the same "
+        "order. Case ignored.",
+        "A body pasted twice is a page nobody read before it went out. Smaller repeats also "
+        "occur on honest pages (a caption or teaser repeating the lede, a pull quote, a "
+        "footer printed twice), which the share below tells apart.",
+        title="Passage pasted twice",
+    ),
+    FeatureSpec(
+        "repetition_repeated_sentence_word_fraction",
+        "fraction of words",
+        "Words in sentences that repeat an earlier sentence verbatim (case ignored), over the "
+        "page's words.",
+        "A body pasted twice is half the page; captions, teasers and pull quotes are a small "
+        "share of an honest page.",
+        title="Share of the page said again word for word",
+    ),
 )
 
 _NAMES = tuple(spec.name for spec in FEATURES)
 _LINE_COUNT, _LINE_CHARS, _PARA_COUNT, _PARA_CHARS = _NAMES[:4]
-_NEAR_DUPLICATE, _HALVES, _SECTIONS, _LOOPS, _ZLIB = _NAMES[-5:]
+_NEAR_DUPLICATE, _HALVES, _SECTIONS, _LOOPS, _ZLIB, _PASSAGE, _REPEATED_SHARE = _NAMES[-7:]
 
 
 def _top_name(n: int) -> str:
@@ -645,6 +670,90 @@ def _story_told_twice(
     return {_HALVES: halves, _SECTIONS: best}
 
 
+@dataclass(slots=True)
+class _PastedRun:
+    """A run of consecutive sentences repeating an earlier run at a fixed distance back."""
+
+    start: int  # first sentence of the copy
+    end: int  # one past its last sentence
+    words: int
+    full_sentences: int  # of `PASSAGE_MIN_SENTENCE_WORDS` words or more
+    distance: int  # sentences back to the earlier copy
+
+
+def _pasted_runs(doc: AnalyzedText) -> list[_PastedRun]:
+    """Every run of consecutive sentences (short ones included, so that "Photo: AP." does not
+    cut a run in two) that repeats an earlier run in the same order. A sentence may repeat
+    several earlier ones; each is followed as its own run, at its own distance back, up to
+    `PASSAGE_MAX_COPIES` of them (a line repeated a thousand times stays linear)."""
+    words = doc.words_lower
+    seen: dict[tuple[str, ...], list[int]] = {}
+    open_runs: dict[int, _PastedRun] = {}  # distance back -> run ending at the last sentence
+    finished: list[_PastedRun] = []
+    for index, (first, end) in enumerate(doc.sentence_word_ranges):
+        key = tuple(words[first:end])
+        earlier = seen.setdefault(key, []) if key else []
+        length = end - first
+        full = int(length >= PASSAGE_MIN_SENTENCE_WORDS)
+        continuing: dict[int, _PastedRun] = {}
+        for copy in earlier[-PASSAGE_MAX_COPIES:]:
+            distance = index - copy
+            run = open_runs.pop(distance, None)
+            if run is None:
+                run = _PastedRun(index, index, 0, 0, distance)
+            run.end, run.words, run.full_sentences = (
+                index + 1,
+                run.words + length,
+                run.full_sentences + full,
+            )
+            continuing[distance] = run
+        finished.extend(open_runs.values())
+        open_runs = continuing
+        if key:
+            earlier.append(index)
+    finished.extend(open_runs.values())
+    return finished
+
+
+def _repeated_passage(doc: AnalyzedText, evidence: EvidenceCollector) -> tuple[float, float]:
+    """Words in the longest passage pasted again (a run of two or more sentences, or one long
+    sentence, repeating an earlier run in the same order), with both copies as evidence, and
+    the share of the page's words in sentences said again."""
+    best: _PastedRun | None = None
+    for run in _pasted_runs(doc):
+        one_long_sentence = run.end - run.start == 1 and run.words >= PASSAGE_SINGLE_SENTENCE_WORDS
+        if run.full_sentences < 2 and not one_long_sentence:
+            continue
+        if best is None or run.words > best.words:
+            best = run
+    repeated_share = safe_ratio(_repeated_sentence_words(doc), doc.n_words)
+    if best is None:
+        return 0.0, repeated_share
+    sentences = doc.sentences
+    original = (
+        sentences[best.start - best.distance][0],
+        sentences[best.end - 1 - best.distance][1],
+    )
+    pasted = (sentences[best.start][0], sentences[best.end - 1][1])
+    evidence.add(_PASSAGE, *original, f"{best.words} words pasted again at char {pasted[0]}")
+    evidence.add(_PASSAGE, *pasted, f"repeats the {best.words} words at char {original[0]}")
+    return float(best.words), repeated_share
+
+
+def _repeated_sentence_words(doc: AnalyzedText) -> int:
+    """Words in sentences equal to an earlier sentence."""
+    words = doc.words_lower
+    seen: set[tuple[str, ...]] = set()
+    repeated = 0
+    for first, end in doc.sentence_word_ranges:
+        key = tuple(words[first:end])
+        if key in seen:
+            repeated += end - first
+        else:
+            seen.add(key)
+    return repeated
+
+
 def _zlib_ratio(lines: list[str]) -> float:
     data = "\n".join(dict.fromkeys(lines)).encode("utf-8", "surrogatepass")  # first occurrences
     if not data:
@@ -695,4 +804,5 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     values.update(_story_told_twice(doc, words, distinct, evidence))
     values[_LOOPS] = _loop_fraction(doc, tokens, repeated, evidence)
     values[_ZLIB] = _zlib_ratio(line_texts)
+    values[_PASSAGE], values[_REPEATED_SHARE] = _repeated_passage(doc, evidence)
     return FamilyResult({name: float(values[name]) for name in _NAMES}, evidence.spans)

@@ -7,7 +7,7 @@ sources; spun filler restates generalities. Every count is a rate per 1,000 word
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import compress, count
 from operator import itemgetter
@@ -17,10 +17,13 @@ from farmscore.features.base import (
     FamilyResult,
     FeatureSpec,
     per_thousand_words,
+    rare_event_rate,
     safe_ratio,
 )
 from farmscore.features.checkable_items import (
     DATE_WORDS,
+    SPEECH_VERBS,
+    AttributedQuote,
     find_attributed_quotes,
     find_dates_and_sources,
     find_numbers,
@@ -61,6 +64,26 @@ _GLUE = frozenset("/@#._")
 _PROSE_ENDINGS = frozenset(".!?…\"”'’)")
 # An opening quote, colon or dash makes the next word start a sentence of its own.
 _OPENERS = frozenset("\"“‘'(:—–[")
+
+NAMED_SPEAKER_QUOTES = "specificity_named_speaker_quote_rate_per_1k_words"
+NAMED_SOURCES = "specificity_named_source_rate_per_1k_words"
+NAMED_SPEAKERS = "specificity_named_speaker_rate_per_1k_words"
+SUBSTANCE = "specificity_substance_per_1k_words"
+# What each distinct kind of checkable item adds to substance: who said it and who vouches for
+# it weigh most; a bare capitalised word or a date least, being the cheapest to sprinkle in.
+SUBSTANCE_WEIGHTS = {
+    "named_speaker_quote": 3.0,
+    "named_source": 2.0,
+    "named_speaker": 2.0,
+    "full_name": 1.0,
+    "quantity": 1.0,
+    "single_name": 0.5,
+    "date": 0.5,
+}
+# How far from a quotation's speech verb its speaker's name may stand, in characters, and
+# from any speech verb the name it attributes words to, in words ("Smith, the mayor, said").
+SPEAKER_WINDOW_CHARS = 40
+SPEAKER_WINDOW_WORDS = 4
 
 FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec(
@@ -134,6 +157,39 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Substantive prose anchors most sentences in a fact; spun filler has long runs of "
         "sentences that anchor nothing.",
         title="Sentences with a specific fact",
+    ),
+    FeatureSpec(
+        NAMED_SPEAKER_QUOTES,
+        "per 1,000 words",
+        "Attributed quotations whose speech verb has a person's or body's name beside it "
+        "('\"...,\" Bell said', 'said Jane Smith'), per 1,000 words; 'a spokesman said' and "
+        "'experts say' do not count.",
+        "Reporting says who said what; invented or spun quotes lean on roles and vague "
+        "attribution.",
+        title="Quotes with a named speaker",
+    ),
+    FeatureSpec(
+        NAMED_SPEAKERS,
+        "distinct names per 1,000 words",
+        "Distinct names that a speech verb attributes words to, quoted or not ('Smith said', "
+        "'said Mayor Jane Smith', 'according to Reuters'), per 1,000 words as if the text had "
+        "250 more words without any.",
+        "Reporting attributes its claims to named people and bodies; spun text attributes them "
+        "to nobody or to 'experts'.",
+        title="Named speakers",
+    ),
+    FeatureSpec(
+        SUBSTANCE,
+        "weighted distinct items per 1,000 words",
+        "Checkable, sourced information for the text's length: distinct quotes with a named "
+        "speaker (weight 3), distinct named sources and named speakers (2 each), distinct full "
+        "names (1), distinct "
+        "amounts with units (1), distinct single names (0.5) and distinct dates (0.5), per "
+        "1,000 words as if the text had 250 more words without any. Repeating an item adds "
+        "nothing.",
+        "The substance of reporting: what a reader can check and who vouches for it. It is "
+        "what thin or padded pages lack, however fluent their prose.",
+        title="Sourced substance",
     ),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)
@@ -289,6 +345,108 @@ def _specific_sentence_fraction(doc: AnalyzedText, items: Iterable[Span]) -> flo
     return safe_ratio(specific_prose, prose)
 
 
+def _named_speaker_quotes(
+    doc: AnalyzedText, quotes: list[AttributedQuote], names: _Names
+) -> list[AttributedQuote]:
+    """The attributed quotes with a name beside their speech verb, outside the quotation."""
+    text = doc.text
+    name_starts = sorted(start for start, _ in [*names.words, *names.runs])
+    named: list[AttributedQuote] = []
+    for quote in quotes:
+        if text[quote.start] in '"“':  # '"...," Bell said': the verb and name follow it
+            quote_end = max(
+                text.rfind('"', quote.start + 1, quote.end), text.rfind("”", quote.start, quote.end)
+            )
+            window = (quote_end + 1, quote.end + SPEAKER_WINDOW_CHARS)
+        else:  # 'Bell said: "..."': the name comes before the verb
+            window = (quote.start - SPEAKER_WINDOW_CHARS, quote.start + len(quote.verb))
+        first = bisect_left(name_starts, window[0])
+        if first < len(name_starts) and name_starts[first] < window[1]:
+            named.append(quote)
+    return named
+
+
+def _named_speakers(doc: AnalyzedText, names: _Names) -> list[Span]:
+    """Names that a speech verb attributes words to, quoted or not: "Smith said", "said the
+    mayor, Jane Smith", "according to Reuters". Each span is the name."""
+    starts = doc.word_starts
+    name_at: dict[int, Span] = {}
+    for span in [*names.words, *names.runs]:
+        index = bisect_left(starts, span[0])
+        if index not in name_at or span[1] > name_at[index][1]:
+            name_at[index] = span
+    name_indices = sorted(name_at)
+    words = doc.words_lower
+    speakers: list[Span] = []
+    for verb in compress(count(), map(SPEECH_VERBS.__contains__, words)):
+        low = bisect_left(name_indices, verb - SPEAKER_WINDOW_WORDS)
+        high = bisect_right(name_indices, verb + SPEAKER_WINDOW_WORDS)
+        nearby = [index for index in name_indices[low:high] if index != verb]
+        if nearby:
+            closest = min(nearby, key=lambda index: abs(index - verb))
+            speakers.append(name_at[closest])
+    return speakers
+
+
+@dataclass(frozen=True, slots=True)
+class CheckableItems:
+    """The spans of a text's checkable items, as the substance measure counts them."""
+
+    numbers: list[Span]
+    full_names: list[Span]
+    named_speakers: list[Span]
+    named_speaker_quotes: list[Span]
+    named_sources: list[Span]
+
+
+def checkable_items(doc: AnalyzedText) -> CheckableItems:
+    """Numbers, full names, named speakers, quotes with a named speaker and named sources."""
+    dates, sources = find_dates_and_sources(doc)
+    numbers, _ = find_numbers(doc.text, dates)
+    names = _proper_nouns(doc)
+    quotes = _named_speaker_quotes(doc, find_attributed_quotes(doc), names)
+    return CheckableItems(
+        numbers=numbers,
+        full_names=names.runs,
+        named_speakers=_named_speakers(doc, names),
+        named_speaker_quotes=[(quote.start, quote.end) for quote in quotes],
+        named_sources=sources,
+    )
+
+
+def is_sourced(values: Mapping[str, float]) -> bool:
+    """Whether a text's features show at least one named attribution: a quote with a named
+    speaker, a name a speech verb attributes words to, or a named source."""
+    return any(values[name] > 0 for name in (NAMED_SPEAKER_QUOTES, NAMED_SPEAKERS, NAMED_SOURCES))
+
+
+def _distinct(text: str, spans: Iterable[Span]) -> int:
+    return len({" ".join(text[start:end].lower().split()) for start, end in spans})
+
+
+def _substance(
+    doc: AnalyzedText,
+    named_quotes: list[AttributedQuote],
+    sources: list[Span],
+    speakers: list[Span],
+    names: _Names,
+    quantities: list[Span],
+    dates: list[Span],
+) -> float:
+    text = doc.text
+    weights = SUBSTANCE_WEIGHTS
+    total = (
+        weights["named_speaker_quote"] * _distinct(text, [(q.start, q.end) for q in named_quotes])
+        + weights["named_source"] * _distinct(text, sources)
+        + weights["named_speaker"] * _distinct(text, speakers)
+        + weights["full_name"] * _distinct(text, names.runs)
+        + weights["quantity"] * _distinct(text, quantities)
+        + weights["single_name"] * _distinct(text, names.words)
+        + weights["date"] * _distinct(text, dates)
+    )
+    return rare_event_rate(total, doc.n_words)
+
+
 def extract(doc: AnalyzedText) -> FamilyResult:
     """Rates of numbers, dates, names, attributed quotes and named sources in one text.
 
@@ -311,6 +469,16 @@ def extract(doc: AnalyzedText) -> FamilyResult:
         )
     for start, end in sources:
         evidence.add("specificity_named_source_rate_per_1k_words", start, end, "named source")
+    named_quotes = _named_speaker_quotes(doc, quotes, names)
+    speakers = _named_speakers(doc, names)
+    for quote in named_quotes:
+        evidence.add(NAMED_SPEAKER_QUOTES, quote.start, quote.end, "quote with a named speaker")
+    substance_spans = sorted(
+        [((q.start, q.end), "quote with a named speaker") for q in named_quotes]
+        + [(span, "named source") for span in sources]
+    )
+    for (start, end), note in substance_spans:
+        evidence.add(SUBSTANCE, start, end, note)
     quote_spans = [(quote.start, quote.end) for quote in quotes]
     items = [*numbers, *dates, *names.words, *names.runs, *quote_spans, *sources]
     values = {
@@ -324,5 +492,8 @@ def extract(doc: AnalyzedText) -> FamilyResult:
         "specificity_attributed_quote_rate_per_1k_words": per_thousand_words(len(quotes), n_words),
         "specificity_named_source_rate_per_1k_words": per_thousand_words(len(sources), n_words),
         "specificity_specific_sentence_fraction": _specific_sentence_fraction(doc, items),
+        NAMED_SPEAKER_QUOTES: per_thousand_words(len(named_quotes), n_words),
+        NAMED_SPEAKERS: rare_event_rate(_distinct(text, speakers), n_words),
+        SUBSTANCE: _substance(doc, named_quotes, sources, speakers, names, quantities, dates),
     }
     return FamilyResult(values, evidence.spans)

@@ -250,6 +250,7 @@ BULLET_FRACTION = "structure_bullet_line_fraction"
 LABEL_LINES = "structure_label_sentence_line_count"
 BAIT_PROMO = "structure_bait_promo_line_count"
 RELATED_LINK = "structure_related_link_line_count"
+INJECTED_PROMOTION = "structure_injected_promotion_count"
 COMMENT_FORM = "structure_comment_form_phrase_count"
 EMBEDDED_POST = "structure_embedded_post_remnant_count"
 TITLE_CLICKBAIT = "structure_title_clickbait_marker_count"
@@ -329,6 +330,18 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Common on real news pages as well as farms, so kept apart from engagement bait for "
         "the model to weigh on its own.",
         title="Related-story links",
+    ),
+    FeatureSpec(
+        INJECTED_PROMOTION,
+        "count",
+        "Promotion lines injected inside the body, with article prose before and after them: "
+        "a promotion label with a teaser ('ALSO READ: 10 Shocking Facts ...', 'Recommended "
+        "For You: ...', 'TRENDING NOW: ...') or a call to action ('Click here to ...', 'Join "
+        "our WhatsApp group', 'Subscribe to our newsletter'). A label heading a list of "
+        "headlines (a site's widget) and lines after the article's end are not counted.",
+        "A farm splices cross-promotion into the story to keep readers clicking; a site's "
+        "template puts its widgets around the article, not in the middle of its sentences.",
+        title="Promotion spliced into the body",
     ),
     FeatureSpec(
         COMMENT_FORM,
@@ -680,6 +693,75 @@ def _recap_counts(doc: AnalyzedText, evidence: EvidenceCollector) -> tuple[int, 
     return n_recap, closing
 
 
+# A promotion label and its teaser, or a call to action, at a line start (after an arrow or
+# an emoji): "ALSO READ: 10 Shocking Facts", "Recommended For You: ...", "Click here to ...".
+# A news template's own related links ("Read more:", "See more:", "Related:", "Read next")
+# and "Follow us on ..." are honest furniture, counted elsewhere.
+_PROMOTION = re.compile(
+    r"[^\w\n]{0,8}(?:(?:also read|read also|must read|must watch|must see|don['’]t miss|do not miss"
+    r"|trending(?: now| stories| news)?|recommended(?: for you| reading| stories| articles)?"
+    r"|you may also like|you might also like|you may like|read this next|read next|top story"
+    r"|top stories|latest|hot right now|editor['’]?s picks?|sponsored|promoted|watch now"
+    r"|you won['’]t believe|popular posts|continue reading below|check this out)"
+    # The label and its teaser are set apart by a colon, a bar, a dash or an arrow.
+    r"[ \t]*(?:[:|>»→↓⬇👇👉▶►➡–—-]+|\.\.\.|…)[ \t]*\w[^\n]{0,200}"
+    r"|(?:click here (?:to|for|and) (?:claim|get|grab|download|subscribe|sign up|join|buy|order"
+    r"|win|shop|learn more|read more|see more|watch)|click the link below|tap here to"
+    r"|join our|subscribe to our|sign up for our|sign up to our"
+    r"|like our (?:facebook|instagram|twitter|youtube|page|channel)|download our|get our free"
+    r"|grab your free|grab our|claim your free|get your free"
+    r"|don['’]t forget to (?:like|share|subscribe|follow)"
+    r"|share this (?:article|post|story) (?:with|on))\b[^\n]{0,200})",
+    re.IGNORECASE,
+)
+# Article prose a spliced line sits between, in words on each side.
+PROMOTION_PROSE_WORDS = 40
+# Lines under a widget's label are short headlines without a full stop.
+WIDGET_HEADLINE_MAX_WORDS = 14
+# A widget's label is a few words ("DON'T MISS", "You may also like..."), without a teaser.
+WIDGET_LABEL_MAX_WORDS = 4
+
+
+def _is_widget_label(doc: AnalyzedText, line_index: int) -> bool:
+    """Whether the line is a label heading a list of headlines (a site's widget): a label of a
+    few words, and the next two lines short and not ending a sentence."""
+    start, end = doc.lines[line_index]
+    if len(doc.text[start:end].split()) > WIDGET_LABEL_MAX_WORDS:
+        return False
+    following = doc.lines[line_index + 1 : line_index + 3]
+    if len(following) < 2:
+        return False
+    text = doc.text
+    return all(
+        len(text[a:b].split()) <= WIDGET_HEADLINE_MAX_WORDS and not _ends_sentence(text[a:b])
+        for a, b in following
+    )
+
+
+def _injected_promotions(doc: AnalyzedText, evidence: EvidenceCollector) -> int:
+    """Promotion lines with article prose before and after them, outside a widget."""
+    text = doc.text
+    starts = doc.word_starts
+    found = 0
+    lines = doc.lines
+    for index, (start, end) in enumerate(lines):
+        if _PROMOTION.match(text, start, end) is None:
+            continue
+        # An item of a list of links or resources is part of the page's furniture.
+        neighbours = lines[max(0, index - 1) : index + 2]
+        if any(_BULLET.match(text, a, b) for a, b in neighbours):
+            continue
+        before = bisect_left(starts, start)
+        after = len(starts) - bisect_left(starts, end)
+        if before < PROMOTION_PROSE_WORDS or after < PROMOTION_PROSE_WORDS:
+            continue
+        if _is_widget_label(doc, index):
+            continue
+        found += 1
+        evidence.add(INJECTED_PROMOTION, start, end, _note("promotion", text, (start, end)))
+    return found
+
+
 def extract(doc: AnalyzedText) -> FamilyResult:
     """Page-structure values: headings, bullets, farm and news furniture, title, shape.
 
@@ -701,6 +783,7 @@ def extract(doc: AnalyzedText) -> FamilyResult:
         LABEL_LINES: float(counts.story_label),
         BAIT_PROMO: float(counts.bait_promo),
         RELATED_LINK: float(counts.related_link),
+        INJECTED_PROMOTION: float(_injected_promotions(doc, evidence)),
         COMMENT_FORM: float(
             _find_phrases(lower, COMMENT_FORM_PHRASES, COMMENT_FORM, "comment form", evidence)
         ),

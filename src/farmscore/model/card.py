@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, TypeAlias
 import numpy as np
 
 import farmscore
+from farmscore.model.length_bands import BAND_NAMES
 
 if TYPE_CHECKING:
     pass
 
 
-CARD_FORMAT_VERSION = 2
+CARD_FORMAT_VERSION = 3
 
 
 MODEL_FILE_NAME = "model.npz"
@@ -53,10 +54,22 @@ def _card_1_to_2(card: CardDict) -> CardDict:
     return {**card, "card_format_version": 2}
 
 
+def _card_2_to_3(card: CardDict) -> CardDict:
+    """Format 3 records the machine head's threshold in each length band and the verdict's
+    heads and rule; a format 2 model had one threshold for every band and no substance axis."""
+    threshold = card.get("threshold")
+    return {
+        **card,
+        "card_format_version": 3,
+        "thresholds_by_band": dict.fromkeys(BAND_NAMES, threshold),
+        "verdict": {},
+    }
+
+
 # Step n upgrades a card dict of format n to format n + 1. An old step must never be laxer
 # than the current checks, because a file picks its own version: the checks in
 # `load_model_folder` run on the upgraded card, whatever it claimed.
-_CARD_UPGRADES: Mapping[int, CardUpgrade] = MappingProxyType({1: _card_1_to_2})
+_CARD_UPGRADES: Mapping[int, CardUpgrade] = MappingProxyType({1: _card_1_to_2, 2: _card_2_to_3})
 
 
 _REQUIRED_VERSION_KEYS = ("farmscore", "scikit-learn", "numpy", "python")
@@ -134,6 +147,10 @@ class ModelCard:
     data_sources: tuple[DataSource, ...] = ()
     notes: tuple[str, ...] = ()
     extra: dict[str, JsonValue] = field(default_factory=dict)
+    # The machine head's threshold in each length band, and how the verdict joins the heads
+    # (`farmscore.model.verdict`): what each result's band and threshold refer to.
+    thresholds_by_band: dict[str, float] = field(default_factory=dict)
+    verdict: dict[str, JsonValue] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         clashes = sorted(set(self.extra) & _CARD_KEYS)
@@ -154,6 +171,8 @@ class ModelCard:
                 "feature_names": list(self.feature_names),
                 "threshold": self.threshold,
                 "threshold_rule": self.threshold_rule,
+                "thresholds_by_band": dict(self.thresholds_by_band),
+                "verdict": dict(self.verdict),
                 "metrics": _metrics_to_json(self.metrics),
                 "data_sources": [_data_source_to_dict(s) for s in self.data_sources],
                 "notes": list(self.notes),
@@ -183,6 +202,8 @@ class ModelCard:
             feature_names=_get_str_tuple(card, "feature_names", where),
             threshold=_get_threshold(card, where),
             threshold_rule=_get_str(card, "threshold_rule", where),
+            thresholds_by_band=_get_band_thresholds(card, where),
+            verdict=_as_object(_get(card, "verdict", where), f"{where}: verdict"),
             metrics=_metrics_from(_get(card, "metrics", where), f"{where}: metrics"),
             data_sources=tuple(
                 _data_source_from(item, f"{where}: data_sources[{i}]")
@@ -204,6 +225,8 @@ _CARD_KEYS = frozenset(
         "feature_names",
         "threshold",
         "threshold_rule",
+        "thresholds_by_band",
+        "verdict",
         "metrics",
         "data_sources",
         "notes",
@@ -354,6 +377,19 @@ def _get_threshold(card: CardDict, where: str) -> float:
             f"card saved with the model or {RETRAIN_HINT}"
         )
     return threshold
+
+
+def _get_band_thresholds(card: CardDict, where: str) -> dict[str, float]:
+    """The thresholds by length band: a probability for each band name."""
+    raw = _as_object(_get(card, "thresholds_by_band", where), f"{where}: thresholds_by_band")
+    thresholds: dict[str, float] = {}
+    for band, value in raw.items():
+        if band not in BAND_NAMES:
+            raise ModelVerificationError(
+                f"{where}: thresholds_by_band names an unknown band {band!r}; {RETRAIN_HINT}"
+            )
+        thresholds[band] = _get_threshold({"threshold": value}, f"{where}: {band}")
+    return thresholds
 
 
 def _refuse_constant(name: str) -> object:

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from farmscore.model.farm_model import FarmModel
+from farmscore.model.farm_model import SUBSTANCE_QUANTILES, FarmModel
+from farmscore.model.length_bands import BAND_NAMES
 from farmscore.model.tree_forest import (
     TREE_NODE_DTYPE,
     CalibratedLinear,
@@ -26,7 +27,10 @@ from farmscore.model.wording import WordingModel, WordingVocabulary
 from farmscore.reading.safe_json import UnreadableJsonError, parse_json
 
 ARRAYS_FORMAT = "farmscore-model-arrays"
-ARRAYS_FORMAT_VERSION = 1
+# 2 added a threshold and a reference row per length band and the substance reference;
+# version 1 files still load, with one threshold and one reference for every band.
+ARRAYS_FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class ModelArraysError(ValueError):
@@ -58,6 +62,12 @@ def to_arrays(model: FarmModel) -> dict[str, NDArray[Any]]:
     else:
         settings["intercept"] = estimator.intercept
         arrays.update(mean=estimator.mean, scale=estimator.scale, coef=estimator.coef)
+    if model.band_thresholds:
+        settings["band_thresholds"] = [float(value) for value in model.band_thresholds]
+    if model.band_references is not None:
+        arrays["band_references"] = np.asarray(model.band_references, np.float64)
+    if model.substance_quantiles is not None:
+        arrays["substance_quantiles"] = np.asarray(model.substance_quantiles, np.float64)
     wording = model.wording
     if wording is not None:
         settings["wording"] = {
@@ -113,7 +123,35 @@ def from_arrays(arrays: Mapping[str, NDArray[Any]]) -> FarmModel:
         threshold_rule=str(settings.get("threshold_rule", "")),
         extra=extra,
         wording=_wording(arrays, settings.get("wording")),
+        band_thresholds=_band_thresholds(settings.get("band_thresholds")),
+        band_references=_band_matrix(arrays, "band_references", n_features),
+        substance_quantiles=_band_matrix(arrays, "substance_quantiles", SUBSTANCE_QUANTILES),
     )
+
+
+def _band_thresholds(raw: object) -> tuple[float, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) != len(BAND_NAMES):
+        raise ModelArraysError(f"band_thresholds: expected {len(BAND_NAMES)} numbers")
+    values = tuple(_number(value, "band threshold") for value in raw)
+    if not all(0.0 <= value <= 1.0 for value in values):
+        raise ModelArraysError("band_thresholds: a threshold is not a probability from 0 to 1")
+    return values
+
+
+def _band_matrix(
+    arrays: Mapping[str, NDArray[Any]], key: str, width: int
+) -> NDArray[np.float64] | None:
+    """One row per length band, or None when the file has none."""
+    values = arrays.get(key)
+    if values is None:
+        return None
+    if values.dtype != np.float64 or values.shape != (len(BAND_NAMES), width):
+        raise ModelArraysError(f"{key}: not {len(BAND_NAMES)} rows of {width} numbers")
+    if not np.isfinite(values).all():
+        raise ModelArraysError(f"{key}: holds a value that is not a finite number")
+    return values
 
 
 def _settings(arrays: Mapping[str, NDArray[Any]]) -> dict[str, Any]:
@@ -126,10 +164,10 @@ def _settings(arrays: Mapping[str, NDArray[Any]]) -> dict[str, Any]:
         raise ModelArraysError(f"settings: not readable JSON ({error})") from None
     if not isinstance(settings, dict) or settings.get("format") != ARRAYS_FORMAT:
         raise ModelArraysError(f"settings: not a {ARRAYS_FORMAT} file")
-    if settings.get("format_version") != ARRAYS_FORMAT_VERSION:
+    if settings.get("format_version") not in READABLE_VERSIONS:
         raise ModelArraysError(
             f"settings: format version {settings.get('format_version')!r}, this farmscore "
-            f"reads {ARRAYS_FORMAT_VERSION}"
+            f"reads {', '.join(map(str, READABLE_VERSIONS))}"
         )
     return settings
 

@@ -62,6 +62,16 @@ def wording_tokens(lowered: str) -> list[str]:
     return _TOKEN.findall(lowered)
 
 
+def has_known_word(ngram: str) -> bool:
+    """Whether an n-gram holds a word a reader can check: not only rare words (masked as
+    `<w>`) and punctuation.
+
+    >>> has_known_word("a testament"), has_known_word("<w> <w>"), has_known_word("!")
+    (True, False, False)
+    """
+    return any(token != _UNKNOWN and token[0].isalpha() for token in ngram.split())
+
+
 def tokens_of(text: str) -> list[str]:
     """`wording_tokens` of a raw text."""
     from farmscore.features.extractor import normalise_typography

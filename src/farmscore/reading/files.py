@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from farmscore.reading.markdown import markdown_to_text
+from farmscore.reading.markdown import as_read_text, markdown_to_text
 from farmscore.reading.paths import COMPRESSED_SUFFIX, InputFile, shown, walk_inputs
 from farmscore.reading.safe_json import UnreadableJsonError, parse_json
 from farmscore.reading.settings import (
@@ -165,7 +165,7 @@ def _text_document(
             f"e.g. iconv -f latin1 -t utf-8",
         )
         return
-    yield Document(id=doc_id, text=markdown_to_text(text) if markdown else text)
+    yield Document(id=doc_id, text=markdown_to_text(text) if markdown else as_read_text(text))
 
 
 def page_document(
@@ -180,7 +180,7 @@ def page_document(
     """The `Document` of a page: its extracted text, with the title and url given or else
     the page's own (its `<title>`, its canonical link)."""
     # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
-    from farmscore.reading.html import extract_article
+    from farmscore.reading.html_extraction import extract_article
 
     page = extract_article(data, url=url)
     html = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
@@ -251,7 +251,7 @@ def record_document(
         # A whole page put in the text field: scoring its markup would be a wrong answer.
         text, html = None, text
     if isinstance(text, str):
-        return Document(id=doc_id, text=text, title=title, url=url, meta=meta)
+        return Document(id=doc_id, text=as_read_text(text), title=title, url=url, meta=meta)
     if isinstance(html, str):
         return page_document(html, doc_id, title=title, url=url, meta=meta)
     if text is None and html is None:

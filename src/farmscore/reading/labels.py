@@ -105,7 +105,7 @@ def _texts(raw: pd.DataFrame, path: Path) -> list[str]:
         if not isinstance(text, str) or not text.strip():
             html = raw["html"].iloc[i] if "html" in raw.columns else None
             # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
-            from farmscore.reading.html import extract_article
+            from farmscore.reading.html_extraction import extract_article
 
             text = extract_article(html).text if isinstance(html, str) and html.strip() else ""
         if not text.strip():

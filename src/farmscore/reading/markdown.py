@@ -59,6 +59,41 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
+# What makes a text given as a field or on standard input a Markdown document: headings at a
+# line start ("## Method"), list items, links. Linear patterns, each anchored or bounded.
+_ATX_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+[A-Z0-9*_\"'\[(]", re.MULTILINE)
+_LIST_ITEM = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}[.)])[ \t]+\S", re.MULTILINE)
+_LINK = re.compile(r"\[[^\[\]\n]{1,200}\]\((?:https?://|/|\.)[^()\s]{0,500}\)")
+MARKDOWN_MIN_HEADINGS = 2
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Whether a text is a Markdown document: two headings or more, or a heading with a list
+    or a link. Its headings and lists are then its structure, read as a `.md` file is read,
+    not markup left in a page.
+
+    >>> looks_like_markdown("# Setup\\n\\nInstall it.\\n\\n## Use\\n\\nRun it.")
+    True
+    >>> looks_like_markdown("The council met on Tuesday. #budget")
+    False
+    """
+    headings = sum(
+        1 for _ in zip(range(MARKDOWN_MIN_HEADINGS), _ATX_HEADING.finditer(text), strict=False)
+    )
+    if headings >= MARKDOWN_MIN_HEADINGS:
+        return True
+    if headings == 0:
+        return False
+    lists = sum(1 for _ in zip(range(2), _LIST_ITEM.finditer(text), strict=False))
+    return lists >= 2 or _LINK.search(text) is not None
+
+
+def as_read_text(text: str) -> str:
+    """A text as farmscore reads it from a field or standard input: a Markdown document turned
+    into lines (`markdown_to_text`), anything else as it is."""
+    return markdown_to_text(text) if looks_like_markdown(text) else text
+
+
 def markdown_to_text(markdown: str) -> str:
     """The article text of a Markdown document: a front-matter title as the first line, then
     headings, paragraphs, list items ("- item") and table rows ("cell | cell") as lines."""

@@ -30,6 +30,7 @@ from farmscore.reading.files import (
     page_document,
     read_file,
 )
+from farmscore.reading.markdown import as_read_text
 from farmscore.reading.paths import InputFile, logical_suffix, shown, walk_inputs
 from farmscore.reading.settings import MAX_DOCUMENT_BYTES
 from farmscore.types import Document, InputError
@@ -152,7 +153,9 @@ def _row_document(row: dict[str, object], name: str, number: int) -> Record:
                 where, f"the {column} cell is over the {MAX_DOCUMENT_BYTES:,}-byte limit"
             )
         if column == "text":
-            return Document(id=doc_id, text=value, title=title, url=url, source=source)
+            return Document(
+                id=doc_id, text=as_read_text(value), title=title, url=url, source=source
+            )
         return page_document(value, doc_id, title=title, url=url, source=source)
     return InputError(where, "the text (or html) cell is empty; fill it or drop the row")
 

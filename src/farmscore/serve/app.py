@@ -97,10 +97,12 @@ def create_app(settings: ServeSettings) -> FastAPI:
                 f"{settings.max_documents:,}: split them over several requests",
             )
         model = served().current
-        threshold = model.scorer.threshold if payload.threshold is None else payload.threshold
+        scorer = model.scorer
+        if payload.threshold is not None or payload.policy is not None:
+            scorer = scorer.with_settings(threshold=payload.threshold, policy=payload.policy)
         cancelled = threading.Event()
         job = scoring_thread.submit(
-            score_request, model.scorer, payload.documents, threshold, payload.reasons, cancelled
+            score_request, scorer, payload.documents, payload.reasons, cancelled
         )
         try:
             outcome = await asyncio.wait_for(asyncio.wrap_future(job), settings.timeout_seconds)

@@ -27,6 +27,8 @@ from typing import Any
 
 from farmscore.atomic_files import write_text_atomic
 from farmscore.model.card import ModelVerificationError
+from farmscore.model.length_bands import BAND_NAMES
+from farmscore.model.verdict import Policy
 from farmscore.scoring import Scorer
 from farmscore.serve.logs import server_logger
 from farmscore.serve.settings import ServeSettings
@@ -47,6 +49,11 @@ class ServedModel:
             "name": card.name,
             "sha256": card.model_file.sha256,
             "threshold": round(self.scorer.threshold, 6),
+            "thresholds_by_band": {
+                band: round(self.scorer.threshold_for(index), 6)
+                for index, band in enumerate(BAND_NAMES)
+            },
+            "policy": self.scorer.policy,
             "generation": self.generation,
         }
 
@@ -62,7 +69,9 @@ def publish_generation(settings: ServeSettings) -> ServedModel:
         try:
             _copy_files(Path(settings.model_folder), staged)
             # Verified after copying: what passed is exactly what the workers will load.
-            scorer = Scorer.load(staged, threshold=settings.threshold)
+            scorer = Scorer.load(
+                staged, threshold=settings.threshold, policy=served_policy(settings)
+            )
         except (ModelVerificationError, OSError) as error:
             shutil.rmtree(staged, ignore_errors=True)
             if isinstance(error, ModelVerificationError):
@@ -107,7 +116,9 @@ class ModelSlot:
 
     def _load(self, generation: int) -> Scorer:
         folder = _generation_folder(self._settings, generation)
-        return Scorer.load(folder, threshold=self._settings.threshold)
+        return Scorer.load(
+            folder, threshold=self._settings.threshold, policy=served_policy(self._settings)
+        )
 
     def reload(self) -> ServedModel:
         """Publish the operator's folder as a new generation and serve it here; raises
@@ -181,3 +192,8 @@ def _read_generation(path: Path) -> int | None:
 
 def _write_generation(path: Path, generation: int) -> None:
     write_text_atomic(path, json.dumps({"generation": generation}))
+
+
+def served_policy(settings: ServeSettings) -> Policy:
+    """The server's default policy, as the scorer takes it."""
+    return "machine" if settings.policy == "machine" else "farm"

@@ -88,7 +88,14 @@ class ScoreRequest(BaseModel):
         default=None,
         ge=0.0,
         le=1.0,
-        description="Label content_farm at or above this score; default: the server's.",
+        description="Label content_farm at or above this score in every length band; default: "
+        "the server's (each band's own threshold unless the server was started with one).",
+    )
+    policy: Literal["farm", "machine"] | None = Field(
+        default=None,
+        description="farm: reject content farms (tells decide; machine prose with human-level "
+        "sourced substance stays, with a machine_prose warning); machine: reject any machine "
+        "prose. Default: the server's.",
     )
     reasons: int = Field(
         default=DEFAULT_REASONS,
@@ -108,20 +115,58 @@ class EvidenceOut(BaseModel):
 class ReasonOut(BaseModel):
     feature: str
     title: str
+    axis: Literal["tell", "substance", "machine"] = Field(
+        description="tell: evidence that decides alone; substance: sourced substance that "
+        "kept machine prose substantive; machine: a feature of the machine head."
+    )
     direction: Literal["content_farm", "substantive"]
-    contribution: float = Field(description="Log-odds this feature added to the score.")
+    contribution: float = Field(description="Log-odds this reason added to the score.")
     value: float
-    typical: float = Field(description="The median value in the model's training texts.")
+    typical: float = Field(
+        description="The value of the median human training text of the page's length band."
+    )
+    note: str | None = Field(default=None, description="Why, when the direction needs it.")
     evidence: list[EvidenceOut]
+
+
+class MachineOut(BaseModel):
+    probability: float = Field(description="Calibrated probability of machine-written prose.")
+    threshold: float
+    label: Literal["machine", "human"]
+
+
+class SubstanceOut(BaseModel):
+    percentile: float = Field(
+        description="Sourced substance as a percentile of human reporting of the same band."
+    )
+
+
+class BaseOut(BaseModel):
+    log_odds: float = Field(description="What the median human text of the band scores.")
+    probability: float
 
 
 class ScoreResult(BaseModel):
     id: str
-    score: float = Field(description="Calibrated probability of a content-farm page.")
+    score: float = Field(
+        description="The verdict on the probability scale (content farm at or above threshold)."
+    )
     label: Literal["content_farm", "substantive"]
-    threshold: float
+    threshold: float = Field(
+        description="The threshold of the page's length band (or the request's)."
+    )
+    band: str = Field(description="The page's length band, in words.")
+    policy: Literal["farm", "machine"]
+    decided_by: Literal["tell", "machine", "substance"]
+    machine: MachineOut
+    substance: SubstanceOut | None
+    tells: list[str]
     word_count: int
     warnings: list[str]
+    base: BaseOut
+    explained_share: float = Field(
+        description="Share of all contributions (absolute log-odds) the reasons shown hold."
+    )
     reasons: list[ReasonOut]
 
 

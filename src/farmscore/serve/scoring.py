@@ -9,7 +9,7 @@ from typing import Any
 
 from farmscore.reading.files import record_document
 from farmscore.score_rows import score_to_dict
-from farmscore.scoring import LABEL_FARM, LABEL_SUBSTANTIVE, Scorer
+from farmscore.scoring import Scorer
 from farmscore.serve.schema import DocumentIn
 from farmscore.types import Document, InputError, Score
 from farmscore.words import NO_WORDS_REASON, has_words
@@ -34,12 +34,11 @@ class ScoredRequest:
 def score_request(
     scorer: Scorer,
     documents: Sequence[DocumentIn],
-    threshold: float,
     reasons: int,
     cancelled: threading.Event,
 ) -> ScoredRequest:
-    """Score `documents` with `scorer`, labelling at `threshold` with up to `reasons`
-    reasons each. Runs in the worker's scoring thread; checks `cancelled` between
+    """Score `documents` with `scorer` (its threshold and policy are the request's) with up to
+    `reasons` reasons each. Runs in the worker's scoring thread; checks `cancelled` between
     documents and raises `ScoringCancelledError` once it is set."""
     slots: list[dict[str, Any] | None] = []
     texts: dict[int, str] = {}
@@ -65,10 +64,7 @@ def score_request(
         position = int(score.id)
         given_id = documents[position].id
         slots[position] = _result(
-            score,
-            given_id if given_id is not None else str(position + 1),
-            threshold,
-            texts[position],
+            score, given_id if given_id is not None else str(position + 1), texts[position]
         )
     results = [slot for slot in slots if slot is not None]
     if len(results) != len(slots):
@@ -93,14 +89,10 @@ def _in_chunks(
         yield from scorer.score_batch(documents[start : start + CHUNK_DOCUMENTS])
 
 
-def _result(score: Score, doc_id: str, threshold: float, text: str) -> dict[str, Any]:
-    """`farmscore score`'s JSONL row of `score`, labelled at the request's threshold, under
-    the id the client gave; the model is named once in the response, not in every row."""
+def _result(score: Score, doc_id: str, text: str) -> dict[str, Any]:
+    """`farmscore score`'s JSONL row of `score` under the id the client gave; the model is
+    named once in the response, not in every row."""
     row = score_to_dict(score, text)
     del row["model"]
-    row.update(
-        id=doc_id,
-        label=LABEL_FARM if score.score >= threshold else LABEL_SUBSTANTIVE,
-        threshold=round(threshold, 6),
-    )
+    row["id"] = doc_id
     return row

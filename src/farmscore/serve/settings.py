@@ -25,6 +25,8 @@ class ServeSettings:
     model_folder: str
     state_folder: str
     threshold: float | None = None
+    # "farm" or "machine" (`farmscore.model.verdict`): the policy a request gets by default.
+    policy: str = "farm"
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_documents: int = DEFAULT_MAX_DOCUMENTS
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS

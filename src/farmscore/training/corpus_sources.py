@@ -3,7 +3,8 @@
 Each `CorpusSource` names a public repository, the commit its files are read at, its licence,
 the files it takes and the role of its rows: `train` rows are split by story group like the
 shared corpora; `evaluation` rows are never trained on and measure false positives on a kind
-of writing no training row comes from. `training/import_corpora.py` reads the files from a
+of writing no training row comes from; `trial` rows are neither trained on nor tested on, and
+are read only by the verdict trials. `training/import_corpora.py` reads the files from a
 mirrored snapshot and writes `training/corpora/<name>.jsonl.gz` with a manifest of where every
 row came from; nothing here opens a file.
 
@@ -13,6 +14,9 @@ generator, family, domain and genre.
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -23,6 +27,8 @@ from farmscore.reading.markdown import markdown_to_text
 
 ROLE_TRAIN = "train"
 ROLE_EVALUATION = "evaluation"
+# Rows never trained on and never in the example tables; read only by the verdict trials.
+ROLE_TRIAL = "trial"
 HUMAN = "human"
 # Structured human documents shorter than this, in words after conversion, are stubs,
 # link lists or index pages, not articles.
@@ -31,6 +37,47 @@ MIN_STRUCTURED_WORDS = 150
 MIN_NEWS_WORDS = 50
 
 RowMaker = Callable[[str, bytes], Iterator[dict[str, str]]]
+# Chooses, from all the rows a source made (repeats already dropped), the rows to store.
+RowSelector = Callable[[list[dict[str, str]]], list[dict[str, str]]]
+
+
+def all_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Every row: the selection of a source that stores all it reads."""
+    return rows
+
+
+def sample_by_hash(
+    rows: list[dict[str, str]],
+    stratum: Callable[[dict[str, str]], str],
+    key: Callable[[dict[str, str]], str],
+    per_stratum: int,
+    total: int | None = None,
+) -> list[dict[str, str]]:
+    """A sample of `rows` that is the same on every run and as even across strata as it can be.
+
+    Within each stratum, rows are ranked by the SHA-256 of `key(row)`, smallest first, and at
+    most `per_stratum` are taken. When `total` is given, the sample takes the first-ranked row
+    of every stratum, then the second-ranked, and so on until it holds `total` rows, so a small
+    stratum leaves its share to the others. The rows keep their input order.
+
+    >>> rows = [{"id": str(n), "s": "ab"[n % 2]} for n in range(10)]
+    >>> len(sample_by_hash(rows, lambda r: r["s"], lambda r: r["id"], per_stratum=3))
+    6
+    >>> sorted(r["s"] for r in sample_by_hash(rows, lambda r: r["s"], lambda r: r["id"], 5, 4))
+    ['a', 'a', 'b', 'b']
+    """
+    by_stratum: dict[str, list[tuple[str, int]]] = {}
+    for position, row in enumerate(rows):
+        digest = hashlib.sha256(key(row).encode("utf-8")).hexdigest()
+        by_stratum.setdefault(stratum(row), []).append((digest, position))
+    ranked: list[tuple[int, str, int]] = []
+    for members in by_stratum.values():
+        members.sort()
+        ranked.extend((rank, digest, position) for rank, (digest, position) in enumerate(members))
+    ranked = sorted(entry for entry in ranked if entry[0] < per_stratum)
+    if total is not None:
+        ranked = ranked[:total]
+    return [rows[position] for position in sorted(position for _, _, position in ranked)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +95,11 @@ class CorpusSource:
     make_rows: RowMaker
     exclude: str = r"(?!)"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Which of the rows made (repeats dropped) are stored: all, or a deterministic sample.
+    select: RowSelector = all_rows
+    # Whether a wanted file the snapshot lacks is skipped (and named in the manifest's notes)
+    # rather than stopping the import: for repositories whose large files the snapshot omits.
+    skip_missing_files: bool = False
 
     def wants(self, path: str) -> bool:
         return bool(re.fullmatch(self.paths, path)) and not re.search(self.exclude, path)
@@ -143,6 +195,184 @@ def structured_rows(
     return make_rows
 
 
+# ---- trial corpora: human news outside PAN'24, machine news and essays of other prompts -----
+
+# AllSides' outlets whose news pages are straight reporting, by the spelling of the data's
+# `source` field, and the slug each row's source names. Opinion sections, columnists and the
+# fact-check pages ("AP Fact Check", "Fox News Opinion") are left out.
+ABP_OUTLETS: dict[str, str] = {
+    "Reuters": "reuters",
+    "Associated Press": "ap",
+    "NPR Online News": "npr",
+    "Christian Science Monitor": "csmonitor",
+    "Politico": "politico",
+    "The Hill": "thehill",
+    "USA TODAY": "usatoday",
+    "Washington Times": "washingtontimes",
+    "Fox News": "foxnews",
+    "Fox Online News": "foxnews",
+    "Fox News (Online)": "foxnews",
+    "Bloomberg": "bloomberg",
+}
+ABP_YEARS = range(2012, 2021)
+ABP_MIN_WORDS, ABP_MAX_WORDS = 100, 3000
+ABP_SAMPLE, ABP_PER_OUTLET = 1200, 200
+_ISO_DATE = re.compile(r"(\d{4})-\d{2}-\d{2}")
+
+
+def abp_rows(path: str, data: bytes) -> Iterator[dict[str, str]]:
+    """The row of one Article-Bias-Prediction article (`data/jsons/<ID>.json`, crawled from
+    AllSides), if it is news from an outlet of `ABP_OUTLETS`, dated 2012-2020 (years before
+    any LLM could write it) and of `ABP_MIN_WORDS` to `ABP_MAX_WORDS` words. The text is the
+    title, a blank line and the body's paragraphs, as the other news corpora read. Every
+    article is its own story group: AllSides pairs stories across outlets by topic only."""
+    record: dict[str, Any] = json.loads(data.decode("utf-8"))
+    slug = ABP_OUTLETS.get(str(record.get("source", "")))
+    date = _ISO_DATE.fullmatch(str(record.get("date", "")))
+    if slug is None or date is None or int(date.group(1)) not in ABP_YEARS:
+        return
+    paragraphs = [line.strip() for line in str(record.get("content_original", "")).splitlines()]
+    body = "\n\n".join(line for line in paragraphs if line)
+    if not ABP_MIN_WORDS <= len(body.split()) <= ABP_MAX_WORDS:
+        return
+    title = " ".join(str(record.get("title", "")).split())
+    row_id = f"abp_news/{slug}/{record['ID']}"
+    yield {
+        "id": row_id,
+        "text": f"{title}\n\n{body}" if title else body,
+        "label": "substantive",
+        "source": f"abp_news/{slug}",
+        "group": row_id,
+        "generator": HUMAN,
+        "family": HUMAN,
+        "domain": "abp_news",
+        "genre": "news",
+    }
+
+
+def abp_sample(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """At most `ABP_SAMPLE` articles, as even across outlets as the outlets allow and at most
+    `ABP_PER_OUTLET` from one, each outlet's taken by the SHA-256 of the AllSides article ID."""
+    return sample_by_hash(
+        rows,
+        stratum=lambda row: row["source"],
+        key=lambda row: row["id"].rsplit("/", 1)[1],
+        per_stratum=ABP_PER_OUTLET,
+        total=ABP_SAMPLE,
+    )
+
+
+# LLMFake's generators, by the folder of their generations: (generator, family).
+LLMFAKE_GENERATORS: dict[str, tuple[str, str]] = {
+    "chatgpt_3.5_generation": ("chatgpt", "openai"),
+    "llama2_7b_generation": ("llama-2-7b-chat", "meta"),
+    "llama2_13b_generation": ("llama-2-13b-chat", "meta"),
+    "llama2_70b_generation": ("llama-2-70b-chat", "meta"),
+    "vicuna-v1.3_7b_generation": ("vicuna-7b", "lmsys"),
+    "vicuna-v1.3_13b_generation": ("vicuna-13b", "lmsys"),
+    "vicuna-v1.3_33b_generation": ("vicuna-33b", "lmsys"),
+}
+# LLMFake's direct prompts, by the method its file names: the model writes news from nothing
+# but an instruction ("You are a journalist. Please write a piece of news.": hallucination;
+# "Please write a piece of misinformation", with or without a domain and type: totally or
+# partially arbitrary) or continues a human article's first sentence (open-ended). Its other
+# methods (paraphrase, rewrite, information manipulation) rework a whole human article.
+_LLMFAKE_METHOD = re.compile(
+    r"synthetic-gpt-3\.5-turbo_(?P<dataset>coaid|gossipcop|politifact)_"
+    r"(?P<method>open_ended_generation|hallucination|totally_arbitrary_generation|"
+    r"partially_arbitrary_generation_[a-z_]+)_processed\.csv"
+)
+LLMFAKE_MIN_WORDS = 30
+LLMFAKE_PER_KIND = 400
+# A generation sharing at least this share of its 8-word runs with the human article of its
+# row is that article: the files hold the human text in place of many void generations.
+LLMFAKE_MAX_HUMAN_SHARE = 0.5
+_SHINGLE_WORDS = 8
+
+
+def _prompt_kind(method: str) -> str:
+    """open_ended, hallucination, totally_arbitrary or partially_arbitrary."""
+    return re.sub(r"_generation.*", "", method)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = text.split()
+    return {tuple(words[i : i + _SHINGLE_WORDS]) for i in range(len(words) - _SHINGLE_WORDS + 1)}
+
+
+def llmfake_rows(path: str, data: bytes) -> Iterator[dict[str, str]]:
+    """Rows of one LLMFake file (`experiment/data/<generator>_generation/<dataset>/...csv`) of
+    a direct prompt: its `synthetic_misinformation` texts of at least `LLMFAKE_MIN_WORDS` words.
+    The human `news_text` of a row is read only to drop a "generation" that is that human
+    article (`LLMFAKE_MAX_HUMAN_SHARE`); it is never a row. A generation from a human article
+    shares that article's story group."""
+    folder, name = path.split("/")[2], path.rsplit("/", 1)[-1]
+    match = _LLMFAKE_METHOD.fullmatch(name)
+    if folder not in LLMFAKE_GENERATORS or match is None:
+        return
+    generator, family = LLMFAKE_GENERATORS[folder]
+    dataset, method = match["dataset"], match["method"]
+    kind = _prompt_kind(method)
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    for number, record in enumerate(reader, start=1):
+        text = (
+            record.get("synthetic_misinformation") or record.get("synthetic misinformation") or ""
+        ).strip()
+        if len(text.split()) < LLMFAKE_MIN_WORDS:
+            continue
+        human = record.get("news_text") or ""
+        shingles = _shingles(text)
+        if human and len(shingles & _shingles(human)) >= LLMFAKE_MAX_HUMAN_SHARE * len(shingles):
+            continue
+        row_id = f"llmfake/{generator}/{method.replace('_generation', '')}/{dataset}/{number}"
+        news_id = (record.get("news_id") or "").strip()
+        yield {
+            "id": row_id,
+            "text": text,
+            "label": "content_farm",
+            "source": f"llmfake/{generator}/{kind}",
+            "group": f"llmfake/{dataset}/{news_id}" if news_id else row_id,
+            "generator": generator,
+            "family": family,
+            "domain": f"llmfake/{kind}",
+            "genre": "news",
+        }
+
+
+def llmfake_sample(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """At most `LLMFAKE_PER_KIND` texts of every generator and prompt kind, by the SHA-256 of
+    the text."""
+    return sample_by_hash(
+        rows,
+        stratum=lambda row: row["source"],
+        key=lambda row: row["text"],
+        per_stratum=LLMFAKE_PER_KIND,
+    )
+
+
+def argugpt_rows(path: str, data: bytes) -> Iterator[dict[str, str]]:
+    """Rows of ArguGPT's out-of-distribution machine essays (`machine-ood.csv`): argumentative
+    essays on 50 writing prompts by GPT-3.5-turbo, GPT-4, Claude-instant, BLOOMZ-7b and
+    Flan-T5-11b. Each essay is its own story group, named by its prompt."""
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    for record in reader:
+        text = record["text"].strip()
+        generator = record["model"].strip()
+        if not text or not generator:
+            continue
+        yield {
+            "id": f"argugpt/{generator}/{record['id']}",
+            "text": text,
+            "label": "content_farm",
+            "source": f"argugpt/{generator}",
+            "group": f"argugpt/{record['prompt_id']}/{record['id']}",
+            "generator": generator,
+            "family": generator_family(generator),
+            "domain": "argugpt",
+            "genre": "essay",
+        }
+
+
 SOURCES: tuple[CorpusSource, ...] = (
     CorpusSource(
         name="pan24_news",
@@ -219,6 +449,84 @@ SOURCES: tuple[CorpusSource, ...] = (
         paths=r"(?:tutorials|archived)/(?:[^/]+\.md|[^/]+/index\.md)",
         make_rows=structured_rows("gcp_community", "howto"),
     ),
+    CorpusSource(
+        name="abp_news",
+        repository="ramybaly/Article-Bias-Prediction",
+        commit="ced8111a720948e6a410e52031ace99c4e53f096",
+        licence=(
+            "Apache-2.0 for the repository (LICENSE); the article texts remain their publishers'"
+        ),
+        role=ROLE_TRIAL,
+        description=(
+            "US news articles of 2012-2020 crawled from AllSides (Baly et al., EMNLP 2020): "
+            "Reuters, AP, NPR, Christian Science Monitor, Politico, The Hill, USA Today, "
+            "Washington Times, Fox News and Bloomberg"
+        ),
+        paths=r"data/jsons/[^/]+\.json",
+        make_rows=abp_rows,
+        select=abp_sample,
+        notes=(
+            "Outlets kept, as the data spells them: " + ", ".join(sorted(ABP_OUTLETS)) + ".",
+            f"Dated {ABP_YEARS[0]}-{ABP_YEARS[-1]} (ISO dates only), body of "
+            f"{ABP_MIN_WORDS:,}-{ABP_MAX_WORDS:,} words; text is the title, a blank line and "
+            "`content_original`.",
+            f"Deterministic sample: at most {ABP_SAMPLE:,} articles, at most "
+            f"{ABP_PER_OUTLET} an outlet and as even as the outlets allow, each outlet's taken "
+            "by the SHA-256 of the article ID, smallest first; only the sampled files' hashes "
+            "are listed.",
+        ),
+    ),
+    CorpusSource(
+        name="llmfake_direct",
+        repository="llm-misinformation/llm-misinformation",
+        commit="411811d3841abfac0f039779827bb750efc2dbbc",
+        licence=(
+            "none stated in the repository; the LLMFake data of Chen and Shu, 'Can "
+            "LLM-Generated Misinformation Be Detected?' (ICLR 2024)"
+        ),
+        role=ROLE_TRIAL,
+        description=(
+            "LLM-written (mis)information news from direct prompts (open-ended continuation "
+            "of a first sentence, hallucinated news, totally and partially arbitrary "
+            "misinformation) by ChatGPT, Llama-2-chat 7B/13B/70B and Vicuna-v1.3 7B/13B/33B"
+        ),
+        paths=(
+            r"experiment/data/[^/]+_generation/(?:coaid|gossipcop|politifact)/"
+            r"synthetic-gpt-3\.5-turbo_[a-z]+_(?:open_ended_generation|hallucination|"
+            r"totally_arbitrary_generation|partially_arbitrary_generation_[a-z_]+)"
+            r"_processed\.csv"
+        ),
+        make_rows=llmfake_rows,
+        select=llmfake_sample,
+        skip_missing_files=True,
+        notes=(
+            "Only the `synthetic_misinformation` column; the human `news_text` is never a row.",
+            f"Texts of fewer than {LLMFAKE_MIN_WORDS} words are dropped, and so are texts "
+            f"sharing at least {LLMFAKE_MAX_HUMAN_SHARE:.0%} of their 8-word runs with their "
+            "row's human article: the open-ended files hold the human article in place of many "
+            "void generations (the same text under every generator).",
+            f"Deterministic sample: at most {LLMFAKE_PER_KIND} texts per generator and prompt "
+            "kind, by the SHA-256 of the text, smallest first.",
+            "Some generations are refusals ('I cannot generate news articles ...') or echo the "
+            "prompt; they are kept as the data has them.",
+        ),
+    ),
+    CorpusSource(
+        name="argugpt_ood",
+        repository="huhailinguist/ArguGPT",
+        commit="cfbd00e75b63db44756375cfc1ee4278f8cd2bf1",
+        licence=(
+            "none stated in the repository; the ArguGPT corpus of Liu et al. (2023, "
+            "arXiv:2304.07666)"
+        ),
+        role=ROLE_TRIAL,
+        description=(
+            "Argumentative essays on 50 out-of-distribution writing prompts by GPT-3.5-turbo, "
+            "GPT-4, Claude-instant, BLOOMZ-7b and Flan-T5-11b, 100 each"
+        ),
+        paths=r"data/argugpt/machine-ood\.csv",
+        make_rows=argugpt_rows,
+    ),
 )
 
 
@@ -239,8 +547,10 @@ _FAMILY_PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = (
     ((HUMAN,), HUMAN),
     (("gpt", "davinci", "text-davinci", "chatgpt"), "openai"),
     (("claude",), "anthropic"),
-    (("gemini", "text-bison", "palm"), "google"),
+    (("gemini", "text-bison", "palm", "flan-t5"), "google"),
     (("llama", "meta-llama"), "meta"),
+    (("vicuna",), "lmsys"),
+    (("bloom",), "bigscience"),
     (("mistral", "mixtral"), "mistral"),
     (("qwen",), "qwen"),
 )

@@ -19,7 +19,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from farmscore.model.farm_model import FarmModel
-from farmscore.model.wording import WordingCounts, count_texts, tokens_of
+from farmscore.model.length_bands import LENGTH_BANDS_WORDS, length_band
+from farmscore.model.wording import WORDING_FEATURE, WordingCounts, count_texts, tokens_of
 from farmscore.training.examples import (
     KIND_LONG_HUMAN,
     KIND_PAGE,
@@ -29,11 +30,11 @@ from farmscore.training.examples import (
     word_counts,
 )
 from farmscore.training.fitting import (
-    LENGTH_BANDS_WORDS,
+    band_indices,
     baseline_pipeline,
     classification_metrics,
     fit_calibrated,
-    length_band,
+    monotonic_constraints,
     with_wording_column,
 )
 
@@ -71,7 +72,8 @@ class _Scored:
     test: pd.DataFrame
     scores: NDArray[np.float64]
     baseline: NDArray[np.float64] | None
-    threshold: float
+    # Each row's threshold: the model's for the row's length band.
+    thresholds: NDArray[np.float64]
 
     def evaluate(self, mask: NDArray[np.bool_] | pd.Series) -> dict[str, Any]:
         mask = np.asarray(mask, dtype=bool)
@@ -80,8 +82,14 @@ class _Scored:
             None if self.baseline is None else classification_metrics(y, self.baseline[mask], 0.5)
         )
         return Evaluation(
-            classification_metrics(y, self.scores[mask], self.threshold), baseline
+            classification_metrics(y, self.scores[mask], self.thresholds[mask]), baseline
         ).as_dict()
+
+
+def row_thresholds(model: FarmModel, texts: Sequence[str] | pd.Series) -> NDArray[np.float64]:
+    """The machine head's threshold for each text: its length band's."""
+    bands = band_indices(word_counts(texts))
+    return np.array([model.threshold_for(int(band)) for band in bands], dtype=np.float64)
 
 
 def long_human_rows(frame: pd.DataFrame) -> NDArray[np.bool_]:
@@ -112,7 +120,7 @@ def evaluate_on_test(
     texts = list(test["text"])
     scores = model.score_texts(X_test, texts)
     baseline_scores = _baseline_scores(train, test) if with_baseline else None
-    scored = _Scored(test, scores, baseline_scores, model.threshold)
+    scored = _Scored(test, scores, baseline_scores, row_thresholds(model, test["text"]))
     n_words = word_counts(test["text"])
     predictions = test[
         ["id", "label", "source", "generator", "family", "corpus", "kind", "held_out_source"]
@@ -273,6 +281,7 @@ def _left_out(
         model.kind,
         LEFT_OUT_FOLDS,
         sample_weight=weights[rows],
+        monotonic=_monotonic(model),
     )
     texts = list(test["text"][evaluate])
     column = [wording.log_odds(tokens_of(text)) for text in texts]
@@ -283,9 +292,16 @@ def _left_out(
     )
     baseline = pipeline.predict_proba(texts)[:, 1]
     return Evaluation(
-        classification_metrics(y_test, scores, model.threshold),
+        classification_metrics(y_test, scores, row_thresholds(model, texts)),
         classification_metrics(y_test, baseline, 0.5),
     ).as_dict()
+
+
+def _monotonic(model: FarmModel) -> list[int] | None:
+    """The constraints the model was fitted with, for a refit of the same kind."""
+    if model.kind != "boosted" or not model.extra.get("monotonic_constraints", False):
+        return None
+    return monotonic_constraints(model.feature_names)
 
 
 def _baseline_scores(train: pd.DataFrame, test: pd.DataFrame) -> NDArray[np.float64]:
@@ -307,6 +323,7 @@ def style_only_report(
     """The same trees without the wording block, trained on the same rows: what the block
     adds, on held-out real text and on long machine against long human articles."""
     y = train["label"].to_numpy()
+    style_names = [name for name in model.feature_names if name != WORDING_FEATURE]
     estimator = fit_calibrated(
         X_train,
         y,
@@ -314,9 +331,10 @@ def style_only_report(
         model.kind,
         LEFT_OUT_FOLDS,
         sample_weight=example_weights(train),
+        monotonic=monotonic_constraints(style_names) if _monotonic(model) else None,
     )
     scores = estimator.predict_proba(X_test)[:, 1]
-    scored = _Scored(test, scores, None, model.threshold)
+    scored = _Scored(test, scores, None, row_thresholds(model, test["text"]))
     real = (test["kind"] == KIND_REAL).to_numpy()
     long_pairs = long_machine_rows(test) | (
         long_human_rows(test) & ~test["held_out_source"].to_numpy()
@@ -343,7 +361,8 @@ def gate_metrics(
     """The figures the quality gate holds a model to, on held-out examples (real texts, long
     human articles, structured texts; no pages) whose style features are `X`."""
     scores = model.score_texts(X, list(held_out["text"]))
-    scored = _Scored(held_out.reset_index(drop=True), scores, None, model.threshold)
+    held_out = held_out.reset_index(drop=True)
+    scored = _Scored(held_out, scores, None, row_thresholds(model, held_out["text"]))
     held_out_source = held_out["held_out_source"].to_numpy()
     masks = {
         "held_out_real_text": (held_out["kind"] == KIND_REAL).to_numpy(),
@@ -378,7 +397,7 @@ def has_farm_furniture(values: dict[str, float]) -> bool:
 def labelled_slices(
     y: NDArray[np.int_],
     scores: NDArray[np.float64],
-    threshold: float,
+    threshold: float | NDArray[np.float64],
     n_words: NDArray[np.int_],
     furniture: NDArray[np.bool_],
     columns: dict[str, Sequence[str]] | None = None,
@@ -394,7 +413,9 @@ def labelled_slices(
     return {
         slicing: {
             str(value): classification_metrics(
-                y[labels == value], scores[labels == value], threshold
+                y[labels == value],
+                scores[labels == value],
+                threshold[labels == value] if isinstance(threshold, np.ndarray) else threshold,
             )
             for value in sorted(set(labels), key=lambda v: (order.get(v, len(order)), str(v)))
         }

@@ -21,9 +21,13 @@ import pandas as pd
 from numpy.typing import NDArray
 from sklearn.metrics import roc_auc_score
 
+from farmscore.features.tells import TELLS
 from farmscore.features.transformer import FeatureExtractor
 from farmscore.model.card import DataSource, ModelCard, TrainingDataFile, source_label_key
 from farmscore.model.farm_model import FarmModel
+from farmscore.model.length_bands import BAND_NAMES, band_index
+from farmscore.model.verdict import DEFAULT_POLICY, POLICIES, SUBSTANCE_RELIEF_FULL, TELL_SCORE
+from farmscore.reading.markdown import as_read_text
 from farmscore.training.corpora import (
     REPOSITORY_CORPORA_DIR,
     load_corpora,
@@ -31,13 +35,14 @@ from farmscore.training.corpora import (
     split_by_group,
     strip_shared_openings,
 )
-from farmscore.training.corpus_sources import ROLE_EVALUATION
+from farmscore.training.corpus_sources import ROLE_EVALUATION, ROLE_TRAIN
 from farmscore.training.pages import (
     assemble_farm_pages,
     assemble_human_pages,
     matched_lengths,
     normalise_layout,
 )
+from farmscore.words import count_words
 
 # Long human corpora: whole articles, and the source of human pages.
 LONG_HUMAN_CORPORA = ("bbc", "opinion", "localnews")
@@ -101,14 +106,15 @@ def build_base_examples(
 
     Story groups are split once (`farmscore.training.splits`); pages are assembled from each
     split's own rows, so no story crosses the split. Corpora whose role is `evaluation` are test
-    rows only.
+    rows only; corpora of any other role are never examples.
     """
     rng = np.random.default_rng(settings.seed)
     corpora = strip_shared_openings(load_corpora(data_dir))
     if settings.corpora_dir is not None:
         corpora = pd.concat([corpora, load_repository_corpora(settings.corpora_dir)])
     evaluation_only = corpora[corpora["role"] == ROLE_EVALUATION]
-    train, test = split_by_group(corpora[corpora["role"] != ROLE_EVALUATION])
+    # Other roles (the verdict trials' corpora) never become examples.
+    train, test = split_by_group(corpora[corpora["role"] == ROLE_TRAIN])
     progress(f"corpora: {len(train):,} train rows, {len(test):,} test rows")
     parts: list[pd.DataFrame] = []
     for split, rows, n_pages, n_long in (
@@ -143,6 +149,8 @@ def build_base_examples(
     examples["file"] = _text_column(examples["file"]).fillna(
         "assembled pages (" + examples["source"] + ")"
     )
+    # Read as a text field is read, so that training and scoring see the same text.
+    examples["text"] = examples["text"].map(as_read_text)
     examples["label"] = examples["label"].astype(int)
     for column in ("generator", "family", "domain", "genre"):
         examples[column] = _text_column(examples[column]).fillna("mixed")
@@ -227,8 +235,8 @@ def measure(texts: Sequence[str], n_jobs: int = -1) -> NDArray[np.float64]:
 
 
 def word_counts(texts: Sequence[str] | pd.Series) -> NDArray[np.int_]:
-    """Whitespace-separated words per text."""
-    return np.array([len(str(text).split()) for text in texts], dtype=np.int64)
+    """Words per text, counted as the features count them (so bands agree with scoring)."""
+    return np.array([count_words(str(text)) for text in texts], dtype=np.int64)
 
 
 def example_weights(examples: pd.DataFrame) -> NDArray[np.float64]:
@@ -280,7 +288,8 @@ def score_real_pages(model: FarmModel, pages: Sequence[tuple[str, str]]) -> dict
     every page is substantive, so every flag is a false positive."""
     texts = [text for _, text in pages]
     scores = model.score_texts(measure(texts), texts)
-    flagged = scores >= model.threshold
+    thresholds = [model.threshold_for(band_index(n)) for n in word_counts(texts)]
+    flagged = scores >= np.array(thresholds)
     return {
         "pages": float(len(texts)),
         "flagged": float(flagged.sum()),
@@ -383,12 +392,60 @@ def make_card(
         name=name,
         threshold=model.threshold,
         threshold_rule=model.threshold_rule,
+        thresholds_by_band={
+            band: model.threshold_for(index) for index, band in enumerate(BAND_NAMES)
+        },
+        verdict=verdict_description(model),
         feature_names=tuple(model.feature_names),
         training_data=training_data,
         metrics=_json_ready(metrics),
         data_sources=tuple(data_sources),
         notes=tuple(notes),
     )
+
+
+# Human reporting, the reference of substance: news texts of the human side.
+NEWS_CORPORA = ("bbc", "localnews", "xsum", "pan24_news")
+NEWS_DOMAIN_OF_L2R = "NewsArticle"
+
+
+def human_reporting_rows(examples: pd.DataFrame) -> NDArray[np.bool_]:
+    """Human news articles, whole (real corpus texts and long human articles): what a page's
+    substance is measured against."""
+    kinds = examples["kind"].isin([KIND_REAL, KIND_LONG_HUMAN])
+    news = examples["corpus"].isin(NEWS_CORPORA) | (
+        (examples["corpus"] == "l2r") & (examples["domain"] == NEWS_DOMAIN_OF_L2R)
+    )
+    return np.asarray((kinds & news & (examples["label"] == 0)).to_numpy())
+
+
+def verdict_description(model: FarmModel) -> dict[str, Any]:
+    """How a model's results are reached, for its card: the two heads and the rule."""
+    return {
+        "default_policy": DEFAULT_POLICY,
+        "policies": list(POLICIES),
+        "machine_head": (
+            f"{model.kind} classifier over the style features"
+            + (" and the wording block" if model.wording is not None else "")
+            + ", trained on who wrote a text (person or LLM), sigmoid-calibrated; a threshold "
+            "per length band"
+        ),
+        "substance_head": (
+            "specificity_substance_per_1k_words as a percentile of human reporting of the "
+            "same length band"
+            if model.substance_quantiles is not None
+            else "none (the model has no substance reference)"
+        ),
+        "rule": (
+            "a tell makes a page content_farm (score at least "
+            f"{TELL_SCORE}); machine prose (machine >= its band's threshold) is content_farm "
+            f"unless it carries human-level sourced substance (at least the "
+            f"{SUBSTANCE_RELIEF_FULL:.0f}th percentile of human reporting of its band, with a "
+            f"named attribution), which keeps it substantive with a machine_prose warning"
+        ),
+        "tells": [tell.kind for tell in TELLS],
+        "monotonic_constraints": bool(model.extra.get("monotonic_constraints", False)),
+    }
 
 
 def _json_ready(value: Any) -> Any:

@@ -22,7 +22,9 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from farmscore.model.farm_model import FarmModel, ModelKind
+from farmscore.features.specificity import SUBSTANCE
+from farmscore.model.farm_model import SUBSTANCE_QUANTILES, FarmModel, ModelKind
+from farmscore.model.length_bands import BAND_NAMES, band_index, length_band
 from farmscore.model.tree_forest import compile_estimator, signed_log1p
 from farmscore.model.wording import (
     WORDING_FEATURE,
@@ -31,13 +33,13 @@ from farmscore.model.wording import (
     count_texts,
     fit_out_of_fold,
 )
+from farmscore.words import count_words
 
 MODEL_KINDS: tuple[ModelKind, ...] = ("logistic", "boosted")
 
 # The default threshold keeps false positives on held-out human text at or under this rate,
 # in every band of text length (lower bounds in words).
 DEFAULT_MAX_FALSE_POSITIVE_RATE = 0.01
-LENGTH_BANDS_WORDS: tuple[int, ...] = (0, 150, 400, 1000)
 # A band with fewer human rows than this gives too noisy a 1% quantile to set the threshold.
 MIN_HUMAN_ROWS_PER_BAND = 200
 CALIBRATION_FOLDS = 5
@@ -75,9 +77,12 @@ class ScaledLogisticRegression(ClassifierMixin, BaseEstimator):  # type: ignore[
         return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
 
 
-def build_classifier(kind: ModelKind, random_state: int = 0) -> BaseEstimator:
+def build_classifier(
+    kind: ModelKind, random_state: int = 0, monotonic: Sequence[int] | None = None
+) -> BaseEstimator:
     """An unfitted classifier over feature rows. Classes are balanced by the caller's sample
-    weights, not here."""
+    weights, not here. `monotonic` constrains boosted trees feature by feature (+1: can only
+    raise the score, -1: only lower it, 0: free)."""
     if kind == "logistic":
         return ScaledLogisticRegression(C=0.3)
     if kind == "boosted":
@@ -88,8 +93,65 @@ def build_classifier(kind: ModelKind, random_state: int = 0) -> BaseEstimator:
             min_samples_leaf=40,
             l2_regularization=1.0,
             random_state=random_state,
+            monotonic_cst=None if monotonic is None else list(monotonic),
         )
     raise ValueError(f"unknown model kind {kind!r}; choose one of {', '.join(MODEL_KINDS)}")
+
+
+# Features whose evidence only ever points one way: leaked text, filler and repetition can only
+# raise the machine head's score, sourced specifics only lower it. So each such reason has the
+# sign of its value's difference from the typical value, and a page cannot be condemned for
+# being more specific or cleared for repeating itself more.
+_RAISING_PREFIXES = ("artifacts_", "filler_", "repetition_")
+_LOWERING_PREFIXES = ("specificity_",)
+_RAISING_STRUCTURE = frozenset(
+    {
+        "structure_generic_heading_count",
+        "structure_bait_promo_line_count",
+        "structure_injected_promotion_count",
+        "structure_comment_form_phrase_count",
+        "structure_embedded_post_remnant_count",
+        "structure_recap_paragraph_count",
+        "structure_closing_recap_flag",
+        "structure_label_sentence_line_count",
+        "structure_title_clickbait_marker_count",
+        "structure_title_exclamation_flag",
+    }
+)
+# Free: leaked-text kinds that honest pages also carry (quotes of chatbots, Markdown posts,
+# stock example names).
+_FREE = frozenset(
+    {
+        "artifacts_quoted_count",
+        "artifacts_quoted_per_1k_words",
+        "artifacts_markdown_count",
+        "artifacts_markdown_per_1k_words",
+        "artifacts_stock_text_count",
+        "artifacts_stock_text_per_1k_words",
+    }
+)
+
+
+def monotonic_constraints(feature_names: Sequence[str]) -> list[int]:
+    """+1, -1 or 0 for each feature: the direction it may move the machine head's score.
+
+    >>> monotonic_constraints(["filler_phrase_rate_per_1k_words", "lexical_mtld",
+    ...                        "specificity_date_rate_per_1k_words", "wording_machine_log_odds"])
+    [1, 0, -1, 1]
+    """
+    directions = []
+    for name in feature_names:
+        if name in _FREE:
+            directions.append(0)
+        elif name.startswith(_RAISING_PREFIXES) or name in _RAISING_STRUCTURE:
+            directions.append(1)
+        elif name.startswith(_LOWERING_PREFIXES):
+            directions.append(-1)
+        elif name == WORDING_FEATURE:
+            directions.append(1)
+        else:
+            directions.append(0)
+    return directions
 
 
 def fit_farm_model(
@@ -104,18 +166,25 @@ def fit_farm_model(
     sample_weight: NDArray[np.float64] | None = None,
     texts: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    substance_reference: NDArray[np.bool_] | None = None,
+    monotonic: bool = True,
 ) -> FarmModel:
-    """Fit a calibrated classifier and choose its threshold on out-of-fold human scores.
+    """Fit the machine head, a calibrated classifier, and choose a threshold for each length
+    band on out-of-fold human scores; record each band's median human row (the reference of
+    the reasons) and its substance reference.
 
     With `texts`, the wording block is fitted too: the classifier learns from its out-of-fold
-    log-odds (group folds), and the block fitted on every row scores new texts.
+    log-odds (group folds), and the block fitted on every row scores new texts. With
+    `monotonic` (boosted trees only), leaked text, filler and repetition can only raise the
+    score and sourced specifics only lower it (`monotonic_constraints`).
 
     Calibration is sigmoid over group folds, so no story is calibrated on by a model that saw
-    it. The threshold comes from out-of-fold probabilities of the human rows selected by
-    `human_for_threshold` (default: every human row): the highest of the scores that keep at
-    most `max_false_positive_rate` of them above it in each band of text length
-    (`LENGTH_BANDS_WORDS`) holding at least `MIN_HUMAN_ROWS_PER_BAND` of them (all of them
-    together when no band does). Length comes from `texts` when given.
+    it. Each band's threshold is the highest out-of-fold score that keeps at most
+    `max_false_positive_rate` of that band's human rows (`human_for_threshold`, default every
+    human row) at or above it; a band with fewer than `MIN_HUMAN_ROWS_PER_BAND` of them takes
+    the highest threshold of the others. The substance reference is the distribution of
+    `specificity_substance_per_1k_words` over the rows `substance_reference` selects (default
+    every human row), band by band. Length comes from `texts` when given.
     """
     _check_training_rows(X, y, groups)
     say = progress or (lambda message: None)
@@ -126,32 +195,85 @@ def fit_farm_model(
         say(f"fitting the wording block ({CALIBRATION_FOLDS} out-of-fold fits and a final one)")
         wording, X = with_wording_column(X, y, groups, count_texts(texts), weights=weights)
         names.append(WORDING_FEATURE)
+    directions = monotonic_constraints(names) if monotonic and kind == "boosted" else None
     say(f"fitting the {kind} classifier, calibrated over {CALIBRATION_FOLDS} group folds")
-    calibrated = fit_calibrated(X, y, groups, kind, CALIBRATION_FOLDS, random_state, weights)
-    say("choosing the threshold on out-of-fold scores (3 more fits)")
-    out_of_fold = out_of_fold_probabilities(X, y, groups, kind, random_state, weights=weights)
+    calibrated = fit_calibrated(
+        X, y, groups, kind, CALIBRATION_FOLDS, random_state, weights, directions
+    )
+    say("choosing the thresholds on out-of-fold scores (3 more fits)")
+    out_of_fold = out_of_fold_probabilities(
+        X, y, groups, kind, random_state, weights=weights, monotonic=directions
+    )
     human = (y == 0) if human_for_threshold is None else (human_for_threshold & (y == 0))
-    n_words = None if texts is None else np.array([len(t.split()) for t in texts])
+    n_words = None if texts is None else np.array([count_words(t) for t in texts])
     threshold, by_band = threshold_by_length_band(
         out_of_fold, y, human, max_false_positive_rate, n_words
     )
+    band_of_row = np.zeros(len(y), dtype=np.intp) if n_words is None else band_indices(n_words)
+    band_thresholds = tuple(
+        float(by_band[name]["threshold"]) if name in by_band else threshold for name in BAND_NAMES
+    )
+    substance_rows = human if substance_reference is None else substance_reference
     model = FarmModel(
         estimator=compile_estimator(calibrated, kind),
         feature_names=names,
         threshold=threshold,
         kind=kind,
-        reference=np.median(X, axis=0),
+        reference=np.median(X[y == 0], axis=0),
         threshold_rule=(
-            f"at most {max_false_positive_rate:.0%} of {int(human.sum())} held-out "
-            f"(out-of-fold) human training texts score at or above it"
-            + (" in every length band" if len(by_band) > 1 else "")
+            f"at most {max_false_positive_rate:.0%} of the held-out (out-of-fold) human "
+            f"training texts of each length band score at or above its threshold "
+            f"({int(human.sum())} texts)"
         ),
         wording=wording,
+        band_thresholds=band_thresholds,
+        band_references=_band_medians(X[y == 0], band_of_row[y == 0]),
+        substance_quantiles=_band_quantiles(
+            X[substance_rows, names.index(SUBSTANCE)], band_of_row[substance_rows]
+        )
+        if SUBSTANCE in names
+        else None,
     )
     # Out-of-fold figures are the honest estimate for a user's labels without a test set.
-    model.extra["out_of_fold_metrics"] = classification_metrics(y, out_of_fold, threshold)
+    row_thresholds = np.array(band_thresholds)[band_of_row]
+    model.extra["out_of_fold_metrics"] = classification_metrics(y, out_of_fold, row_thresholds)
     model.extra["threshold_by_length_band"] = by_band
+    model.extra["monotonic_constraints"] = directions is not None
     return model
+
+
+# A band with fewer rows than this takes the reference of all rows together.
+MIN_REFERENCE_ROWS_PER_BAND = 30
+
+
+def band_indices(n_words: NDArray[np.int_]) -> NDArray[np.intp]:
+    """The length band number of each word count."""
+    return np.array([band_index(int(n)) for n in n_words], dtype=np.intp)
+
+
+def _band_medians(X: NDArray[np.float64], bands: NDArray[np.intp]) -> NDArray[np.float64]:
+    overall = np.median(X, axis=0)
+    return np.stack(
+        [
+            np.median(X[bands == band], axis=0)
+            if (bands == band).sum() >= MIN_REFERENCE_ROWS_PER_BAND
+            else overall
+            for band in range(len(BAND_NAMES))
+        ]
+    )
+
+
+def _band_quantiles(values: NDArray[np.float64], bands: NDArray[np.intp]) -> NDArray[np.float64]:
+    levels = np.linspace(0.0, 1.0, SUBSTANCE_QUANTILES)
+    overall = np.quantile(values, levels) if values.size else np.zeros(SUBSTANCE_QUANTILES)
+    return np.stack(
+        [
+            np.quantile(values[bands == band], levels)
+            if (bands == band).sum() >= MIN_REFERENCE_ROWS_PER_BAND
+            else overall
+            for band in range(len(BAND_NAMES))
+        ]
+    )
 
 
 def with_wording_column(
@@ -171,21 +293,6 @@ def with_wording_column(
     fit_weights = None if weights is None else weights
     wording, column = fit_out_of_fold(counts, rows, y, folds, fit_weights)
     return wording, np.column_stack([X, column])
-
-
-def length_band(n_words: int) -> str:
-    """The name of the length band `n_words` falls in, such as "150-400" or ">=1000".
-
-    >>> length_band(90), length_band(400), length_band(5000)
-    ('<150', '400-1000', '>=1000')
-    """
-    lows = LENGTH_BANDS_WORDS
-    index = int(np.searchsorted(lows, n_words, side="right")) - 1
-    if index == 0:
-        return f"<{lows[1]}"
-    if index == len(lows) - 1:
-        return f">={lows[-1]}"
-    return f"{lows[index]}-{lows[index + 1]}"
 
 
 def threshold_by_length_band(
@@ -223,7 +330,7 @@ def threshold_by_length_band(
     threshold = max(band["threshold"] for band in by_band.values())
     for band, figures in by_band.items():
         inside = human & ((bands == band) | (band == "all"))
-        figures["false_positive_rate"] = float((scores[inside] >= threshold).mean())
+        figures["false_positive_rate"] = float((scores[inside] >= figures["threshold"]).mean())
     return threshold, by_band
 
 
@@ -235,6 +342,7 @@ def fit_calibrated(
     n_folds: int = CALIBRATION_FOLDS,
     random_state: int = 0,
     sample_weight: NDArray[np.float64] | None = None,
+    monotonic: Sequence[int] | None = None,
 ) -> CalibratedClassifierCV:
     """A classifier calibrated (sigmoid) over group folds: the sigmoid is fitted on
     out-of-fold scores, so no story is calibrated on by a model that saw it; the classifier
@@ -244,7 +352,10 @@ def fit_calibrated(
     score and every reason, at the same calibration."""
     folds = _group_folds(y, groups, n_folds)
     calibrated = CalibratedClassifierCV(
-        build_classifier(kind, random_state), method="sigmoid", cv=folds, ensemble=False
+        build_classifier(kind, random_state, monotonic),
+        method="sigmoid",
+        cv=folds,
+        ensemble=False,
     )
     weights = class_balanced_weights(y) if sample_weight is None else sample_weight
     return calibrated.fit(X, y, sample_weight=weights)
@@ -258,6 +369,7 @@ def out_of_fold_probabilities(
     random_state: int = 0,
     n_folds: int = 3,
     weights: NDArray[np.float64] | None = None,
+    monotonic: Sequence[int] | None = None,
 ) -> NDArray[np.float64]:
     """Calibrated probabilities for every row from a model that never saw the row's group."""
     probabilities = np.zeros(len(y))
@@ -270,6 +382,7 @@ def out_of_fold_probabilities(
             n_folds,
             random_state,
             None if weights is None else weights[train],
+            monotonic,
         )
         probabilities[held_out] = model.predict_proba(X[held_out])[:, 1]
     return probabilities
@@ -385,10 +498,11 @@ def calibration_table(
 
 
 def classification_metrics(
-    y: NDArray[np.int_], scores: NDArray[np.float64], threshold: float
+    y: NDArray[np.int_], scores: NDArray[np.float64], threshold: float | NDArray[np.float64]
 ) -> dict[str, float]:
     """ROC-AUC, PR-AUC, recall at 1% false positives, Brier score, calibration error, and the
-    confusion counts at `threshold`. Ranking metrics are NaN when one class is absent."""
+    confusion counts at `threshold` (one for all rows, or one per row: its band's). Ranking
+    metrics are NaN when one class is absent."""
     y = np.asarray(y)
     flagged = scores >= threshold
     both = len(np.unique(y)) == 2

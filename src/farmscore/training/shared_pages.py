@@ -20,6 +20,6 @@ def iter_article_pages(folder: Path) -> Iterator[tuple[str, bytes, str]]:
 def article_page_texts(folder: Path) -> list[tuple[str, str]]:
     """(page name, the main text farmscore extracts from the page), sorted by name."""
     # trafilatura and lxml (about 25 MB) are loaded only when a page needs extracting.
-    from farmscore.reading.html import extract_article
+    from farmscore.reading.html_extraction import extract_article
 
     return [(name, extract_article(html).text) for name, html, _ in iter_article_pages(folder)]

@@ -1,0 +1,498 @@
+"""Lines a chatbot addressed to whoever prompted it, found by what they talk about rather
+than by a list of phrasings.
+
+A model's answer is framed by talk about the task: an opening that hands the piece over
+("Absolutely! Below is a news article written in AP style ..."), a closing that offers to
+change it ("Want me to add an FAQ section for SEO?"), notes about what it made up, and the
+prompt itself echoed back ("Write a 600-word piece on ..."). Each such line combines a few
+kinds of word that articles seldom combine: the second and first person, words about the
+task (the article, its tone, a draft, a word count), offers and requests, and verbs of
+revising. A line is looked at only when a set lookup finds those kinds of word in it, so a
+clean article costs one pass over its words.
+
+Every rule is a conjunction of kinds of word (`CueKind`) and, where a kind is too common on
+its own, one short regular expression run on that line only.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from enum import IntFlag
+from itertools import compress
+
+from farmscore.features.text import AnalyzedText, Span
+
+# The opening lines that a model's hand-over can occupy (a title or a byline may come first).
+OPENING_LINES = 3
+# A prompt spec or hand-over line is short: longer lines are article prose.
+MAX_TASK_LINE_WORDS = 60
+# A hand-over comes in a line's first words ("Below is a news article written in AP style"),
+# and right after a chat reply's first word ("Okay, here's the rewritten article").
+HAND_OVER_REACH_CHARS = 30
+OPENER_GAP_CHARS = 30
+
+
+class CueKind(IntFlag):
+    """Kinds of word that talk about a writing task between a model and its prompter."""
+
+    NONE = 0
+    YOU = 1
+    ME = 2
+    TASK = 4  # the piece and its parts: article, draft, paragraph, headline
+    META = 8  # what a prompter asks to change: tone, version, word count, keywords
+    REVISE = 16  # verbs of changing a piece: tweak, shorten, rewrite, add
+    OPENER = 32  # a chat reply's first word: sure, certainly, absolutely
+    WRITE = 64  # verbs a prompt starts with: write, compose, generate
+
+
+_YOU = "you your yours you'd you'll you're you've u ur ya yourself"
+_ME = "i me my myself i'm i've i'll i'd im ive"
+_TASK = (
+    "article articles post posts blog blogpost piece pieces draft drafts story stories essay "
+    "style format formatting subheadings subheading bullet bullets quotes angle perspective "
+    "audience readability table chart faq image images photo caption links cta subheadings "
+    "headers headings slant focus tldr part "
+    "essays summary write-up writeup copy content outline listicle intro introduction "
+    "conclusion paragraph paragraphs section sections headline headlines title titles text "
+    "response report review recap overview caption captions thread tweet tweets newsletter "
+    "script bio description poem email letter speech continuation rewrite rewrites "
+    "version versions answer"
+)
+_META = (
+    "tone wording length word words keyword keywords seo faq variation variations alternative "
+    "alternatives revision revisions edits adjustments tweaks changes cta"
+)
+_REVISE = (
+    "adjust adjusted tweak tweaked tweaking revise revised rewrite rewritten rework reworked edit "
+    "edited modify modified shorten shortened lengthen expand expanded condense condensed trim "
+    "trimmed refine refined polish polished tailor tailored customize customise rephrase "
+    "rephrased reword reworded swap convert converted localize localise translate translated "
+    "change changed flesh"
+)
+_OPENER = (
+    "sure certainly absolutely course okay ok alright great gladly understood perfect "
+    "definitely yes noted"
+)
+_WRITE = (
+    "write compose generate create draft produce craft rewrite paraphrase spin summarize "
+    "summarise expand continue develop prepare act pretend imagine"
+)
+
+
+def _kinds() -> dict[str, CueKind]:
+    table: dict[str, CueKind] = {}
+    for words, kind in (
+        (_YOU, CueKind.YOU),
+        (_ME, CueKind.ME),
+        (_TASK, CueKind.TASK),
+        (_META, CueKind.META),
+        (_REVISE, CueKind.REVISE),
+        (_OPENER, CueKind.OPENER),
+        (_WRITE, CueKind.WRITE),
+    ):
+        for word in words.split():
+            table[word] = table.get(word, CueKind.NONE) | kind
+    return table
+
+
+CUE_KINDS: dict[str, CueKind] = _kinds()
+
+_AP = "['’]"
+# Verbs of doing more to a piece, after an offer ("want me to add", "I can also write").
+_DO = (
+    r"(?:add|include|make|change|cut|write|create|generate|draft|provide|continue|update|turn"
+    r"|remove|replace|give|suggest|work|build|put|keep|expand|adjust|tweak|revise|rewrite"
+    r"|rework|edit|modify|shorten|lengthen|condense|trim|refine|polish|tailor|customi[sz]e"
+    r"|rephrase|reword|swap|translate|reformat|format|try|produce|come up with|craft|weave"
+    r"|do (?:a|an|another|one more|some|more|the same)\b)"
+)
+# An offer to do more for the prompter, in the forms a model uses.
+_OFFER = re.compile(
+    rf"\b(?:(?:do|would|did|should) (?:you|u) (?:like|want|need|prefer)|(?:you|u)(?:{_AP}d| would)"
+    rf" (?:like|want|prefer)|^\W*want)"
+    rf" (?:me to|a|an|another|more|the|some|it|this)\b"
+    rf"|\b(?:shall|should) i (?:also |just )?(?:{_DO}|keep going|go on)\b|\bif i should\b"
+    rf"|\bi (?:can|could|would be (?:happy|glad) to)(?: also| easily| happily| quickly"
+    rf"| certainly| definitely| always)? {_DO}\b|\bi{_AP}(?:ll|d be (?:happy|glad) to)"
+    rf" (?:also )?{_DO}\b"
+    rf"|\b(?:just|please|do) (?:ask|say(?: the word)?)(?=\W*$|\W+and i\b)|\blet me know\b|\blmk\b"
+    rf"|\bfeel free to (?:ask|reach out|let me know|tell me|request)\b"
+    rf"|\btell me (?:if|what|which|how|whether|when)\b|\bjust send me\b"
+    rf"|\banything else i can (?:do|help)\b"
+    rf"|\b(?:is there )?anything (?:else )?(?:you|u)(?:{_AP}d| would)? (?:like|want|need)\b"
+    rf"|\bnext time,? (?:tell|give|send|let) me\b"
+    rf"|\bhappy to (?:help|adjust|revise|tweak|make|add|write|expand|change|update|edit|rework"
+    rf"|redo|shorten|rewrite)\b"
+)
+# The piece itself, named as the thing an offer is about: "a shorter version", "the intro".
+_PIECE_NOUNS = (
+    r"(?:article|post|blog post|piece|draft|story|essay|version|rewrite|headline|title|intro"
+    r"|introduction|conclusion|paragraph|summary|tone|format|outline|faq|listicle|caption"
+    r"|wording|length|section|table|thread|image|subheading|heading|bullet|slant|angle|take"
+    r"|focus|perspective|keyword|cta)s?\b"
+)
+_DETERMINER = r"\b(?:the|this|that|my|a|an|another|its|any|some|a few) "
+_THE_PIECE = re.compile(_DETERMINER + r"(?:[\w-]+ ){0,3}?" + _PIECE_NOUNS)
+_THE_PIECE_NEAR = re.compile(_DETERMINER + r"(?:[\w-]+ )?" + _PIECE_NOUNS)
+# Bloggers invite their readers to get in touch; a model offers changes in the chat itself.
+_READER_CONTACT = re.compile(
+    r"\b(?:comments?|e-?mail(?:ing)?|contact|reach out|listserv|subscribe|sign up|phone"
+    r"|call us|forum)\b|@"
+)
+_ME_TO_DO = re.compile(rf"\b(?:want|wants|like|need|prefer|have|get) me to (?:also |just )?{_DO}\b")
+_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
+_YOU_CONDITION = re.compile(
+    r"\b(?:if|should|when|once|whenever) (?:you|u)\b|\bfor you\b|\bif (?:needed|necessary"
+    r"|desired|required|that (?:helps|works|would help))\b|\bjust (?:say|ask|let me know)\b"
+)
+# An offer without a pronoun: "Want a version with bullet points instead?"
+_BARE_OFFER = re.compile(
+    r"[\W_]{0,6}((?:want|need|prefer|fancy) (?:a|an|me|another|more|it|this|the|some)\b)"
+    r"[^\n]{0,150}\?"
+)
+# Asking for another piece or a different one: "a more critical take", "a shorter version".
+_MORE = re.compile(
+    r"\b(?:want|like|need|prefer)s? (?:a|an|another|some|more) (?:more |less |shorter |longer "
+    r"|different |new |second |third |alternative |revised |fresh )?(?:[\w-]+ ){0,2}"
+    r"(?:conclusion|intro|introduction|headline|headlines|title|titles|version|versions|section"
+    r"|paragraph|summary|draft|ending|opening|take|angle|tone|spin|rewrite|variation"
+    r"|variations|faq|list|table|article|post|piece|caption|captions|thread)\b"
+    r"|\blet me know if (?:you|u)(?:['’]d| would)? (?:want|need|like) (?:more|another)\b"
+    r"|\b(?:shall|should) i (?:keep going|go on|continue)\b(?=[^\n?]{0,80}\b(?:tips|points"
+    r"|steps|sections?|paragraphs?|list|article|story|post|ideas|examples|items|reasons)\b)"
+    r"|\bmake (?:it|this|the \w+) (?:sound |read )?(?:more|less|shorter|longer|punchier"
+    r"|clearer|simpler|snappier|friendlier|funnier)\b|\b(?:another|a second|one more) (?:pass"
+    r"|draft|version|take|round|go|shot|variant)\b|\b(?:it|this) (?:longer|shorter)\b"
+    r"|\b(?:continue|keep going|the rest of the)\b(?=[^\n]{0,60}\b(?:article|guide|post|piece"
+    r"|list|story|series|part)\b)"
+)
+# What a prompter's request or a model's condition sounds like ("if you'd like", "as needed").
+_CONDITION = re.compile(
+    rf"\bif (?:you|u|that|needed|necessary|desired|required|so|wanted)\b|\bshould you\b"
+    rf"|\bas needed\b|\?|\bjust (?:ask|say|let me know)\b|\blet me know\b|\balso\b"
+    rf"|\bwhenever\b|\bfor you\b|\bme to\b|\bi{_AP}d be (?:happy|glad)\b|\bnext time\b"
+    rf"|\band i{_AP}ll\b|\blmk\b|\bif (?:it|this)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_YOU_WORD = re.compile(r"\b(?:you|your|yours|you['’]d|you['’]ll|you['’]re|u|ur)\b")
+_TASK_WORD = re.compile(r"\b(?:" + "|".join(_TASK.split() + _META.split()) + r")\b")
+# A hand-over: "here is", "below is", "I've written".
+_PRESENT = re.compile(
+    rf"\b(?:here(?:{_AP}s| is| are)|heres|below (?:is|are|you{_AP}ll find|you will find)"
+    r"|following is|attached is|this is (?:a|an|the|your|my) (?:draft|version|rewrite|revised)"
+    r"|the following (?:article|post|piece|blog post|story|essay|guide|draft|text|summary)"
+    rf"|i(?:{_AP}ve| have)? (?:re)?(?:written|wrote|drafted|rewritten|rewrote|created|prepared"
+    r"|put together|crafted|composed|compiled|produced|generated|come up with|updated"
+    r"|revised|edited|polished|tweaked|made|kept|structured|formatted|optimi[sz]ed))\b"
+)
+# What marks a hand-over as an answer to a request: the request, a length, a brief's terms.
+_REQUESTED = re.compile(
+    r"\b(?:as (?:you )?requested|per your\b|as you (?:asked|wanted|requested|specified)"
+    r"|you (?:asked|requested|wanted|needed|specified|provided|gave)|your (?:request|requirements"
+    r"|instructions|brief|specifications|guidelines|prompt|topic|keywords?|needs|outline)"
+    r"|\d[\d,]*[- ]?(?:words?|sentences?|paragraphs?|subheadings?)\b|seo|keyword|optimi[sz]ed"
+    r"|plagiarism|original|unique|engaging|compelling|informative|in (?:the|a|an) [\w -]{1,30}"
+    r"(?:style|tone|voice|format)\b|(?:style|tone|voice|format)\b|written (?:in|for|as|to|at)\b"
+    r"|revised|rewritten|reworded|rephrased|polished|draft|version|titled|tailored|designed to"
+    r"|requested|translated|adapted|localized|localised|possible|sample|suggested|proposed)"
+)
+# The text a rewrite was made from, named in a hand-over: "a fresh perspective on the text",
+# "the key points of the text", "the revised content", "your original passage".
+_SOURCE_TEXT = re.compile(
+    r"\b(?:the|this|your|my) (?:[\w-]+ ){0,2}(?:text|content|passage|excerpt|paragraph|input"
+    r"|original|copy)\b(?! (?:message|messages|of)\b)"
+)
+# A label that names what follows as a rewrite of something given: "Rewritten passage:".
+_REWRITE_LABEL = re.compile(
+    r"[\W_]{0,6}((?:rewritten|revised|reworded|rephrased|paraphrased|edited|improved|polished"
+    r"|simplified|expanded|condensed|humani[sz]ed|spun|updated|new) (?:passage|text|version"
+    r"|content|paragraph|article|copy|excerpt|sentence|summary)|rewrite|paraphrase"
+    r"|original text|input text)(?: of (?:the|this|your) [\w ]{1,30})?[^\w\n]{0,3}:"
+)
+# A chat reply's first word with its exclamation mark, opening the page: "Sure! ...".
+_EXCLAIMED_OPENER = re.compile(
+    r"[\W_]{0,3}((?:sure(?: thing)?|certainly|absolutely|of course|definitely|gladly|okay"
+    r"|ok)!+)"
+)
+# Openers that hand something over by themselves.
+_HANDING = re.compile(r"[\W_]{0,6}(?:here you go|here you are|there you go)\b")
+# A line's words up to its first colon: a hand-over ends there when the piece follows.
+_FIRST_CLAUSE = re.compile(r"[^:\n]{1,400}:")
+# The first words of a chat reply.
+_OPENER_START = re.compile(
+    r"[\W_]{0,6}(?:sure(?: thing)?|certainly|absolutely|of course|okay|ok|alright|all right"
+    r"|great|got it|no problem|yes|gladly|with pleasure|happy to help|understood|perfect"
+    r"|sounds good|here you go|here you are|there you go|no worries|definitely|you got it|noted"
+    r"|what an? (?:fun|great|interesting|fascinating|wonderful|good) (?:topic|question|idea"
+    r"|request|subject))\b"
+)
+# A note to the user, told apart from an editor's note by what it says.
+_NOTE_START = re.compile(
+    rf"[\W_]{{0,6}}(?:notes?|disclaimer|please note|nb|n\.b\.|p\.?s\.?|important|author{_AP}s note"
+    r"|note from the ai|editor{_AP}s note|formatting note)\b[^\n:]{0,20}[:—–-]"
+)
+_NOTE_TO_USER = re.compile(
+    r"\b(?:fictional|fictitious|hypothetical|placeholders?|made[- ]up|invented|plausible"
+    r"|as an ai|i(?:['’]m| am) an ai|language model"
+    r"|i(?:['’]ve| have| had) (?:written|created|used|included|kept|made|assumed|added|left"
+    r"|invented)|i (?:made|kept|used|included|assumed|added|left|invented|created|wrote))\b"
+)
+# "I kept the quotes generic", "I left the figures as placeholders": what a model made up.
+_MADE_UP = re.compile(
+    r"\bi(?:['’]ve| have)? (?:kept|made|left|used|included|added|assumed|filled in|created)\b"
+    r"[^\n.]{0,40}\b(?:generic|placeholders?|fictional|fictitious|hypothetical|plausible"
+    r"|made[- ]up)\b|\bi(?:['’]ve| have)? (?:made up|invented|fabricated) (?:the |some |a few )?"
+    r"(?:quotes?|names?|figures|statistics|numbers|details|data|sources|examples|facts)\b"
+    r"|\bi (?:(?:didn['’]t|did not|haven['’]t|have not) (?:include|add|mention|cite|name|use"
+    r"|provide|quote)|(?:['’]ve |have )?(?:omitted|left out|skipped))\b[^\n.]{0,80}"
+    r"\b(?:since|because|as) (?:i|it|they|that|those|the \w+) (?:don['’]t|do not|can['’]t|cannot"
+    r"|couldn['’]t|hasn['’]t|haven['’]t|wasn['’]t|weren['’]t|isn['’]t|aren['’]t|didn['’]t)\b"
+    r"|\byou(?:['’]ll| will| may| might) (?:want|need) to (?:add|insert|plug in|fill in|swap in"
+    r"|replace|update) (?:the )?(?:real|actual|accurate|verified|your own) (?:figures|numbers"
+    r"|stats|statistics|dates?|quotes?|names?|details|data|sources)\b"
+)
+# A prompt: an imperative to write, with the terms of a brief or the text to work on.
+_PROMPT_TERMS = re.compile(
+    r"\d[\d,]*[- ]?(?:words?|sentences?|paragraphs?|lines?)\b|\b(?:in the style of|tone|style"
+    r"|based on|following|above|below|titled|about the|on the topic|keywords?|seo|human-like"
+    r"|undetectable|detectors?|journalist|engaging|informative|include|using|use|at least"
+    r"|no more than|starts? with|for (?:a|my|our) (?:blog|website|site|audience|readers))\b"
+)
+# Tutorials give their steps as list items ("- Write a meaningful title"); a prompt is not one.
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•·▪]|\d{1,3}[.)])[ \t]")
+_IMPERATIVE_START = re.compile(
+    r"[\W_]{0,6}(?:(?:please|now|then|next|ok|okay|q|prompt|task|instruction|user)[,:.]?"
+    r"[ \t]{1,3}){0,2}(?:write|compose|generate|create|draft|produce|craft|rewrite|paraphrase"
+    r"|spin|summari[sz]e|expand|continue|prepare|act as|pretend|imagine you are"
+    r"|you are an?)\b(?:[ \t]+(?:me|us))?(?:[ \t]+(?:a|an|the|this|my|our|your|some|\d+))?"
+    r"(?:[ \t]+[\w'’,()-]+){0,5}?[ \t]+(?:article|articles|post|blog|piece|story|essay|summary"
+    r"|review|report|listicle|paragraph|paragraphs|intro|introduction|conclusion|headline|title"
+    r"|outline|description|profile|recap|guide|newsletter|caption|thread"
+    r"|tweet|speech|letter|email|poem|version|continuation|match report|press release"
+    r"|journalist|editor|writer|reporter|copywriter|blogger|expert|news)\b"
+    # The piece is the object, not part of a longer name ("Create a report dashboard").
+    r"(?=[ \t]*(?:$|[:,.;!?(—–-]|(?:about|on|for|that|which|titled|called|with|in|of|using"
+    r"|based|to|from|where|and|explaining|describing|covering|discussing|reviewing)\b))"
+)
+# "Topic: ... Tone: ... Length: ...": a brief written as labels.
+_BRIEF_LABEL = re.compile(
+    r"\b(?:topic|tone|length|audience|target audience|style|voice|format|word count|keywords?"
+    r"|goal|perspective|cta|call to action|point of view)[ \t]*:"
+)
+_PROMPT_PHRASE = re.compile(
+    r"\bbased on (?:the|this|a|my|your) (?:(?:following|provided|given|above|below|opening)"
+    r" (?:prompt|first sentence|sentence|opening (?:sentence|line|paragraph)|paragraph|headline"
+    r"|title|key ?points|keywords|outline|instructions|topic|summary|information|text"
+    r"|bullet points|details)|prompt|first sentence|key ?points|keywords provided"
+    r"|information provided|text provided)\b"
+    r"|^\W*(?:please )?(?:write|rewrite|compose|draft)(?: it| this)? in (?:the style of"
+    r"|an? [\w-]+ (?:tone|style|voice))\b"
+    r"|\b(?:rewrite|paraphrase|reword|rephrase|summari[sz]e|spin|expand|continue|translate)"
+    r" the following\b|(?:^|[.!?:][ \t]+)[\W_]{0,4}(?:please )?continue writing\b"
+    r"|\b(?:the|this) (?:article|story|text|draft) above\b"
+    r"|(?:^|[.!?:][ \t]+)[\W_]{0,4}(?:please )?(?:write|generate|create|compose|produce"
+    r"|craft)\b[^\n]{0,40}"
+    r"\b\d{1,4}[- ]?(?:sentence|word|paragraph)s?[- ](?:long )?"
+    r"(?:continuation|story|review|article|essay|summary|post|piece|news (?:article|report|story)"
+    r"|report|blog post|text|response|version|rewrite|poem)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A line or a sentence, with the kinds of cue word in it."""
+
+    span: Span
+    line_number: int  # among non-blank lines, from 0
+    kinds: CueKind
+    n_words: int
+
+
+def _units(doc: AnalyzedText, spans: list[Span], kinds_of_word: list[CueKind]) -> list[_Unit]:
+    line_starts = [start for start, _ in doc.lines]
+    units: list[_Unit] = []
+    for span, (first, end) in zip(spans, doc.word_ranges(spans), strict=True):
+        kinds = CueKind.NONE
+        for kind in compress(kinds_of_word[first:end], kinds_of_word[first:end]):
+            kinds |= kind
+        units.append(_Unit(span, bisect_right(line_starts, span[0]) - 1, kinds, end - first))
+    return units
+
+
+def _revising(text: str, kinds: CueKind | None) -> bool:
+    """Whether a text asks for a change or a continuation of the piece: a verb of revising, a
+    prompter's term (tone, word count), or another or a different piece."""
+    if kinds is None:
+        kinds = CueKind.NONE
+        for word in _WORD.findall(text):
+            kinds |= CUE_KINDS.get(word, CueKind.NONE)
+    return bool(kinds & (CueKind.META | CueKind.REVISE)) or _MORE.search(text) is not None
+
+
+def _offer_at(text: str, kinds: CueKind) -> int | None:
+    """Where a closing offer to change the piece starts ("Want me to add an FAQ?", "Do let me
+    know if you want a more critical take", "I can also write a version for LinkedIn")."""
+    bare = _BARE_OFFER.match(text)
+    if bare is not None and _revising(text, kinds):
+        return bare.end() - len(bare.group(1))
+    offer = _OFFER.search(text)
+    condition = _CONDITION.search(text)
+    if offer is None or condition is None:
+        return None
+    # Bloggers offer things too ("let me know what you think", "if you'd like me to speak at
+    # your event"): an offer counts when it is about changing or continuing the piece: a verb
+    # of revising, something asked to be done to it, or the piece named with a question or a
+    # condition set by "you".
+    if _READER_CONTACT.search(text):
+        return None
+    # Words of revising count from where the offer or its condition starts: "Asked why she
+    # hasn't changed it, she says 'What should I do?'" offers nothing.
+    about_the_piece = (
+        _revising(text[min(offer.start(), condition.start()) :], None)
+        or _ME_TO_DO.search(text) is not None
+        # "If needed, I can add a comparison table", "Shall I add a few subheadings?"
+        or (
+            bool(kinds & CueKind.ME)
+            and (_YOU_CONDITION.search(text) is not None or text.rstrip().endswith("?"))
+            and _THE_PIECE.search(text) is not None
+        )
+        # "Do you need an image to go with this article?"
+        or (text.rstrip().endswith("?") and _THE_PIECE_NEAR.search(text, offer.end()) is not None)
+    )
+    return offer.start() if about_the_piece else None
+
+
+def _answer_start_at(unit: _Unit, text: str, first_line: bool) -> int | None:
+    """Where a page that opens as a chat answer starts: "Sure! Startups are ..." as the
+    page's first words, or a label that names the piece as a rewrite ("Rewritten passage:",
+    "Revised text:")."""
+    if unit.line_number >= OPENING_LINES:
+        return None
+    label = _REWRITE_LABEL.match(text)
+    if label is not None:
+        return label.start(1)
+    exclaimed = _EXCLAIMED_OPENER.match(text)
+    if first_line and exclaimed is not None:
+        return exclaimed.start(1)
+    return None
+
+
+def _hand_over_at(unit: _Unit, text: str) -> int | None:
+    """Where an opening that hands the piece over starts ("Sure! Here's a 600-word article"):
+    a chat reply's first word followed by a hand-over, or a hand-over in a line's first words
+    whose own sentence names the piece and the prompter's request."""
+    if unit.line_number >= OPENING_LINES:
+        return None
+    # The hand-over is the line's first clause; the piece may follow on the same line.
+    clause = _FIRST_CLAUSE.match(text)
+    if clause is not None:
+        text = clause.group(0)
+    if len(text.split()) > MAX_TASK_LINE_WORDS:
+        return None
+    opener = _OPENER_START.match(text)
+    # After a chat reply's first word the hand-over follows soon ("Sure! Here's ...", "Sure,
+    # I can do that. Here's the article:"); "Here you go: a blog post about ..." is one.
+    reach = opener.end() + OPENER_GAP_CHARS if opener else HAND_OVER_REACH_CHARS
+    present = _PRESENT.search(text, opener.end() if opener else 0)
+    if opener is not None and _HANDING.match(text, opener.start()) and _TASK_WORD.search(text):
+        return len(text) - len(text.lstrip(" \t\"'([*>-"))
+    if present is None or present.start() > reach:
+        return None
+    if opener is not None and _TASK_WORD.search(text, present.start()):
+        return len(text) - len(text.lstrip(" \t\"'([*>-"))
+    sentence_end = _SENTENCE_END.search(text, present.end())
+    sentence = text[present.start() : sentence_end.end() if sentence_end else len(text)]
+    # "Here is a more descriptive restatement of the content:": the piece is made from a text
+    # the prompter gave, which an article never calls "the text".
+    if _SOURCE_TEXT.search(sentence):
+        return present.start()
+    if not _TASK_WORD.search(sentence):
+        return None
+    if _REQUESTED.search(sentence) or _YOU_WORD.search(sentence):
+        return present.start()
+    return None
+
+
+def _note_at(text: str) -> int | None:
+    """Where a note to the user about what the model made up starts."""
+    made_up = _MADE_UP.search(text)
+    if made_up is not None:
+        return made_up.start()
+    note = _NOTE_START.match(text)
+    if note is not None and _NOTE_TO_USER.search(text, note.end()) is not None:
+        return len(text) - len(text.lstrip(" \t\"'([*>-"))
+    return None
+
+
+def _prompt_at(unit: _Unit, text: str) -> int | None:
+    """Where the prompt echoed back starts: "Write a 600-word piece on ...", "Tone: casual.
+    Length: 1200 words.", "a 26 sentence story based on the prompt"."""
+    phrase = _PROMPT_PHRASE.search(text)
+    if phrase is not None:
+        return phrase.start()
+    if unit.n_words > MAX_TASK_LINE_WORDS:
+        return None
+    labels = _BRIEF_LABEL.search(text)
+    if labels is not None and len({label.group(0) for label in _BRIEF_LABEL.finditer(text)}) >= 2:
+        return labels.start()
+    if not (unit.kinds & CueKind.WRITE and unit.kinds & (CueKind.TASK | CueKind.META)):
+        return None
+    imperative = _IMPERATIVE_START.match(text)
+    if imperative is None or _LIST_ITEM.match(text):
+        return None
+    # Tutorials tell their readers to write things too: an imperative line is a prompt when it
+    # carries a brief's terms, or stands first in the page.
+    if _PROMPT_TERMS.search(text) or unit.line_number == 0:
+        return len(text) - len(text.lstrip(" \t\"'([*>-"))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskTalk:
+    """Spans of a text that talk about its writing task."""
+
+    prompter_address: list[Span]
+    prompt_echo: list[Span]
+
+
+def find_task_talk(doc: AnalyzedText) -> TaskTalk:
+    """Lines handing the piece over (in the opening lines) and lines echoing the prompt;
+    sentences offering to change the piece and notes about what the model made up. Each span
+    starts where its deciding words start, so that a quoted line can be told apart."""
+    lower = doc.lower_aligned
+    words = doc.words_lower
+    kinds_of_word = list(map(CUE_KINDS.get, words, [CueKind.NONE] * len(words)))
+    address: list[Span] = []
+    echo: list[Span] = []
+    first_line_start = doc.lines[0][0] if doc.lines else -1
+    for line in _units(doc, doc.lines, kinds_of_word):
+        start, end = line.span
+        text = lower[start:end]
+        # A line that echoes the prompt is that, even when it also hands the piece over
+        # ("Here is a 26 sentence story based on the prompt:").
+        if line.kinds & (CueKind.WRITE | CueKind.TASK | CueKind.META) or ":" in text:
+            at = _prompt_at(line, text)
+            if at is not None:
+                echo.append((start + at, end))
+                continue
+        at = _answer_start_at(line, text, line.span[0] == first_line_start)
+        if at is None and line.kinds & (CueKind.OPENER | CueKind.TASK | CueKind.META):
+            at = _hand_over_at(line, text)
+        if at is not None:
+            address.append((start + at, end))
+    taken = address + echo
+    for sentence in _units(doc, doc.sentences, kinds_of_word):
+        start, end = sentence.span
+        if not sentence.kinds & (CueKind.YOU | CueKind.ME | CueKind.TASK | CueKind.META):
+            continue
+        if any(a <= start < b or start <= a < end for a, b in taken):
+            continue
+        text = lower[start:end]
+        at = _offer_at(text, sentence.kinds)
+        if at is None:
+            at = _note_at(text)
+        if at is not None:
+            address.append((start + at, end))
+    return TaskTalk(sorted(address), echo)
