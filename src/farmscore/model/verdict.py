@@ -140,10 +140,9 @@ def decide(
         lift = max(0.0, log_odds(floor) - value)
         value += lift
         score = max(score, floor)
-    if label_threshold is None:
-        farm = value >= bar or bool(tells)
-    else:
-        farm = score >= label_threshold
+    # The user's threshold applies to the score; the band's own to the log-odds.
+    own_rule = value >= bar or bool(tells)
+    farm = own_rule if label_threshold is None else score >= label_threshold
     if tells and farm:
         decided_by = DECIDED_BY_TELL
     elif relief < 0.0 and not farm:
