@@ -315,9 +315,9 @@ class Scorer:
             self.policy,
             label_threshold=self.threshold_override,
         )
-        reasons = self._reasons(measured, row, band, contributions, verdict, tells)
-        shown = reasons[: self.n_reasons]
-        total = sum(abs(reason.contribution) for reason in reasons)
+        shown = self._reasons(measured, row, band, contributions, verdict, tells)
+        # Every part of the score: each tell's share of the lift, the relief, each feature.
+        total = abs(verdict.lift) + abs(verdict.relief) + float(np.abs(contributions).sum())
         return Score(
             id=doc.id,
             score=verdict.score,
@@ -352,14 +352,17 @@ class Scorer:
         verdict: Verdict,
         tells: Sequence[Tell],
     ) -> list[Reason]:
-        """Every reason, in the order a reader needs them: the tells that decided, the
+        """The reasons shown, in the order a reader needs them: the tells that decided, the
         substance that protected machine prose, then the machine head's features by size.
-        Their contributions and the band's base add up to the score's log-odds."""
+        With the features not shown (counted in `explained_share`), their contributions and the
+        band's base add up to the score's log-odds."""
         features = measured.features
         names = self.model.feature_names
         typical = self.model.reference_rows()[band]
-        order = [j for j in np.argsort(-np.abs(contributions)) if contributions[j] != 0.0]
-        shown = {names[j] for j in order[: self.n_reasons]}
+        # Only the reasons shown are built; the rest count in the explained share alone.
+        room = max(0, self.n_reasons - len(tells) - (verdict.relief != 0.0))
+        order = [j for j in np.argsort(-np.abs(contributions))[:room] if contributions[j] != 0.0]
+        shown = {names[j] for j in order}
         tell_features = {name for tell in tells for name in tell.features}
         evidence = _reason_evidence(shown | tell_features | {SUBSTANCE}, features.evidence)
         wording_at = len(names) - 1 if self.model.wording is not None else -1
@@ -418,7 +421,7 @@ class Scorer:
                     note=_direction_note(float(row[j]), float(typical[j]), contribution),
                 )
             )
-        return reasons
+        return reasons[: self.n_reasons]
 
     def _wording_evidence(self, measured: _Measured, direction: int) -> list[Evidence]:
         """The n-grams that moved the wording block the way its reason points, each at its

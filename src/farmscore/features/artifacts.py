@@ -25,7 +25,7 @@ from farmscore.features.base import (
     rare_event_rate,
     with_rare_event_note,
 )
-from farmscore.features.prompter_lines import find_task_talk
+from farmscore.features.prompter_lines import TaskTalk, find_task_talk
 from farmscore.features.quoted_speech import is_quoted_report, is_reported
 from farmscore.features.text import AnalyzedText, Span
 from farmscore.words import WORD_PATTERN
@@ -193,6 +193,8 @@ class _Pattern:
     # `\b` or look-behind because either stops the regex engine from skipping ahead to a
     # literal prefix, which makes a scan of clean text about ten times slower.
     accept: Accept | None = None
+    # A label at a line's start ("^...:"): run only on the lines that hold a colon.
+    on_label_lines: bool = False
 
     def may_match(self, vocabulary: frozenset[str], lower: str) -> bool:
         return all(group.present(vocabulary, lower) for group in self.cues)
@@ -206,6 +208,11 @@ def _cue_groups(cues: tuple[str, ...]) -> tuple[_CueGroup, ...]:
 def _rx(pattern: str, *cues: str, accept: Accept | None = None) -> _Pattern:
     """A lower-case pattern anchored by itself (line start, bracket...)."""
     return _Pattern(re.compile(pattern, re.MULTILINE), _cue_groups(cues), False, accept)
+
+
+def _label(pattern: str, *cues: str, accept: Accept | None = None) -> _Pattern:
+    """A lower-case pattern of a label at a line's start, ending in a colon on that line."""
+    return _Pattern(re.compile(pattern, re.MULTILINE), _cue_groups(cues), False, accept, True)
 
 
 def _w(pattern: str, *cues: str) -> _Pattern:
@@ -233,7 +240,8 @@ class _Kind:
     rationale: str
     decisive: bool
     # Finds the kind's spans itself, for kinds that are not a list of patterns.
-    find: Callable[[AnalyzedText], list[Span]] | None = None
+    # Kinds found by `prompter_lines` take their spans from its one pass over the page.
+    find: Callable[[TaskTalk], list[Span]] | None = None
     # Whether a match of a decisive kind is the page quoting or reporting someone.
     reported: Callable[[str, int], bool] = is_reported
 
@@ -359,14 +367,15 @@ _REFUSAL = _Kind(
         _w(
             r"(?:this|that|your) request (?:goes against|violates|is against|conflicts with"
             r"|is not something)\b|as it goes against my\b",
-            "request|against",
+            "request|goes",
+            "against|violates|conflicts|something",
         ),
         _w(
             r"against my (?:programming|guidelines|policies|content policy|ethical guidelines"
             r"|principles|usage policies)\b"
             r"|(?:my|openai['’]s|the) (?:usage|content) polic(?:y|ies)\b",
-            "against|policy|policies",
-            "my|openai's|openai’s|the",
+            "programming|guidelines|policies|policy|principles",
+            "against|usage|content",
         ),
         _w(
             rf"i(?:{_AP}m| am) (?:an ai )?(?:designed|programmed|built) to be (?:helpful|harmless)",
@@ -409,12 +418,15 @@ _KNOWLEDGE_CUTOFF = _Kind(
             r"|knowledge cutoff)\b",
             "training|knowledge|information|data",
             "my",
+            "goes|extends|runs|limited|current|updated|ends|stops|covers|include|cover|extend"
+            "|training|base|cutoff",
         ),
         _w(
             r"(?:after|since|beyond) my (?:last |latest )?(?:knowledge |training )?"
             r"(?:update|cutoff|cut-off|training)\b",
             "after|since|beyond",
             "my",
+            "update|cutoff|cut|training",
         ),
         _w(
             rf"i (?:do not|don{_AP}t|cannot|can{_AP}t) (?:have )?(?:access to )?(?:real-time"
@@ -461,7 +473,7 @@ _PROMPTER_ADDRESS = _Kind(
     label="answer addressed to the prompter",
     decisive=True,
     patterns=(),
-    find=lambda doc: find_task_talk(doc).prompter_address,
+    find=lambda talk: talk.prompter_address,
     definition=(
         "Lines a chatbot addresses to whoever prompted it: a hand-over in the opening lines "
         "('Absolutely! Below is a news article written in AP style'), an offer to change the "
@@ -480,7 +492,7 @@ _PROMPT_ECHO = _Kind(
     label="echoed prompt",
     decisive=True,
     patterns=(),
-    find=lambda doc: find_task_talk(doc).prompt_echo,
+    find=lambda talk: talk.prompt_echo,
     definition=(
         "The instructions a piece was generated from, left in the page: 'Write a 600-word "
         "article on ...', 'a 26 sentence story based on the prompt', 'Tone: casual. Length: "
@@ -507,7 +519,7 @@ _FORMAT_NOTE = _Kind(
             ":",
         ),
         # The SEO brief's labels at a line start: "Meta description:", "Focus keyword:".
-        _rx(
+        _label(
             r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-*•>][ \t]+)?(?:\*\*)?[ \t]*(?:suggested[ \t]+)?"
             r"(?:meta[ \t]+(?:description|desc|title|keywords?|tags?)|seo[ \t]+(?:title|description"
             r"|keywords?|meta(?:[ \t]+description)?|slug|score|tags?|headline)"
@@ -519,7 +531,6 @@ _FORMAT_NOTE = _Kind(
             r"|readability[ \t]+score|(?:twitter|og|open[ \t]+graph)[ \t]+(?:card[ \t]+)?"
             r"(?:title|description)|(?:suggested|proposed)[ \t]+(?:categor(?:y|ies)|tags"
             r"|headlines?|titles?|images?|internal[ \t]+links?))(?:\*\*)?[ \t]*:",
-            ":",
         ),
         _rx(
             r"\[(?:featured[ \t]+)?(?:image|photo|picture|infographic|video|chart|graph"
@@ -556,8 +567,9 @@ _FORMAT_NOTE = _Kind(
             r"|(?:subheadings|headings|headers|h[1-6] tags?) (?:are|were) (?:marked|used"
             r"|included|added) (?:with|for|to) (?:##|#|seo|markdown|readability|skim)"
             r"|optimi[sz]ed for the (?:long-tail |primary |focus |target |main )?keywords?\b",
-            "html|markdown|h1|h2|h3|headings|heading|subheadings|headers|header|tags|keyword"
-            "|keywords|seo|search|snippets|google",
+            "html|markdown|h1|h2|h3|h4|h5|h6|headings|heading|subheadings|subheading|headers"
+            "|header|keyword|keywords",
+            "used|added|included|applied|incorporated|inserted|marked|optimized|optimised",
         ),
         # "H1: The Ultimate Guide ...": an outline's heading labels, in capitals (HTML tutorials
         # write the element names in lower case).
@@ -694,7 +706,7 @@ _PLACEHOLDER = _Kind(
         _rx(
             r"(?:^|(?<=[\s(]))(?:\$|€|£)x{2,3}(?:[.,]x+)*\b|\bx{1,2}\.x{1,2}[ \t]?%"
             r"|\bx{2,3}[ \t]?%|\(x{3}\)[ \t]?x{3}-x{4}|\bx{3}-x{3,4}(?:-x{4})?\b",
-            "x%|x %|$x|€x|£x|xxx-|x.x",
+            "x|xx|xxx",
             accept=_unexplained_slot,
         ),
         _w(r"lorem ipsum dolor sit amet\b", "lorem"),
@@ -731,7 +743,7 @@ _ROLE_MARKER = _Kind(
         _rx(
             r"<\|[a-z_]{2,30}\|>|\[/?inst\]|<</?sys>>|</?s>(?=\s*(?:\[inst\]|$|<))"
             r"|<(?:start|end)_of_turn>|<(?:bos|eos)>",
-            "<|[inst]|[/inst]|<<sys>>|<s>|</s>|_of_turn>|<bos>|<eos>",
+            "<|[inst|[/inst",
         ),
         _rx(
             r"^[ \t>*]*\[(?:assistant|user|system|human|ai|bot|model|chatbot|gpt|chatgpt)\]"
@@ -739,19 +751,19 @@ _ROLE_MARKER = _Kind(
             r"|system|human|answer|output)\b[ \t]*:?",
             "[|#",
         ),
-        _rx(
+        _label(
             r"^[ \t>*]*(?:\*\*)?(?:assistant|ai assistant|ai response|ai answer|chatgpt|gpt-?[34]"
             r"[\w.-]*|gpt|chatbot|bot|llama|claude|gemini|bard|mistral|copilot|answer from the"
             r" assistant|chatgpt said|model response|completion)(?:\*\*)?[ \t]*:",
-            ":",
             accept=_role_in_a_conversation,
         ),
-        _rx(_MODEL_NAME_LABEL, ":", accept=_opening_sentence),
-        _rx(
+        _label(_MODEL_NAME_LABEL, accept=_opening_sentence),
+        _label(
             r"^[ \t>*]*(?:\*\*)?(?:user|human|me|you said|prompt|q)(?:\*\*)?[ \t]*:[^\n]{0,300}"
             r"\b(?:write|rewrite|generate|compose|summari[sz]e|continue|paraphrase|make it"
             r"|create an? (?:article|post|story|essay|summary|review|blog)|draft)\b",
-            ":",
+            "write|rewrite|generate|compose|summarize|summarise|continue|paraphrase|make|create"
+            "|draft",
             accept=_role_in_a_conversation,
         ),
     ),
@@ -770,12 +782,11 @@ _BRIEF_LABELS = _Kind(
     label="brief label",
     decisive=False,
     patterns=(
-        _rx(
+        _label(
             r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-*•][ \t]+)?(?:\*\*)?"
             r"(?:title|sub-?title|headline|sub-?headline|subheading|introduction|intro"
             r"|conclusion|call[ \t]+to[ \t]+action|cta|excerpt|keywords?|tags|leading line"
             r"|lead|body)(?:\*\*)?[ \t]*:",
-            ":",
         ),
     ),
     definition=(
@@ -952,20 +963,45 @@ def _specs() -> tuple[FeatureSpec, ...]:
 FEATURES: tuple[FeatureSpec, ...] = with_rare_event_note(_specs())
 
 
+def label_lines(lower: str) -> list[Span]:
+    """The lines that hold a colon, each from its very start: where a line-initial label
+    ("Meta description:", "Assistant:") can be."""
+    lines: list[Span] = []
+    colon = lower.find(":")
+    while colon >= 0:
+        end = lower.find("\n", colon)
+        end = len(lower) if end < 0 else end
+        lines.append((lower.rfind("\n", 0, colon) + 1, end))
+        colon = lower.find(":", end)
+    return lines
+
+
 def _find_spans(
-    kind: _Kind, doc: AnalyzedText, text: str, lower: str, vocabulary: frozenset[str]
+    kind: _Kind,
+    talk: TaskTalk,
+    text: str,
+    lower: str,
+    vocabulary: frozenset[str],
+    labelled: list[Span],
 ) -> list[Span]:
     """Spans of one kind, from all its patterns, in text order; overlapping matches of two
     patterns ("Sure! Here is a 600-word article") merge into one."""
     if kind.find is not None:
-        return kind.find(doc)
+        return kind.find(talk)
     found: list[Span] = []
     for pattern in kind.patterns:
         if not pattern.may_match(vocabulary, lower):
             continue
         subject = text if pattern.cased else lower
         accept = pattern.accept
-        for match in pattern.regex.finditer(subject):
+        regex = pattern.regex
+        # A line's start is after a newline, so `^` still matches where each line begins.
+        matches = (
+            (match for start, end in labelled for match in regex.finditer(subject, start, end))
+            if pattern.on_label_lines
+            else regex.finditer(subject)
+        )
+        for match in matches:
             if accept is None or accept(subject, match):
                 found.append(match.span())
     found.sort()
@@ -995,11 +1031,13 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     text = doc.text
     lower = doc.lower_aligned
     vocabulary = frozenset(doc.words_lower)
+    talk = find_task_talk(doc, vocabulary)
+    labelled = label_lines(lower)
     evidence = EvidenceCollector()
     values: dict[str, float] = {}
     total = quoted = 0
     for kind in KINDS:
-        spans = _find_spans(kind, doc, text, lower, vocabulary)
+        spans = _find_spans(kind, talk, text, lower, vocabulary, labelled)
         name = _count_name(kind)
         own = 0
         for start, end in spans:

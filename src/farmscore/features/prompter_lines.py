@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import IntFlag
-from itertools import compress
 
 from farmscore.features.text import AnalyzedText, Span
 
@@ -34,8 +33,10 @@ HAND_OVER_REACH_CHARS = 30
 OPENER_GAP_CHARS = 30
 
 
-class CueKind(IntFlag):
-    """Kinds of word that talk about a writing task between a model and its prompter."""
+class CueKind:
+    """Kinds of word that talk about a writing task between a model and its prompter: bits
+    of an int (plain ints, not an enum: a line's kinds are the OR of its words', and enum
+    arithmetic would cost more than the rest of the search)."""
 
     NONE = 0
     YOU = 1
@@ -45,6 +46,10 @@ class CueKind(IntFlag):
     REVISE = 16  # verbs of changing a piece: tweak, shorten, rewrite, add
     OPENER = 32  # a chat reply's first word: sure, certainly, absolutely
     WRITE = 64  # verbs a prompt starts with: write, compose, generate
+    NUDGE = 128  # an offer's words without a pronoun: "happy to", "just ask", "feel free"
+    MORE = 256  # asking for more of the piece or another one: another, shorter, continue
+    MADE_UP = 512  # a note on what was invented: generic, placeholder, fictional, omitted
+    ASKED = 1024  # "me" as the one asked: "want me to", "let me know"
 
 
 _YOU = "you your yours you'd you'll you're you've u ur ya yourself"
@@ -79,10 +84,38 @@ _WRITE = (
     "write compose generate create draft produce craft rewrite paraphrase spin summarize "
     "summarise expand continue develop prepare act pretend imagine"
 )
+_NUDGE = "ask say lmk feel happy glad anything"
+_MORE = (
+    "another more less longer shorter punchier clearer simpler snappier friendlier funnier "
+    "continue going rest second third ending opening take spin list pass round shot variant"
+)
+_ASKED = "me"
+_MADE_UP_WORDS = (
+    "generic placeholder placeholders fictional fictitious hypothetical plausible made invented "
+    "fabricated omitted skipped left didn't haven't not real actual accurate verified own"
+)
+# The first words of a sentence that offers without a pronoun or starts a note.
+_BARE_OFFER_STARTS = frozenset(["want", "need", "prefer", "fancy"])
+_NOTE_STARTS = frozenset(
+    [
+        "note",
+        "notes",
+        "disclaimer",
+        "please",
+        "nb",
+        "n",
+        "p",
+        "ps",
+        "important",
+        "author's",
+        "editor's",
+        "formatting",
+    ]
+)
 
 
-def _kinds() -> dict[str, CueKind]:
-    table: dict[str, CueKind] = {}
+def _kinds() -> dict[str, int]:
+    table: dict[str, int] = {}
     for words, kind in (
         (_YOU, CueKind.YOU),
         (_ME, CueKind.ME),
@@ -91,13 +124,17 @@ def _kinds() -> dict[str, CueKind]:
         (_REVISE, CueKind.REVISE),
         (_OPENER, CueKind.OPENER),
         (_WRITE, CueKind.WRITE),
+        (_NUDGE, CueKind.NUDGE),
+        (_MORE, CueKind.MORE),
+        (_MADE_UP_WORDS, CueKind.MADE_UP),
+        (_ASKED, CueKind.ASKED),
     ):
         for word in words.split():
             table[word] = table.get(word, CueKind.NONE) | kind
     return table
 
 
-CUE_KINDS: dict[str, CueKind] = _kinds()
+CUE_KINDS: dict[str, int] = _kinds()
 
 _AP = "['’]"
 # Verbs of doing more to a piece, after an offer ("want me to add", "I can also write").
@@ -153,7 +190,7 @@ _BARE_OFFER = re.compile(
     r"[^\n]{0,150}\?"
 )
 # Asking for another piece or a different one: "a more critical take", "a shorter version".
-_MORE = re.compile(
+_ANOTHER_PIECE = re.compile(
     r"\b(?:want|like|need|prefer)s? (?:a|an|another|some|more) (?:more |less |shorter |longer "
     r"|different |new |second |third |alternative |revised |fresh )?(?:[\w-]+ ){0,2}"
     r"(?:conclusion|intro|introduction|headline|headlines|title|titles|version|versions|section"
@@ -281,22 +318,78 @@ _BRIEF_LABEL = re.compile(
     r"\b(?:topic|tone|length|audience|target audience|style|voice|format|word count|keywords?"
     r"|goal|perspective|cta|call to action|point of view)[ \t]*:"
 )
-_PROMPT_PHRASE = re.compile(
-    r"\bbased on (?:the|this|a|my|your) (?:(?:following|provided|given|above|below|opening)"
-    r" (?:prompt|first sentence|sentence|opening (?:sentence|line|paragraph)|paragraph|headline"
-    r"|title|key ?points|keywords|outline|instructions|topic|summary|information|text"
-    r"|bullet points|details)|prompt|first sentence|key ?points|keywords provided"
-    r"|information provided|text provided)\b"
-    r"|^\W*(?:please )?(?:write|rewrite|compose|draft)(?: it| this)? in (?:the style of"
-    r"|an? [\w-]+ (?:tone|style|voice))\b"
-    r"|\b(?:rewrite|paraphrase|reword|rephrase|summari[sz]e|spin|expand|continue|translate)"
-    r" the following\b|(?:^|[.!?:][ \t]+)[\W_]{0,4}(?:please )?continue writing\b"
-    r"|\b(?:the|this) (?:article|story|text|draft) above\b"
-    r"|(?:^|[.!?:][ \t]+)[\W_]{0,4}(?:please )?(?:write|generate|create|compose|produce"
-    r"|craft)\b[^\n]{0,40}"
-    r"\b\d{1,4}[- ]?(?:sentence|word|paragraph)s?[- ](?:long )?"
-    r"(?:continuation|story|review|article|essay|summary|post|piece|news (?:article|report|story)"
-    r"|report|blog post|text|response|version|rewrite|poem)\b"
+
+
+@dataclass(frozen=True, slots=True)
+class _Gated:
+    """A pattern run on the whole text only when each group of its cue words has one in the
+    text's vocabulary (a set lookup costs far less than a regular expression's pass)."""
+
+    regex: re.Pattern[str]
+    cues: tuple[frozenset[str], ...]
+
+    def finditer(self, text: str, vocabulary: frozenset[str]) -> Iterator[re.Match[str]]:
+        if all(not group.isdisjoint(vocabulary) for group in self.cues):
+            yield from self.regex.finditer(text)
+
+
+def _cues(*groups: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(group.split()) for group in groups)
+
+
+# Phrases of a prompt, anywhere in a line (a line is a prompt's line from where they start).
+_PROMPT_PHRASES = (
+    _Gated(
+        re.compile(
+            r"\bbased on (?:the|this|a|my|your) (?:(?:following|provided|given|above|below"
+            r"|opening) (?:prompt|first sentence|sentence|opening (?:sentence|line|paragraph)"
+            r"|paragraph|headline|title|key ?points|keywords|outline|instructions|topic|summary"
+            r"|text|bullet points)|prompt|first sentence|key ?points|keywords provided"
+            r"|text provided)\b"
+            # Not "based on the information provided": reports say it of their sources.
+        ),
+        _cues("based"),
+    ),
+    _Gated(
+        re.compile(
+            r"^\W*(?:please )?(?:write|rewrite|compose|draft)(?: it| this)? in (?:the style of"
+            r"|an? [\w-]+ (?:tone|style|voice))\b",
+            re.MULTILINE,
+        ),
+        _cues("write compose draft", "tone style voice"),
+    ),
+    _Gated(
+        re.compile(
+            r"\b(?:rewrite|paraphrase|reword|rephrase|summari[sz]e|spin|expand|continue"
+            r"|translate) the following\b"
+        ),
+        _cues(
+            "rewrite paraphrase reword rephrase summarize summarise spin expand continue translate",
+            "following",
+        ),
+    ),
+    _Gated(
+        re.compile(r"(?:^|[.!?:][ \t]+)[\W_]{0,4}(?:please )?continue writing\b", re.MULTILINE),
+        _cues("continue", "writing"),
+    ),
+    _Gated(
+        re.compile(r"\b(?:the|this) (?:article|story|text|draft) above\b"),
+        _cues("above", "article story text draft"),
+    ),
+    _Gated(
+        re.compile(
+            r"(?:^|[.!?:][ \t]+)[\W_]{0,4}(?:please )?(?:write|generate|create|compose|produce"
+            r"|craft)\b[^\n]{0,40}\b\d{1,4}[- ]?(?:sentence|word|paragraph)s?[- ](?:long )?"
+            r"(?:continuation|story|review|article|essay|summary|post|piece"
+            r"|news (?:article|report|story)|report|blog post|text|response|version|rewrite"
+            r"|poem)\b",
+            re.MULTILINE,
+        ),
+        _cues(
+            "write generate create compose produce craft",
+            "sentence sentences word words paragraph paragraphs",
+        ),
+    ),
 )
 
 
@@ -305,33 +398,23 @@ class _Unit:
     """A line or a sentence, with the kinds of cue word in it."""
 
     span: Span
-    line_number: int  # among non-blank lines, from 0
-    kinds: CueKind
+    line_number: int  # among non-blank lines, from 0; -1 for a sentence
+    kinds: int  # CueKind bits
     n_words: int
+    first_word: str
 
 
-def _units(doc: AnalyzedText, spans: list[Span], kinds_of_word: list[CueKind]) -> list[_Unit]:
-    line_starts = [start for start, _ in doc.lines]
-    units: list[_Unit] = []
-    for span, (first, end) in zip(spans, doc.word_ranges(spans), strict=True):
-        kinds = CueKind.NONE
-        for kind in compress(kinds_of_word[first:end], kinds_of_word[first:end]):
-            kinds |= kind
-        units.append(_Unit(span, bisect_right(line_starts, span[0]) - 1, kinds, end - first))
-    return units
-
-
-def _revising(text: str, kinds: CueKind | None) -> bool:
+def _revising(text: str, kinds: int | None) -> bool:
     """Whether a text asks for a change or a continuation of the piece: a verb of revising, a
     prompter's term (tone, word count), or another or a different piece."""
     if kinds is None:
-        kinds = CueKind.NONE
+        kinds = 0
         for word in _WORD.findall(text):
             kinds |= CUE_KINDS.get(word, CueKind.NONE)
-    return bool(kinds & (CueKind.META | CueKind.REVISE)) or _MORE.search(text) is not None
+    return bool(kinds & (CueKind.META | CueKind.REVISE)) or _ANOTHER_PIECE.search(text) is not None
 
 
-def _offer_at(text: str, kinds: CueKind) -> int | None:
+def _offer_at(text: str, kinds: int) -> int | None:
     """Where a closing offer to change the piece starts ("Want me to add an FAQ?", "Do let me
     know if you want a more critical take", "I can also write a version for LinkedIn")."""
     bare = _BARE_OFFER.match(text)
@@ -426,12 +509,9 @@ def _note_at(text: str) -> int | None:
     return None
 
 
-def _prompt_at(unit: _Unit, text: str) -> int | None:
-    """Where the prompt echoed back starts: "Write a 600-word piece on ...", "Tone: casual.
-    Length: 1200 words.", "a 26 sentence story based on the prompt"."""
-    phrase = _PROMPT_PHRASE.search(text)
-    if phrase is not None:
-        return phrase.start()
+def _prompt_line_at(unit: _Unit, text: str) -> int | None:
+    """Where a short line that is a prompt starts: "Write a 600-word piece on ...", "Tone:
+    casual. Length: 1200 words."."""
     if unit.n_words > MAX_TASK_LINE_WORDS:
         return None
     labels = _BRIEF_LABEL.search(text)
@@ -457,42 +537,127 @@ class TaskTalk:
     prompt_echo: list[Span]
 
 
-def find_task_talk(doc: AnalyzedText) -> TaskTalk:
+def _prompt_phrases(lower: str, vocabulary: frozenset[str], lines: list[Span]) -> dict[int, int]:
+    """For each line holding a prompt's phrase ("a 26 sentence story based on the prompt"),
+    where the first one starts."""
+    line_starts = [start for start, _ in lines]
+    found: dict[int, int] = {}
+    for gated in _PROMPT_PHRASES:
+        for match in gated.finditer(lower, vocabulary):
+            line = bisect_right(line_starts, match.start()) - 1
+            if line >= 0 and match.start() < found.get(line, len(lower)):
+                found[line] = match.start()
+    return found
+
+
+# The words one of which an offer or a note must hold, and the first words that start one.
+_SPEAKER_WORDS = frozenset(
+    word for word, kinds in CUE_KINDS.items() if kinds & (CueKind.YOU | CueKind.ME | CueKind.NUDGE)
+)
+_SENTENCE_STARTS = _BARE_OFFER_STARTS | _NOTE_STARTS
+_ABOUT_THE_PIECE = CueKind.TASK | CueKind.META | CueKind.REVISE | CueKind.MORE | CueKind.ASKED
+
+
+def _may_offer(unit: _Unit) -> bool:
+    """Whether a sentence has the words an offer needs, before any pattern runs: someone
+    offering and something about the piece, or a pronoun-less offer's first word."""
+    if unit.first_word in _BARE_OFFER_STARTS:
+        return True
+    speaker = unit.kinds & (CueKind.YOU | CueKind.ME | CueKind.NUDGE)
+    return bool(speaker and unit.kinds & _ABOUT_THE_PIECE)
+
+
+def _may_note(unit: _Unit) -> bool:
+    """Whether a sentence has the words a note on what was made up needs."""
+    if unit.first_word in _NOTE_STARTS:
+        return True
+    return bool(unit.kinds & (CueKind.YOU | CueKind.ME) and unit.kinds & CueKind.MADE_UP)
+
+
+def _kinds_of(words: list[str], first: int, last: int) -> int:
+    kinds = 0
+    for word in words[first:last]:
+        kinds |= CUE_KINDS.get(word, 0)
+    return kinds
+
+
+def find_task_talk(doc: AnalyzedText, vocabulary: frozenset[str] | None = None) -> TaskTalk:
     """Lines handing the piece over (in the opening lines) and lines echoing the prompt;
     sentences offering to change the piece and notes about what the model made up. Each span
-    starts where its deciding words start, so that a quoted line can be told apart."""
+    starts where its deciding words start, so that a quoted line can be told apart.
+
+    Most of a page is never looked at: a prompt's phrases are found by whole-text patterns
+    that run only when the vocabulary holds their words, lines only in the opening or when
+    short, sentences only when they hold a pronoun or an offer's word, and a pattern runs on
+    one of those only when its kinds of word allow it to match."""
     lower = doc.lower_aligned
     words = doc.words_lower
-    kinds_of_word = list(map(CUE_KINDS.get, words, [CueKind.NONE] * len(words)))
+    if vocabulary is None:
+        vocabulary = frozenset(words)
     address: list[Span] = []
     echo: list[Span] = []
-    first_line_start = doc.lines[0][0] if doc.lines else -1
-    for line in _units(doc, doc.lines, kinds_of_word):
-        start, end = line.span
-        text = lower[start:end]
+    lines = doc.lines
+    phrases = _prompt_phrases(lower, vocabulary, lines)
+    for number, ((start, end), (first, last)) in enumerate(
+        zip(lines, doc.word_ranges(lines), strict=True)
+    ):
         # A line that echoes the prompt is that, even when it also hands the piece over
         # ("Here is a 26 sentence story based on the prompt:").
+        if number in phrases:
+            echo.append((phrases[number], end))
+            continue
+        if last - first > MAX_TASK_LINE_WORDS and number >= OPENING_LINES:
+            continue
+        # A long opening line is looked at for its hand-over, in its first words.
+        line = _Unit(
+            (start, end),
+            number,
+            _kinds_of(words, first, min(last, first + MAX_TASK_LINE_WORDS)),
+            last - first,
+            words[first] if last > first else "",
+        )
+        text = lower[start:end]
         if line.kinds & (CueKind.WRITE | CueKind.TASK | CueKind.META) or ":" in text:
-            at = _prompt_at(line, text)
+            at = _prompt_line_at(line, text)
             if at is not None:
                 echo.append((start + at, end))
                 continue
-        at = _answer_start_at(line, text, line.span[0] == first_line_start)
+        at = _answer_start_at(line, text, number == 0)
         if at is None and line.kinds & (CueKind.OPENER | CueKind.TASK | CueKind.META):
             at = _hand_over_at(line, text)
         if at is not None:
             address.append((start + at, end))
     taken = address + echo
-    for sentence in _units(doc, doc.sentences, kinds_of_word):
-        start, end = sentence.span
-        if not sentence.kinds & (CueKind.YOU | CueKind.ME | CueKind.TASK | CueKind.META):
+    for index in _sentences_to_read(doc, words):
+        start, end = doc.sentences[index]
+        first, last = doc.sentence_word_ranges[index]
+        sentence = _Unit(
+            (start, end), -1, _kinds_of(words, first, last), last - first, words[first]
+        )
+        may_offer, may_note = _may_offer(sentence), _may_note(sentence)
+        if not (may_offer or may_note):
             continue
         if any(a <= start < b or start <= a < end for a, b in taken):
             continue
         text = lower[start:end]
-        at = _offer_at(text, sentence.kinds)
-        if at is None:
+        at = _offer_at(text, sentence.kinds) if may_offer else None
+        if at is None and may_note:
             at = _note_at(text)
         if at is not None:
             address.append((start + at, end))
     return TaskTalk(sorted(address), echo)
+
+
+def _sentences_to_read(doc: AnalyzedText, words: list[str]) -> list[int]:
+    """The sentences that hold a pronoun or an offer's word, or start as a pronoun-less offer
+    or a note does: the only ones an offer or a note can be."""
+    ranges = doc.sentence_word_ranges
+    firsts = [first for first, _ in ranges]
+    chosen: set[int] = set()
+    for position, word in enumerate(words):
+        if word in _SPEAKER_WORDS:
+            chosen.add(bisect_right(firsts, position) - 1)
+    for index, (first, last) in enumerate(ranges):
+        if last > first and words[first] in _SENTENCE_STARTS:
+            chosen.add(index)
+    return sorted(index for index in chosen if ranges[index][1] > ranges[index][0])

@@ -103,8 +103,10 @@ class TreeContributions:
         features = np.array(group_features, dtype=np.intp)
         self.by_feature = np.argsort(features, kind="stable")
         sorted_features = features[self.by_feature]
+        self.group_features_sorted = sorted_features
         self.feature_starts = np.searchsorted(sorted_features, np.arange(self.n_features))
         self.feature_present = np.isin(np.arange(self.n_features), sorted_features)
+        self._cached_reference: tuple[bytes, NDArray[np.bool_]] | None = None
 
     def _group_holds(self, X: NDArray[np.float64]) -> NDArray[np.bool_]:
         """Whether each row passes every step of each group, shape (n_groups + 1, n_rows), the
@@ -120,8 +122,15 @@ class TreeContributions:
         passes = np.ones((len(nodes) + 1, X.shape[0]), dtype=bool)
         passes[:-1] = left == self.step_left[:, None]
         holds = np.ones((self.group_steps.shape[0] + 1, X.shape[0]), dtype=bool)
-        holds[:-1] = passes[self.group_steps].all(axis=1)
+        holds[:-1] = _all_of(passes, self.group_steps)
         return holds
+
+    def _reference_holds(self, references: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """`_group_holds` of the reference rows, kept: a model's references do not change."""
+        key = references.tobytes()
+        if self._cached_reference is None or self._cached_reference[0] != key:
+            self._cached_reference = (key, self._group_holds(references))
+        return self._cached_reference[1]
 
     def raw_contributions(
         self, X: NDArray[np.float64], references: NDArray[np.float64]
@@ -140,7 +149,7 @@ class TreeContributions:
         references (one per length band) are walked once, not once per row."""
         if X.shape[0] == 0:
             return np.zeros((0, self.n_features))
-        return self._raw(X, self._group_holds(references)[:, which])
+        return self._raw(X, self._reference_holds(references)[:, which])
 
     def _raw(self, X: NDArray[np.float64], r_ok: NDArray[np.bool_]) -> NDArray[np.float64]:
         n_rows = X.shape[0]
@@ -148,23 +157,36 @@ class TreeContributions:
         if n_rows == 0 or self.group_starts.size == 0:
             return result.T
         x_ok = self._group_holds(X)
+        # A leaf is reached when every group of its path holds for x or for r. Few leaves are
+        # reached by any row of a batch, so the rest of the work runs on those alone.
+        reached = _all_of(x_ok | r_ok, self.leaf_groups)
+        active = np.flatnonzero(reached.any(axis=1))
+        if active.size == 0:
+            return result.T
+        reached = reached[active]
+        leaf_groups = self.leaf_groups[active]
         from_x = x_ok & ~r_ok
         from_reference = r_ok & ~x_ok
-        # A leaf is reached when every group of its path holds for x or for r; A and B are the
-        # groups that hold for only one of them.
-        reached = (x_ok | r_ok)[self.leaf_groups].all(axis=1)
-        a = from_x[self.leaf_groups].sum(axis=1)
-        b = from_reference[self.leaf_groups].sum(axis=1)
-        weighted = np.where(reached, self.leaf_values[:, None], 0.0)
+        # A and B: the groups that hold for only one of x and r.
+        a = _count_of(from_x, leaf_groups)
+        b = _count_of(from_reference, leaf_groups)
+        weighted = np.where(reached, self.leaf_values[active][:, None], 0.0)
         share_x = weighted * _FROM_X[a, b]
         share_reference = weighted * _FROM_REFERENCE[a, b]
+        # The groups of the active leaves, in feature order; a leaf's index among the active.
+        position = np.full(self.leaf_values.size, -1, dtype=np.intp)
+        position[active] = np.arange(active.size)
         order = self.by_feature
-        leaves = self.group_leaves[order]
+        leaves = position[self.group_leaves[order]]
+        kept = leaves >= 0
+        order, leaves = order[kept], leaves[kept]
         per_group = np.where(from_x[order], share_x[leaves], 0.0) - np.where(
             from_reference[order], share_reference[leaves], 0.0
         )
-        present = self.feature_present
-        result[present] = np.add.reduceat(per_group, self.feature_starts[present], axis=0)
+        features = self.group_features_sorted[kept]
+        starts = np.searchsorted(features, np.arange(self.n_features))
+        present = np.isin(np.arange(self.n_features), features)
+        result[present] = np.add.reduceat(per_group, starts[present], axis=0)
         return result.T
 
     def log_odds_contributions(
@@ -174,6 +196,23 @@ class TreeContributions:
         log-odds(x) - log-odds(r)."""
         # P(farm) = 1 / (1 + exp(a * raw + b)), so log-odds = -(a * raw + b).
         return -self.calibration_slope * self.raw_contributions(X, references)
+
+
+def _all_of(rows: NDArray[np.bool_], index: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """For each row of `index`, whether every row of `rows` it names is true (column by column:
+    a reduction across a short middle axis is several times slower)."""
+    result = rows[index[:, 0]]
+    for column in range(1, index.shape[1]):
+        result &= rows[index[:, column]]
+    return result
+
+
+def _count_of(rows: NDArray[np.bool_], index: NDArray[np.intp]) -> NDArray[np.intp]:
+    """For each row of `index`, how many of the rows of `rows` it names are true."""
+    result = rows[index[:, 0]].astype(np.intp)
+    for column in range(1, index.shape[1]):
+        result += rows[index[:, column]]
+    return result
 
 
 def _padded(starts: NDArray[np.intp], total: int, sentinel: int) -> NDArray[np.intp]:
