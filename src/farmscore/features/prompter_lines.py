@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import compress, count
 
 from farmscore.features.text import AnalyzedText, Span
 
@@ -421,8 +422,10 @@ def _offer_at(text: str, kinds: int) -> int | None:
     if bare is not None and _revising(text, kinds):
         return bare.end() - len(bare.group(1))
     offer = _OFFER.search(text)
+    if offer is None:
+        return None
     condition = _CONDITION.search(text)
-    if offer is None or condition is None:
+    if condition is None:
         return None
     # Bloggers offer things too ("let me know what you think", "if you'd like me to speak at
     # your event"): an offer counts when it is about changing or continuing the piece: a verb
@@ -654,9 +657,8 @@ def _sentences_to_read(doc: AnalyzedText, words: list[str]) -> list[int]:
     ranges = doc.sentence_word_ranges
     firsts = [first for first, _ in ranges]
     chosen: set[int] = set()
-    for position, word in enumerate(words):
-        if word in _SPEAKER_WORDS:
-            chosen.add(bisect_right(firsts, position) - 1)
+    for position in compress(count(), map(_SPEAKER_WORDS.__contains__, words)):
+        chosen.add(bisect_right(firsts, position) - 1)
     for index, (first, last) in enumerate(ranges):
         if last > first and words[first] in _SENTENCE_STARTS:
             chosen.add(index)

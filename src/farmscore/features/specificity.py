@@ -421,7 +421,13 @@ def is_sourced(values: Mapping[str, float]) -> bool:
 
 
 def _distinct(text: str, spans: Iterable[Span]) -> int:
-    return len({" ".join(text[start:end].lower().split()) for start, end in spans})
+    """How many different items the spans hold, told apart by their words, whatever the case
+    and the spacing."""
+    items = set()
+    for start, end in spans:
+        item = text[start:end].lower()
+        items.add(" ".join(item.split()) if " " in item or "\n" in item else item)
+    return len(items)
 
 
 def _substance(
