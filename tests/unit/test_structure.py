@@ -336,6 +336,13 @@ _PROSE = (
         ("Recommended For You: 15 Celebrities Who Went Bankrupt", 1),
         (">>> CLICK HERE TO CLAIM YOUR FREE TRADING SIGNALS <<<", 1),
         ("👉 Join our WhatsApp group for daily job alerts", 1),
+        ("HOT RIGHT NOW 🔥: The Actor Nobody Recognises Anymore", 1),
+        ("Sponsored Content: The Savings Account Banks Don't Advertise", 1),
+        ("Want the best deals first? Subscribe now and never miss a sale!", 1),
+        ("Use code SPRING15 at checkout for free shipping on your first order.", 1),
+        ("Loved this story? Share it with your friends on WhatsApp!", 1),
+        # A call to action inside a long paragraph of the story is the story's, not a splice.
+        (f"{_PROSE} Residents who want updates can subscribe now at the county website.", 0),
         # A news template's own related links and a widget's label are not spliced promotion.
         ("Read more: Council approves school funding", 0),
         ("Related: Bridge repairs begin", 0),

@@ -129,7 +129,9 @@ _WRITING_REQUEST = re.compile(
 # "Claude: The housing market in Denver remains competitive."
 _MODEL_NAME_LABEL = (
     r"^[ \t>*<\[]*(?:\*\*)?(?:assistant|chatgpt|gpt-?[345][\w.-]*|claude|gemini|bard|copilot"
-    r"|llama|mistral|qwen|deepseek|perplexity|grok|chatbot|bot)(?:[ \t]*\([^)\n]{1,30}\))?"
+    r"|(?:llama|mistral|qwen|deepseek)[\w.-]*|perplexity|grok|chatbot|bot|ai|model|response"
+    r"|response from (?:the )?(?:ai|assistant|model|chatbot|bot)"
+    r"|sent by (?:copilot|chatgpt|gemini|claude|the assistant))(?:[ \t]*\([^)\n]{1,30}\))?"
     r"(?:[ \t]+said)?(?:\*\*)?[>\]]?[ \t]*:[ \t]*[^\n]+"
 )
 # A headline is not a sentence: "Gemini: What the new model can do" is a title.
@@ -281,7 +283,8 @@ _SELF_REFERENCE = _Kind(
         _w(
             r"as an? (?:ai|a\.i\.|artificial intelligence)"
             r"(?: (?:language |text |ai )?model\b| (?:ai )?assistant\b| chatbot\b| system\b"
-            r"| tool\b| program\b|,| i\b| myself\b)",
+            r"| tool\b| program\b|,| i\b| myself\b"
+            r"| (?:developed|created|trained|built|made|designed) by\b)",
             "ai|artificial|a.i.",
         ),
         _w(
@@ -315,6 +318,13 @@ _SELF_REFERENCE = _Kind(
             "opinions|feelings|emotions|beliefs|preferences|experiences|views|body|physical",
         ),
         _w(
+            r"this (?:response|answer|reply) (?:was|has been|is) (?:generated|written|produced"
+            r"|created) (?:by|with|using) (?:an? )?(?:ai|artificial intelligence|language model"
+            r"|chatbot|chatgpt)\b",
+            "response|answer|reply",
+            "generated|written|produced|created",
+        ),
+        _w(
             r"(?:note from the ai|ai[- ]generated (?:content|article|text) (?:disclaimer|note)"
             r"|regenerate response)\b",
             "ai|regenerate",
@@ -336,6 +346,19 @@ _CANNOT = (
     rf"|{_AP}m not able to|won{_AP}t be able to|will not|won{_AP}t|must decline to"
     rf"|am not allowed to|{_AP}m not allowed to|am not permitted to|{_AP}m afraid i can{_AP}t)"
 )
+# "I'm unable to": the contraction leaves no space after "i".
+_I_M_CANNOT = (
+    rf"i{_AP}m (?:unable to|not able to|not allowed to|not permitted to|afraid i can{_AP}t)"
+)
+
+
+def _i_cannot(rest: str, *cues: str) -> tuple[_Pattern, _Pattern]:
+    """'I cannot <rest>' and "I'm unable to <rest>" as two patterns: each keeps a literal
+    prefix of two characters, which the regex engine skips ahead to."""
+    contracted = _w(_I_M_CANNOT + " " + rest, *cues, "unable|able|allowed|permitted|afraid")
+    return _w(rf"i {_CANNOT} " + rest, *cues), contracted
+
+
 _CANNOT_CUES = "cannot|can|can't|can’t|unable|able|won't|won’t|will|decline|allowed|permitted"
 _REFUSAL = _Kind(
     name="refusal",
@@ -343,24 +366,26 @@ _REFUSAL = _Kind(
     label="assistant refusal",
     decisive=True,
     patterns=(
-        _w(
-            rf"i {_CANNOT} (?:fulfill|fulfil|comply with|complete) (?:this|that|your|the)\b",
+        *_i_cannot(
+            r"(?:fulfill|fulfil|comply with|complete) (?:this|that|your|the)\b",
             "fulfill|fulfil|comply|complete",
         ),
-        _w(
-            rf"i {_CANNOT} (?:assist|help|generate|create|write|produce|provide|complete"
+        *_i_cannot(
+            r"(?:assist|help|generate|create|write|produce|provide|complete"
             r"|engage|continue|speculate|give|offer|share)(?: with| on| about)?"
             r" (?:this|that|your|such|the|any|personali[sz]ed|specific|information|content"
-            r"|requests?|lyrics|medical|legal|financial)\b",
+            r"|requests?|lyrics|medical|legal|financial|images|photos|pictures|visuals|charts)\b",
             _CANNOT_CUES,
         ),
         _w(
-            rf"(?:i(?:{_AP}m| am) sorry|sorry|apologies|i apologi[sz]e|unfortunately),? (?:but )?"
+            rf"(?:i(?:{_AP}m| am) sorry|sorry|apologies|i apologi[sz]e|unfortunately)"
+            r"(?: for (?:any|the) (?:inconvenience|confusion))?,? (?:but )?"
             rf"i(?:{_AP}m| am)? (?:cannot|can not|can{_AP}t|unable to|not able to|won{_AP}t"
             r"|will not|must decline to|do not have|don['’]t have) (?:(?:help|assist)(?: you)?"
             r" with (?:that|this|your|such)|provide"
             r"|generate|create|write|produce|fulfill|fulfil|comply|complete|continue|share|give"
-            r"|offer|discuss|answer|do that|do this|access|specific|information|details"
+            r"|offer|discuss|answer|do that|do this|access|specific"
+            r"|(?:enough |sufficient |the necessary )?(?:information|details)"
             r"|the (?:ability|capability|information|details))\b",
             "sorry|apologies|apologize|apologise|unfortunately",
         ),
@@ -438,16 +463,27 @@ _KNOWLEDGE_CUTOFF = _Kind(
             "have|access",
         ),
         _w(
-            rf"i (?:do not|don{_AP}t|cannot|can{_AP}t|am unable to|{_AP}m unable to|am not able"
-            rf" to|{_AP}m not able to|have no way to)"
+            rf"i{_AP}m (?:unable|not able) to (?:browse|access|search|surf|check|look up|watch"
+            r"|view|open|visit|retrieve|fetch|pull up)\b[^\n.]{0,40}\b(?:internet|web|online"
+            r"|websites?|links?|urls?|videos?|live|real-time|news|sources|listings|paywalled"
+            r"|current data|live data|the (?:file|attachment|document|pdf)"
+            r"|current (?:[\w-]+ ){0,2}(?:rates|prices|figures|scores|standings|listings))\b",
+            "unable|able",
+            "internet|web|online|website|websites|link|links|url|urls|video|videos|live|real"
+            "|news|sources|listings|paywalled|current|file|attachment|document|pdf",
+        ),
+        _w(
+            rf"i (?:do not|don{_AP}t|cannot|can{_AP}t|am unable to|am not able to|have no way to)"
             r" (?:have the (?:ability|capability) to )?(?:browse|access|search|surf|check|look"
-            r" up|watch|view|open|visit)\b[^\n.]{0,40}\b(?:internet|web|online|websites?|links?"
-            r"|urls?|videos?|live|real-time|news|sources)\b"
+            r" up|watch|view|open|visit|retrieve|fetch|pull up)\b[^\n.]{0,40}\b(?:internet|web"
+            r"|online|websites?|links?|urls?|videos?|live|real-time|news|sources|listings"
+            r"|paywalled|current data|live data|the (?:file|attachment|document|pdf)"
+            r"|current (?:[\w-]+ ){0,2}(?:rates|prices|figures|scores|standings|listings))\b"
             r"|i have no (?:access to|way of accessing|ability to browse) the (?:internet|web)\b"
             r"|i (?:do not|don['’]t) have the (?:capability|ability) to (?:browse|watch|view"
             r"|access|search)\b",
             "internet|web|online|website|websites|link|links|url|urls|video|videos|live|real"
-            "|news|sources|capability|ability",
+            "|news|sources|capability|ability|listings|paywalled|pdf|attachment|file|current",
         ),
         _w(
             r"i (?:do not|don['’]t) have access to (?:the (?:actual|latest|most recent|original"
@@ -520,17 +556,29 @@ _FORMAT_NOTE = _Kind(
         ),
         # The SEO brief's labels at a line start: "Meta description:", "Focus keyword:".
         _label(
-            r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-*•>][ \t]+)?(?:\*\*)?[ \t]*(?:suggested[ \t]+)?"
+            r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-*•>(][ \t]*)?(?:\*\*)?[ \t]*(?:suggested[ \t]+)?"
             r"(?:meta[ \t]+(?:description|desc|title|keywords?|tags?)|seo[ \t]+(?:title|description"
             r"|keywords?|meta(?:[ \t]+description)?|slug|score|tags?|headline)"
             r"|(?:focus|target|primary|secondary|main|lsi|related|long-tail|supporting)[ \t]+"
-            r"(?:keywords?|key ?phrases?|search terms?)|keywords?[ \t]+(?:used|density|included"
-            r"|placement)|url[ \t]+slug(?:[ \t]+suggestion)?|slug|title[ \t]+tag|canonical[ \t]+url"
-            r"|schema[ \t]+markup|(?:image[ \t]+)?alt[ \t]+text|featured[ \t]+image[ \t]+"
-            r"(?:suggestion|idea|alt)|word[ \t]+count|total[ \t]+words|reading[ \t]+level"
+            r"(?:keywords?|key ?phrases?|search terms?)(?:[ \t]+(?:used|included))?"
+            r"|keywords?[ \t]+(?:used|density|included|placement)|url[ \t]+slug"
+            r"(?:[ \t]+suggestion)?|slug|title[ \t]+tag|canonical[ \t]+url"
+            r"|schema[ \t]+markup|(?:(?:featured[ \t]+)?image[ \t]+)?alt[ \t]+text"
+            r"(?:[ \t]+suggestions?)?|featured[ \t]+image[ \t]+(?:suggestion|idea|alt)"
+            r"|word[ \t]+count|total[ \t]+words|reading[ \t]+level"
             r"|readability[ \t]+score|(?:twitter|og|open[ \t]+graph)[ \t]+(?:card[ \t]+)?"
             r"(?:title|description)|(?:suggested|proposed)[ \t]+(?:categor(?:y|ies)|tags"
-            r"|headlines?|titles?|images?|internal[ \t]+links?))(?:\*\*)?[ \t]*:",
+            r"|headlines?|titles?|images?|internal[ \t]+links?)|image[ \t]+(?:suggestions?"
+            r"|ideas?|placement|prompts?)|alt[ \t]+tags?|internal[ \t]+link(?:ing)?[ \t]+"
+            r"(?:suggestions?|ideas|opportunities)|schema[ \t]+type|featured[ \t]+snippet"
+            r"(?:[ \t]+target)?|(?:formatting|seo)[ \t]+notes?|(?:primary|secondary|focus|target"
+            r"|main)[ \t]+kws?|(?:focus[ \t]+)?keyphrase|keyword[ \t]+density|character[ \t]+count"
+            r"|twitter[ \t]+card[ \t]+description|(?:recommended|suggested)[ \t]+(?:internal"
+            r"|external)[ \t]+links?|external[ \t]+link(?:ing)?[ \t]+(?:suggestions?|ideas))"
+            # A qualifier before the colon: "SEO Title (under 60 characters):", "Alt text for
+            # image 2:", "Canonical URL to set in Rank Math:".
+            r"(?:[ \t]*\([^)\n]{1,60}\)|[ \t]+(?:for|to|of|in)[ \t][^:\n]{1,50})?"
+            r"(?:\*\*)?[ \t]*:",
         ),
         _rx(
             r"\[(?:featured[ \t]+)?(?:image|photo|picture|infographic|video|chart|graph"
@@ -574,7 +622,61 @@ _FORMAT_NOTE = _Kind(
         # "H1: The Ultimate Guide ...": an outline's heading labels, in capitals (HTML tutorials
         # write the element names in lower case).
         _cased(
-            r"^[ \t]*(?:\*\*)?H[1-6](?:\*\*)?[ \t]*:[ \t]*(?:\*\*)?[A-Z0-9]", "h1|h2|h3|h4|h5|h6"
+            r"^[ \t]*[\[(]?(?:\*\*)?H[1-6](?:\*\*)?[ \t]*[:–—-][ \t]*(?:\*\*)?[A-Z0-9]",
+            "h1|h2|h3|h4|h5|h6",
+        ),
+        # What the writer did to the page for its reader's screen or for search: "I've bolded
+        # the key takeaways", "I kept paragraphs to 2-3 sentences for mobile readability".
+        _w(
+            r"i(?:['’]ve| have)? (?:also )?(?:used|kept|included|added|bolded|italici[sz]ed"
+            r"|structured|formatted|organi[sz]ed|wrapped|converted|stripped|removed|broken|broke"
+            r"|split|optimi[sz]ed|placed|capitali[sz]ed|numbered|labell?ed|marked)\b[^\n.]{0,100}"
+            r"\b(?:headings?|subheadings?|headers?|h[1-6]s?|bullet(?: point)?s|bold(?:ed|ing)?"
+            r"|keywords?|keyphrases?|seo|markdown|html|tags|readability|skimm\w*|scannab\w*"
+            r"|yoast|schema|meta|snippets?|title case|tl;dr|transition words|passive voice)\b",
+            "used|kept|included|added|bolded|italicized|italicised|structured|formatted|organized"
+            "|organised|wrapped|converted|stripped|removed|broken|broke|split|optimized|optimised"
+            "|placed|capitalized|capitalised|numbered|labeled|labelled|marked",
+            "i|i've|i’ve",
+            "headings|heading|subheadings|subheading|headers|header|h1|h2|h3|h4|h1s|h2s|h3s|bullet"
+            "|bullets|bold|bolded|bolding|keyword|keywords|keyphrase|keyphrases|seo|markdown|html"
+            "|tags|readability|skimmability|skimmable|skimmers|skimming|scannable|scannability"
+            "|yoast|schema|meta|snippet|snippets|title|tl|transition|passive",
+        ),
+        # The page described as an answer to its brief: "The article is structured with an
+        # introduction ... as requested", "The piece is 1,203 words, over your 1,200-word target".
+        _w(
+            r"(?:this|the) (?:article|post|blog post|piece|listicle|draft|guide|write-up|content"
+            r"|text|headings|subheadings)(?: above| below)? (?:is|was|has been|follows?|uses"
+            r"|scores|has|includes|contains|runs|are)\b[^\n.!?]{0,100}?(?:\bas (?:you )?"
+            r"(?:requested|asked|instructed|specified)\b|\bper your\b"
+            r"|\byour (?:\d[\d,]*[- ]word )?(?:target|brief|requirements?|word count|outline)\b"
+            r"|\bh[1-6]s?\b|flesch|reading ease|featured snippets?|search engines?)",
+            "article|post|piece|listicle|draft|guide|write-up|content|text|headings|subheadings",
+            "requested|asked|instructed|specified|target|brief|requirements|outline|h1|h2|h3|h4"
+            "|h1s|h2s|h3s|flesch|ease|snippet|snippets|engines|engine",
+        ),
+        # "The focus keyword 'best dog food' appears 8 times": a sentence about the keyword.
+        _rx(
+            r"(?:^|(?<=[.!?][ \t]))[ \t]*(?:the )?(?:focus |main |primary |target |secondary )?"
+            r"(?:keyword|keyphrase)s?(?: [\"'“‘][^\n]{1,60}?[\"'”’])? (?:appears?|is used|was used"
+            r"|is placed|shows up|occurs|is included)\b",
+            "keyword|keywords|keyphrase|keyphrases",
+        ),
+        # A page prepared for pasting: "Formatted for WordPress", "so you can paste it".
+        _w(
+            r"formatted for (?:wordpress|blogger|medium|substack|ghost|your (?:blog|site|cms"
+            r"|website))\b|(?:so (?:that )?you can|ready to) (?:copy and )?paste (?:it|this|them"
+            r"|the (?:article|post|text|html|code))\b|after pasting (?:it |this )?into\b",
+            "formatted|paste|pasting",
+        ),
+        _w(r"(?:word|character) count[ \t]*(?:-|–|—)[ \t]*~?\d", "count"),
+        # Writing to an SEO plug-in's checks: "per Yoast recommendations".
+        _w(
+            r"(?:per|to satisfy|to pass|to meet|according to) (?:the )?(?:yoast|rank ?math)\b"
+            r"|(?:yoast|rank ?math)(?: seo)? (?:score|check) for this (?:post|article|piece"
+            r"|page)\b",
+            "yoast|rank|rankmath",
         ),
         _w(
             r"(?:word count|total words|total word count)[ \t]*:[ \t]*~?\d",
@@ -662,6 +764,7 @@ _SLOT_NAMES = [
     "keyword",
     "cta",
     "headline",
+    "recipient",
 ]
 _SLOT_WORD = (
     "(?:"
@@ -697,18 +800,68 @@ _PLACEHOLDER = _Kind(
             accept=_unexplained_slot,
         ),
         _cased(
-            r"\{\{[ \t]*[A-Za-z_]{2,40}[ \t]*\}\}|\{[a-z]+(?:_[a-z]+)+\}|%%[a-z_]{2,30}%%"
+            r"\{\{[ \t]*[A-Za-z_][A-Za-z_.]{1,40}[ \t]*\}\}|\{[a-z]+(?:_[a-z]+)+\}|\{[A-Z]{3,12}\}"
+            r"|%%[a-z_]{2,30}%%|%[A-Z][A-Z_]{2,30}%"
             r"|<(?:[A-Z]+[ _])?(?:" + "|".join(word.upper() for word in _SLOT_NAMES) + r")"
             r"(?:[ _][A-Z]+)?>",
             "{|%%|<",
             accept=_unexplained_slot,
         ),
         _rx(
-            r"(?:^|(?<=[\s(]))(?:\$|€|£)x{2,3}(?:[.,]x+)*\b|\bx{1,2}\.x{1,2}[ \t]?%"
-            r"|\bx{2,3}[ \t]?%|\(x{3}\)[ \t]?x{3}-x{4}|\bx{3}-x{3,4}(?:-x{4})?\b",
+            r"(?:^|(?<=[\s(]))(?:\$|€|£)(?:x{1,3}(?:[.,]x{2,3})+|x{2,3})\b|\bx{1,2}\.x{1,2}[ \t]?%"
+            r"|\bx{2,3}[ \t]?%|\((?:x{3}|\d{3})\)[ \t]?x{3}-x{4}|\bx{3}-x{3,4}(?:-x{4})?\b",
             "x|xx|xxx",
             accept=_unexplained_slot,
         ),
+        # Figures and names left as X's: "XX points", "20XX", "Dr. XXXXX".
+        _cased(
+            r"\bX{2,5} (?:points|rebounds|assists|goals|runs|yards|percent|per cent|years?|months?"
+            r"|weeks?|days?|hours?|minutes?|people|users|customers|members|residents|employees"
+            r"|million|billion|thousand|times|miles|dollars|euros|pounds|degrees)\b"
+            r"|\b(?:19|20)XX\b|\b(?:Dr|Mr|Mrs|Ms|Prof)\.? X{3,}\b",
+            "xx|xxx|xxxx|xxxxx|19xx|20xx",
+            accept=_unexplained_slot,
+        ),
+        # Blanks in a figure: "$___ million", "bake at ___°F" (a run is tried once, from its
+        # start, to stay linear on a line of underscores).
+        _rx(
+            r"(?:\$|€|£)_{2,}|(?<!_)_{3,}[ \t]?(?:°[fc]?|%|percent|minutes|hours|days|weeks|million"
+            r"|billion|points)",
+            "__",
+        ),
+        # A writer's note to fill a gap: "ADD IMAGE HERE", "Your Name Here", "TK: quote".
+        _cased(
+            r"(?:ADD|INSERT|PUT|PLACE|NEED|INCLUDE)(?: [A-Z]{2,}){1,4} HERE\b",
+            "here",
+            "add|insert|put|place|need|include",
+            accept=_after_non_word,
+        ),
+        _cased(
+            r"(?:Your|Insert|Add|Enter) (?:[A-Z][a-z]+ )?(?:Name|Link|Title|Text|Image|Photo"
+            r"|Quote|Email|Address|Logo|Company|Headline|Url|URL) Here\b",
+            "here",
+            "your|insert|add|enter",
+            "name|link|title|text|image|photo|quote|email|address|logo|company|headline|url",
+            accept=_after_non_word,
+        ),
+        _cased(r"^[ \t]*TK(?:TK)?(?:[ \t]*:|[ \t]+[—–-][ \t])|\bTKTK\b", "tk|tktk"),
+        # Not SQL's INSERT INTO.
+        _cased(r"INSERT(?! INTO\b)(?: [A-Z]{2,}){1,4}\b", "insert", accept=_after_non_word),
+        _rx(
+            r"(?<!<)<(?:insert|add|enter|your|fill in) [a-z][a-z ]{1,40}>",
+            "<",
+            accept=_unexplained_slot,
+        ),
+        # Notes left for an editor: "[REPLACE WITH ACTUAL STATS]", "(Add link to source here)";
+        # not "(insert laugh here)", a columnist's joke.
+        _rx(
+            r"\[(?:replace with|todo|to do|fixme|needs? (?:a |an )?(?:quote|stat|stats"
+            r"|statistic|source|link|image|photo|figure)|citation needed[ \t]*[-–—:])"
+            r"[^\]\n]{0,80}\]",
+            "[",
+        ),
+        _rx(r"your-?(?:name|email)@(?:your-?)?(?:domain|company|website|site|email)\.", "@"),
+        _rx(r"\((?:add|include) [^()\n]{1,60} here\)", "(add|(include"),
         _w(r"lorem ipsum dolor sit amet\b", "lorem"),
         _rx(
             r"^[ \t]*(?:placeholder|tbd)[ \t]*:[^\n]{0,120}"
@@ -742,11 +895,20 @@ _ROLE_MARKER = _Kind(
     patterns=(
         _rx(
             r"<\|[a-z_]{2,30}\|>|\[/?inst\]|<</?sys>>|</?s>(?=\s*(?:\[inst\]|$|<))"
-            r"|<(?:start|end)_of_turn>|<(?:bos|eos)>",
+            r"|<(?:start|end)_of_turn>|<(?:bos|eos)>|<(?:assistant|user|system|bot)>",
             "<|[inst|[/inst",
         ),
+        _rx(r"[\"']role[\"'][ \t]*:[ \t]*[\"'](?:assistant|user|system)[\"']", "\"role\"|'role'"),
+        # A role's name alone on the page's first line, the reply below it: "assistant",
+        # "Response from AI:".
         _rx(
-            r"^[ \t>*]*\[(?:assistant|user|system|human|ai|bot|model|chatbot|gpt|chatgpt)\]"
+            r"\A[ \t\r\n]*[\[<]?(?:assistant|model|ai response|assistant response|response from"
+            r" (?:the )?(?:ai|assistant|model|chatbot|bot))[\]>]?[ \t]*:?[ \t]*\r?\n",
+            "assistant|model|response",
+        ),
+        _rx(
+            r"^[ \t>*]*\[(?:assistant|user|system|human|ai|bot|model|chatbot|gpt|chatgpt)"
+            r"(?: response| reply| answer| output| message)?\]"
             r"[ \t]*:?|^[ \t>*]*#{2,4}[ \t]*(?:response|instruction|input|assistant|user"
             r"|system|human|answer|output)\b[ \t]*:?",
             "[|#",

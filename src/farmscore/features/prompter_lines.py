@@ -143,7 +143,7 @@ _DO = (
     r"(?:add|include|make|change|cut|write|create|generate|draft|provide|continue|update|turn"
     r"|remove|replace|give|suggest|work|build|put|keep|expand|adjust|tweak|revise|rewrite"
     r"|rework|edit|modify|shorten|lengthen|condense|trim|refine|polish|tailor|customi[sz]e"
-    r"|rephrase|reword|swap|translate|reformat|format|try|produce|come up with|craft|weave"
+    r"|rephrase|reword|swap|translate|reformat|format|try|produce|come up with|craft|weave|focus"
     r"|do (?:a|an|another|one more|some|more|the same)\b)"
 )
 # An offer to do more for the prompter, in the forms a model uses.
@@ -156,7 +156,9 @@ _OFFER = re.compile(
     rf"| certainly| definitely| always)? {_DO}\b|\bi{_AP}(?:ll|d be (?:happy|glad) to)"
     rf" (?:also )?{_DO}\b"
     rf"|\b(?:just|please|do) (?:ask|say(?: the word)?)(?=\W*$|\W+and i\b)|\blet me know\b|\blmk\b"
-    rf"|\bfeel free to (?:ask|reach out|let me know|tell me|request)\b"
+    rf"|\bfeel free to (?:ask|reach out|let me know|tell me|request|customi[sz]e|adjust|tweak"
+    rf"|edit|modify|adapt|tailor)\b"
+    rf"|\bi{_AP}ll (?:try again|give it another (?:go|shot|try))\b"
     rf"|\btell me (?:if|what|which|how|whether|when)\b|\bjust send me\b"
     rf"|\banything else i can (?:do|help)\b"
     rf"|\b(?:is there )?anything (?:else )?(?:you|u)(?:{_AP}d| would)? (?:like|want|need)\b"
@@ -184,6 +186,7 @@ _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 _YOU_CONDITION = re.compile(
     r"\b(?:if|should|when|once|whenever) (?:you|u)\b|\bfor you\b|\bif (?:needed|necessary"
     r"|desired|required|that (?:helps|works|would help))\b|\bjust (?:say|ask|let me know)\b"
+    r"|\bif (?:that|it|this) (?:would|will|might|could) (?:be )?(?:helpful|useful|help)\b"
 )
 # An offer without a pronoun: "Want a version with bullet points instead?"
 _BARE_OFFER = re.compile(
@@ -196,7 +199,11 @@ _ANOTHER_PIECE = re.compile(
     r"|different |new |second |third |alternative |revised |fresh )?(?:[\w-]+ ){0,2}"
     r"(?:conclusion|intro|introduction|headline|headlines|title|titles|version|versions|section"
     r"|paragraph|summary|draft|ending|opening|take|angle|tone|spin|rewrite|variation"
-    r"|variations|faq|list|table|article|post|piece|caption|captions|thread)\b"
+    r"|variations|faq|list|table|article|post|piece|caption|captions|thread|details|examples"
+    r"|context|background)\b"
+    r"|\b(?:want|like|prefer) (?:it|this) (?:to be )?(?:more|less|longer|shorter|punchier"
+    r"|funnier|simpler|clearer|snappier|friendlier|formal|casual|serious)\b"
+    r"|\bwhat you had in mind\b"
     r"|\blet me know if (?:you|u)(?:['’]d| would)? (?:want|need|like) (?:more|another)\b"
     r"|\b(?:shall|should) i (?:keep going|go on|continue)\b(?=[^\n?]{0,80}\b(?:tips|points"
     r"|steps|sections?|paragraphs?|list|article|story|post|ideas|examples|items|reasons)\b)"
@@ -211,6 +218,7 @@ _CONDITION = re.compile(
     rf"\bif (?:you|u|that|needed|necessary|desired|required|so|wanted)\b|\bshould you\b"
     rf"|\bas needed\b|\?|\bjust (?:ask|say|let me know)\b|\blet me know\b|\balso\b"
     rf"|\bwhenever\b|\bfor you\b|\bme to\b|\bi{_AP}d be (?:happy|glad)\b|\bnext time\b"
+    rf"|\bjust tell me\b|\bto (?:suit|fit|match) your\b"
     rf"|\band i{_AP}ll\b|\blmk\b|\bif (?:it|this)\b"
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
@@ -234,7 +242,8 @@ _REQUESTED = re.compile(
     r"|plagiarism|original|unique|engaging|compelling|informative|in (?:the|a|an) [\w -]{1,30}"
     r"(?:style|tone|voice|format)\b|(?:style|tone|voice|format)\b|written (?:in|for|as|to|at)\b"
     r"|revised|rewritten|reworded|rephrased|polished|draft|version|titled|tailored|designed to"
-    r"|requested|translated|adapted|localized|localised|possible|sample|suggested|proposed)"
+    r"|requested|translated|adapted|localized|localised|possible|sample|suggested|proposed"
+    r"|rewrite|human-like|structured|formatted)"
 )
 # The text a rewrite was made from, named in a hand-over: "a fresh perspective on the text",
 # "the key points of the text", "the revised content", "your original passage".
@@ -317,8 +326,35 @@ _IMPERATIVE_START = re.compile(
 # "Topic: ... Tone: ... Length: ...": a brief written as labels.
 _BRIEF_LABEL = re.compile(
     r"\b(?:topic|tone|length|audience|target audience|style|voice|format|word count|keywords?"
-    r"|goal|perspective|cta|call to action|point of view)[ \t]*:"
+    r"|goal|perspective|cta|call to action|point of view|subject|number of (?:items|words"
+    r"|paragraphs|sections|sentences))[ \t]*:"
 )
+
+# A brief's instruction opening the page, not only "write a ...": "Make it sound like a human
+# wrote it", "Use the keyword 'plumber Denver' at least 5 times", "Keep sentences short".
+_BRIEF_IMPERATIVE = re.compile(
+    r"[\W_]{0,6}(?:(?:please|now|also|then)[ \t,]+)?(?:make (?:it|this|the (?:article|piece"
+    r"|post|text))|use|include|keep|avoid|do not|don['’]t|never|remember to|give me|i want you to"
+    r"|i need you to|write|rewrite|summari[sz]e|paraphrase|instructions[ \t]*:|key points"
+    r"|target audience|focus on|mention|add|act as|pretend|you are an?|expand|turn|convert"
+    r"|continue)\b"
+)
+# The terms of a brief that name the piece, its length or its reader: one is enough.
+_BRIEF_TERMS = re.compile(
+    r"\b(?:tone|keywords?|keyphrases?|h[1-6]s?|meta description|ai detect\w*|detectors?"
+    r"|originality|plagiarism|\d+[- ](?:words?|sentences?|paragraphs?)|\d+ times|at least \d+"
+    r"|reading level|\d+(?:st|nd|rd|th)[- ]grader?|grader|in (?:uk |us |british |american"
+    r" |plain )?english|english language|human wrote|human-written|sounds? (?:human|natural)"
+    r"|call to action|faqs?|subheadings?|the article|the piece|this article|full article"
+    r"|our brand|competitors|proficient|journalist|reporter|copywriter|columnist|blogger)\b"
+)
+# Terms that style guides also open with ("Use active voice"): two are needed.
+_WEAK_BRIEF_TERMS = re.compile(
+    r"\b(?:headings|bullet (?:points|form)|active voice|humou?r|engaging|fluff|introduction"
+    r"|conclusion section|spelling|paraphrase|outline|seo)\b"
+)
+# A guide speaks to its reader about their work ("Use keywords in your headings").
+_READER_WORK = re.compile(r"\byour\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,11 +381,20 @@ _PROMPT_PHRASES = (
             r"\bbased on (?:the|this|a|my|your) (?:(?:following|provided|given|above|below"
             r"|opening) (?:prompt|first sentence|sentence|opening (?:sentence|line|paragraph)"
             r"|paragraph|headline|title|key ?points|keywords|outline|instructions|topic|summary"
-            r"|text|bullet points)|prompt|first sentence|key ?points|keywords provided"
+            r"|text|bullet points|tweet)|prompt|first sentence|key ?points|keywords provided"
             r"|text provided)\b"
             # Not "based on the information provided": reports say it of their sources.
         ),
         _cues("based"),
+    ),
+    # "a 20 sentence story based on the headline": the brief's length with its source.
+    _Gated(
+        re.compile(
+            r"\b\d{1,4}[- ]?(?:sentence|word|paragraph)s?[- ](?:long )?(?:continuation|story"
+            r"|review|article|essay|summary|post|piece|news (?:article|report|story)|report"
+            r"|blog post|text|response|version|rewrite|poem) based on\b"
+        ),
+        _cues("based", "sentence sentences word words paragraph paragraphs"),
     ),
     _Gated(
         re.compile(
@@ -520,6 +565,14 @@ def _prompt_line_at(unit: _Unit, text: str) -> int | None:
     labels = _BRIEF_LABEL.search(text)
     if labels is not None and len({label.group(0) for label in _BRIEF_LABEL.finditer(text)}) >= 2:
         return labels.start()
+    if (
+        unit.line_number < OPENING_LINES
+        and _BRIEF_IMPERATIVE.match(text)
+        and (_BRIEF_TERMS.search(text) or len(_WEAK_BRIEF_TERMS.findall(text)) >= 2)
+        and not _READER_WORK.search(text)
+        and not _LIST_ITEM.match(text)
+    ):
+        return len(text) - len(text.lstrip(" \t\"'([*>-"))
     if not (unit.kinds & CueKind.WRITE and unit.kinds & (CueKind.TASK | CueKind.META)):
         return None
     imperative = _IMPERATIVE_START.match(text)
@@ -620,7 +673,11 @@ def find_task_talk(doc: AnalyzedText, vocabulary: frozenset[str] | None = None) 
             words[first] if last > first else "",
         )
         text = lower[start:end]
-        if line.kinds & (CueKind.WRITE | CueKind.TASK | CueKind.META) or ":" in text:
+        if (
+            line.kinds & (CueKind.WRITE | CueKind.TASK | CueKind.META)
+            or ":" in text
+            or number < OPENING_LINES
+        ):
             at = _prompt_line_at(line, text)
             if at is not None:
                 echo.append((start + at, end))

@@ -15,8 +15,9 @@ characters.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import compress, count
 
 from farmscore.features.base import (
     RARE_EVENT_RATE_NOTE,
@@ -702,9 +703,13 @@ _PROMOTION = re.compile(
     r"|trending(?: now| stories| news)?|recommended(?: for you| reading| stories| articles)?"
     r"|you may also like|you might also like|you may like|read this next|read next|top story"
     r"|top stories|latest|hot right now|editor['’]?s picks?|sponsored|promoted|watch now"
-    r"|you won['’]t believe|popular posts|continue reading below|check this out)"
-    # The label and its teaser are set apart by a colon, a bar, a dash or an arrow.
-    r"[ \t]*(?:[:|>»→↓⬇👇👉▶►➡–—-]+|\.\.\.|…)[ \t]*\w[^\n]{0,200}"
+    r"|you won['’]t believe|popular posts|continue reading below|check this out|also check"
+    r"|also watch|readers also (?:loved|liked|read|viewed)|sponsored content|partner content"
+    r"|from our (?:sponsors|partners)|presented by our partners|exclusive offer|special offer"
+    r"|limited[- ]time offer|flash sale|deal of the day|join now)"
+    # The label and its teaser are set apart by a colon, a bar, a dash or an arrow, an emoji
+    # or two may come first ("TRENDING 🔥: ...").
+    r"[ \t]*(?:[^\w\s:|]{1,3}[ \t]*)?(?:[:|>»→↓⬇👇👉▶►➡–—-]+|\.\.\.|…)[ \t]*\w[^\n]{0,200}"
     r"|(?:click here (?:to|for|and) (?:claim|get|grab|download|subscribe|sign up|join|buy|order"
     r"|win|shop|learn more|read more|see more|watch)|click the link below|tap here to"
     r"|join our|subscribe to our|sign up for our|sign up to our"
@@ -714,6 +719,54 @@ _PROMOTION = re.compile(
     r"|share this (?:article|post|story) (?:with|on))\b[^\n]{0,200})",
     re.IGNORECASE,
 )
+# A call to action anywhere in a short line: "... delivered to your inbox — subscribe now!"
+# (lower case: matched against the lowered text).
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:subscribe (?:now|today)|hit (?:that|the) (?:follow|subscribe|like|bell)(?: button)?"
+    r"|turn on (?:post )?notifications|spin the wheel"
+    r"|tap here|enroll (?:today|now)|join (?:now|today)|book (?:now|today)"
+    r"|don['’]t forget to (?:like|share|subscribe|follow)|drop a comment below"
+    r"|(?:share|pin) (?:it|this(?: \w+)?) (?:on|with) (?:your (?:friends|family)|pinterest"
+    r"|facebook|whatsapp|twitter)|through our (?:exclusive|affiliate|partner) link"
+    r"|check out our partner|use (?:the )?(?:(?:promo|coupon|discount) )?code [a-z]*\d\w*"
+    r"|follow us (?:now|today)|join our (?:telegram|whatsapp|discord|facebook) (?:channel|group"
+    r"|community|server)|enter (?:our|the) (?:giveaway|contest|sweepstakes)"
+    r"|(?:install|download) (?:the|our) (?:[\w-]+ ){0,3}app (?:and|to) (?:get|win|earn|claim)"
+    r"|stay tuned to our (?:website|site|channel|page))\b",
+)
+# One word of each call, the rarest, looked up before the pattern runs.
+_CALL_TO_ACTION_WORDS = frozenset(
+    [
+        "subscribe",
+        "bell",
+        "button",
+        "hit",
+        "notifications",
+        "wheel",
+        "tap",
+        "enroll",
+        "join",
+        "book",
+        "forget",
+        "comment",
+        "pinterest",
+        "whatsapp",
+        "friends",
+        "family",
+        "facebook",
+        "twitter",
+        "link",
+        "partner",
+        "code",
+        "follow",
+        "giveaway",
+        "contest",
+        "sweepstakes",
+        "app",
+        "tuned",
+    ]
+)
+CALL_TO_ACTION_MAX_WORDS = 30
 # Article prose a spliced line sits between, in words on each side.
 PROMOTION_PROSE_WORDS = 40
 # Lines under a widget's label are short headlines without a full stop.
@@ -738,14 +791,38 @@ def _is_widget_label(doc: AnalyzedText, line_index: int) -> bool:
     )
 
 
+def _short_calls_to_action(doc: AnalyzedText) -> set[int]:
+    """The short lines that ask the reader to subscribe, share, book or use a code. Only the
+    lines holding one of the calls' words are searched: most pages have none of them."""
+    positions = list(compress(count(), map(_CALL_TO_ACTION_WORDS.__contains__, doc.words_lower)))
+    if not positions:
+        return set()
+    ranges = doc.word_ranges(doc.lines)
+    firsts = [first for first, _ in ranges]
+    lower = doc.lower_aligned
+    found: set[int] = set()
+    looked: set[int] = set()
+    for position in positions:
+        index = bisect_right(firsts, position) - 1
+        if index in looked:
+            continue
+        looked.add(index)
+        first, last = ranges[index]
+        start, end = doc.lines[index]
+        if last - first <= CALL_TO_ACTION_MAX_WORDS and _CALL_TO_ACTION.search(lower, start, end):
+            found.add(index)
+    return found
+
+
 def _injected_promotions(doc: AnalyzedText, evidence: EvidenceCollector) -> int:
     """Promotion lines with article prose before and after them, outside a widget."""
     text = doc.text
     starts = doc.word_starts
     found = 0
     lines = doc.lines
+    calls_to_action = _short_calls_to_action(doc)
     for index, (start, end) in enumerate(lines):
-        if _PROMOTION.match(text, start, end) is None:
+        if index not in calls_to_action and _PROMOTION.match(text, start, end) is None:
             continue
         # An item of a list of links or resources is part of the page's furniture.
         neighbours = lines[max(0, index - 1) : index + 2]
