@@ -98,6 +98,22 @@ def _unexplained_slot(text: str, match: re.Match[str]) -> bool:
     return _SLOT_EXPLAINED.search(line.lower()) is None
 
 
+def _priced_slot(text: str, match: re.Match[str]) -> bool:
+    """'$XX' after a space, a bracket or the line's start, and not explained as a slot."""
+    start = match.start()
+    return (start == 0 or text[start - 1] in " \t\n(") and _unexplained_slot(text, match)
+
+
+def _inserted_slot(text: str, match: re.Match[str]) -> bool:
+    """'Insert quote ...' after a space, a quote mark, a bracket or the line's start."""
+    start = match.start()
+    return (start == 0 or text[start - 1] in ' \t\n"(') and _unexplained_slot(text, match)
+
+
+def _unexplained_word_slot(text: str, match: re.Match[str]) -> bool:
+    return _after_non_word(text, match) and _unexplained_slot(text, match)
+
+
 # A role label that names a person or a sign as well as a model ("Claude:", "Gemini:") counts
 # in a conversation: beside another role's line, or opening a chat reply.
 _UNAMBIGUOUS_ROLES = re.compile(
@@ -397,10 +413,14 @@ _REFUSAL = _Kind(
         ),
         _w(
             r"against my (?:programming|guidelines|policies|content policy|ethical guidelines"
-            r"|principles|usage policies)\b"
-            r"|(?:my|openai['’]s|the) (?:usage|content) polic(?:y|ies)\b",
+            r"|principles|usage policies)\b",
             "programming|guidelines|policies|policy|principles",
-            "against|usage|content",
+            "against",
+        ),
+        _w(
+            r"(?:my|openai['’]s|the) (?:usage|content) polic(?:y|ies)\b",
+            "policy|policies",
+            "usage|content",
         ),
         _w(
             rf"i(?:{_AP}m| am) (?:an ai )?(?:designed|programmed|built) to be (?:helpful|harmless)",
@@ -438,13 +458,16 @@ _KNOWLEDGE_CUTOFF = _Kind(
         _w(
             r"my (?:training(?: data)?|knowledge|information|data|knowledge base) (?:only )?"
             r"(?:goes|extends|runs|is limited|is current|was last updated|ends|stops|covers"
-            r"|only goes|does not (?:include|cover|extend)|doesn['’]t (?:include|cover|extend))\b"
-            r"|(?:in|beyond|outside|from|past) my (?:training(?: data)?|knowledge base"
-            r"|knowledge cutoff)\b",
+            r"|only goes|does not (?:include|cover|extend)|doesn['’]t (?:include|cover|extend))\b",
             "training|knowledge|information|data",
             "my",
-            "goes|extends|runs|limited|current|updated|ends|stops|covers|include|cover|extend"
-            "|training|base|cutoff",
+            "goes|extends|runs|limited|current|updated|ends|stops|covers|include|cover|extend",
+        ),
+        _w(
+            r"(?:in|beyond|outside|from|past) my (?:training(?: data)?|knowledge base"
+            r"|knowledge cutoff)\b",
+            "training|knowledge",
+            "my",
         ),
         _w(
             r"(?:after|since|beyond) my (?:last |latest )?(?:knowledge |training )?"
@@ -808,11 +831,17 @@ _PLACEHOLDER = _Kind(
             accept=_unexplained_slot,
         ),
         _rx(
-            r"(?:^|(?<=[\s(]))(?:\$|€|£)(?:x{1,3}(?:[.,]x{2,3})+|x{2,3})\b|\bx{1,2}\.x{1,2}[ \t]?%"
-            r"|\bx{2,3}[ \t]?%|\((?:x{3}|\d{3})\)[ \t]?x{3}-x{4}|\bx{3}-x{3,4}(?:-x{4})?\b",
+            r"[$€£](?:x{1,3}(?:[.,]x{2,3})+|x{2,3})\b",
             "x|xx|xxx",
-            accept=_unexplained_slot,
+            accept=_priced_slot,
         ),
+        # Each alternative starts with "x", which the regex engine skips ahead to.
+        _rx(
+            r"x{1,2}\.x{1,2}[ \t]?%|x{2,3}[ \t]?%|x{3}-x{3,4}(?:-x{4})?\b",
+            "x|xx|xxx",
+            accept=_unexplained_word_slot,
+        ),
+        _rx(r"\((?:x{3}|\d{3})\)[ \t]?x{3}-x{4}", "xxx", accept=_unexplained_slot),
         # Figures and names left as X's: "XX points", "20XX", "Dr. XXXXX".
         _cased(
             r"\bX{2,5} (?:points|rebounds|assists|goals|runs|yards|percent|per cent|years?|months?"
@@ -861,7 +890,7 @@ _PLACEHOLDER = _Kind(
             "[",
         ),
         _rx(r"your-?(?:name|email)@(?:your-?)?(?:domain|company|website|site|email)\.", "@"),
-        _rx(r"\((?:add|include) [^()\n]{1,60} here\)", "(add|(include"),
+        _rx(r"\((?:add|include) [^()\n]{1,60} here\)", "add|include", "here"),
         _w(r"lorem ipsum dolor sit amet\b", "lorem"),
         _rx(
             r"^[ \t]*(?:placeholder|tbd)[ \t]*:[^\n]{0,120}"
@@ -869,10 +898,10 @@ _PLACEHOLDER = _Kind(
             "placeholder|tbd",
         ),
         _cased(
-            r"(?:^|(?<=[\s\"(]))(?:Insert|INSERT) (?:a |an |the |your )?"
+            r"(?:Insert|INSERT) (?:a |an |the |your )?"
             r"(?:quote|statistic|stat|link|image|photo|name|date|figure|example)\b[^\n]{0,80}",
-            "insert|add",
-            accept=_unexplained_slot,
+            "insert",
+            accept=_inserted_slot,
         ),
     ),
     definition=(
@@ -970,7 +999,11 @@ _CHAT_COURTESY = _Kind(
         _w(r"i hope (?:this|that|these|it) (?:helps?|was helpful|is helpful)\b", "hope"),
         _w(rf"let me know if you(?:{_AP}d| would)? (?:like|need|want|have)\b", "let", "know"),
         _w(r"feel free to (?:ask|let me know|reach out)\b", "feel free"),
-        _w(rf"i{_AP}m here to help\b|happy to help\b|glad i could help\b", "help"),
+        _w(
+            rf"i{_AP}m here to help\b|happy to help\b|glad i could help\b",
+            "help",
+            "here|happy|glad",
+        ),
     ),
     definition=(
         "Courtesies of a chat answer that human blogs also use: 'I hope this helps', 'feel "
@@ -1157,9 +1190,14 @@ def _find_spans(
         subject = text if pattern.cased else lower
         accept = pattern.accept
         regex = pattern.regex
-        # A line's start is after a newline, so `^` still matches where each line begins.
+        # A label pattern is anchored at its line's start: one match attempt per line, not a
+        # scan of the line for another start.
         matches = (
-            (match for start, end in labelled for match in regex.finditer(subject, start, end))
+            (
+                match
+                for start, end in labelled
+                if (match := regex.match(subject, start, end)) is not None
+            )
             if pattern.on_label_lines
             else regex.finditer(subject)
         )
