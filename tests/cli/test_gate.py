@@ -508,3 +508,44 @@ def test_a_stopped_gate_leaves_no_worker_process_behind(
     assert [c.pid for c in children if c.is_running() and c.status() != "zombie"] == []
     assert b"Traceback" not in stderr
     assert b"Warning" not in stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_record_nested_past_the_limit_is_an_error_row_and_the_stream_goes_on(
+    tiny_model_dir: Path, tmp_path: Path, jobs: str
+) -> None:
+    # Nested 985 levels, a record the standard parser reads but its writer could not write
+    # back: it used to stop the gate with a traceback and lose every later record.
+    good, _ = good_records(4)
+    deep = b'{"id": "deep", "text": "Rain.", "extra": ' + b"[" * 984 + b"]" * 984 + b"}"
+    within = b'{"id": "within", "text": "Rain.", "extra": ' + b"[" * 499 + b"]" * 499 + b"}"
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join([good[0], deep, good[1], within, *good[2:]]) + b"\n")
+    accept, reject, errors = (tmp_path / f"{name}.jsonl" for name in ("a", "r", "e"))
+    done = subprocess.run(
+        gate_argv(
+            str(source),
+            "--model",
+            str(tiny_model_dir),
+            "--jobs",
+            jobs,
+            "--accept",
+            str(accept),
+            "--reject",
+            str(reject),
+            "--errors",
+            str(errors),
+        ),
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    written = jsonl_rows(accept.read_bytes()) + jsonl_rows(reject.read_bytes())
+    assert sorted(str(row["id"]) for row in written) == sorted(
+        [*(str(json.loads(line)["id"]) for line in good), "within"]
+    )
+    [error] = jsonl_rows(errors.read_bytes())
+    assert error["line"] == 2
+    assert "nested more than 500 levels deep" in str(error["error"])
+    assert b"farmscore gate: 6 read" in done.stderr

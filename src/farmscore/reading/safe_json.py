@@ -1,6 +1,11 @@
 """JSON from input farmscore does not control: every way the parser can fail is one error that
 says why, so that a hostile line costs one error row and nothing else.
 
+A value nested deeper than `MAX_DEPTH` levels is refused as it is read. The standard library
+parses nesting of nearly 1,000 levels, but its writer recurses too and fails a little sooner,
+from deeper in the call stack: a record read at 980 levels could not be written back, and the
+writer's error would stop the run. Under the limit, every record read can be written.
+
 >>> parse_json('{"text": "Rain due."}')
 {'text': 'Rain due.'}
 >>> try:
@@ -8,11 +13,19 @@ says why, so that a hostile line costs one error row and nothing else.
 ... except UnreadableJsonError as error:
 ...     print(str(error)[:42])
 nested deeper than the JSON reader follows
+>>> try:
+...     parse_json('{"text": "Rain.", "extra": ' + "[" * 600 + "]" * 600 + "}")
+... except UnreadableJsonError as error:
+...     print(str(error)[:39])
+nested more than 500 levels deep (lists
 """
 
 from __future__ import annotations
 
 import json
+
+# Levels of lists and objects a record may hold; no article record comes near it.
+MAX_DEPTH = 500
 
 
 class UnreadableJsonError(ValueError):
@@ -20,10 +33,11 @@ class UnreadableJsonError(ValueError):
 
 
 def parse_json(text: str) -> object:
-    """The value of a JSON text, or `UnreadableJsonError` for malformed JSON, nesting too
-    deep for the parser (it recurses), and integers too long to convert (over 4,300 digits)."""
+    """The value of a JSON text, or `UnreadableJsonError` for malformed JSON, nesting deeper
+    than `MAX_DEPTH` (or too deep for the parser, which recurses), and integers too long to
+    convert (over 4,300 digits)."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as error:
         raise UnreadableJsonError(f"not valid JSON: {error.msg} at column {error.colno}") from None
     except RecursionError:
@@ -33,3 +47,27 @@ def parse_json(text: str) -> object:
         ) from None
     except ValueError as error:  # an integer of over 4,300 digits, among others
         raise UnreadableJsonError(f"not readable as JSON: {error}") from None
+    if nested_deeper_than(value, MAX_DEPTH):
+        raise UnreadableJsonError(
+            f"nested more than {MAX_DEPTH} levels deep (lists and objects inside each other); "
+            "farmscore reads no deeper, so that every record it reads it can also write"
+        )
+    return value
+
+
+def nested_deeper_than(value: object, limit: int) -> bool:
+    """Whether lists and objects inside `value` go more than `limit` levels deep, found without
+    recursion (a recursive walk would fail on the very values it is meant to catch)."""
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        current, depth = pending.pop()
+        if isinstance(current, dict):
+            children: list[object] = list(current.values())
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
