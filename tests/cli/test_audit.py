@@ -392,3 +392,26 @@ def test_a_page_is_filed_under_the_site_its_canonical_link_names(
     assert frame.loc[str(root / "a.html"), "site"] == "harbour-news.example"
     assert frame.loc[str(root / "b.html"), "site"] == "other.example"
     assert frame.loc[str(root / "a.html"), "url"] == "https://www.harbour-news.example/a"
+
+
+def test_a_file_name_that_is_not_utf8_is_audited_with_its_byte_shown(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    # A name with the byte \xff used to fail the whole run after scoring, writing nothing.
+    root = tmp_path / "in"
+    root.mkdir()
+    rng = random.Random(9)
+    try:
+        odd = os.path.join(os.fsencode(root), b"caf\xe9 \xff.txt")
+        with open(odd, "wb") as handle:
+            handle.write(substantive_text(rng).encode("utf-8"))
+    except OSError as error:
+        pytest.skip(f"this file system refuses names that are not UTF-8: {error}")
+    (root / "plain.txt").write_text(substantive_text(rng), encoding="utf-8")
+    out = tmp_path / "out"
+    result = audit(str(root), "--out", str(out), "--model", str(tiny_model_dir))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    rows, _ = read_results(out)
+    assert sorted(Path(str(i)).name for i in rows["id"]) == ["caf\\xe9 \\xff.txt", "plain.txt"]
+    assert "caf\\xe9 \\xff.txt" in (out / "results.csv").read_text(encoding="utf-8")
+    assert (out / "report.html").stat().st_size > 0

@@ -46,10 +46,26 @@ def logical_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+def name_of(path: Path | str) -> str:
+    """A path as text that can be written as UTF-8: a byte of the file name that is not UTF-8
+    (Python keeps it as a lone surrogate) is written as `\\xff`. Every report, table and
+    JSON line can then carry it; other names are unchanged.
+
+    >>> name_of(os.fsdecode(b"caf\\xe9.txt")), name_of("café.txt")
+    ('caf\\\\xe9.txt', 'café.txt')
+    """
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
 def shown(path: Path | str) -> str:
     """A path as it can be printed on one line: control characters (a newline in a file name)
-    escaped."""
-    text = str(path)
+    escaped, bytes that are not UTF-8 written as `\\xff`."""
+    text = name_of(path)
     if text.isprintable():
         return text
     return text.encode("unicode_escape").decode("ascii")
@@ -73,7 +89,7 @@ def walk_inputs(
         elif target.is_dir():
             yield from _walk_folder(target, suffixes, exclude, follow_links)
         elif target.exists():
-            yield InputFile(target, path)
+            yield InputFile(target, name_of(path))
         else:
             yield InputError(shown(path), "no such file or folder; check the path")
 
@@ -125,7 +141,7 @@ def _walk_folder(
                 yield problem
         elif logical_suffix(path) in suffixes:
             special = _special_file_problem(entry)
-            yield InputError(shown(path), special) if special else InputFile(path, str(path))
+            yield InputError(shown(path), special) if special else InputFile(path, name_of(path))
 
 
 def _special_file_problem(entry: os.DirEntry[str]) -> str | None:

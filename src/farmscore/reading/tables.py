@@ -31,7 +31,7 @@ from farmscore.reading.files import (
     read_file,
 )
 from farmscore.reading.markdown import as_read_text
-from farmscore.reading.paths import InputFile, logical_suffix, shown, walk_inputs
+from farmscore.reading.paths import InputFile, logical_suffix, name_of, shown, walk_inputs
 from farmscore.reading.settings import MAX_DOCUMENT_BYTES
 from farmscore.types import Document, InputError
 from farmscore.words import NO_WORDS_REASON, has_words
@@ -100,7 +100,7 @@ def iter_any_documents(paths: Iterable[str], stdin: BinaryIO | None = None) -> I
 def iter_table_documents(file: Path) -> Iterator[Record]:
     """One `Document` per row of a `.csv` or `.parquet` table, or an `InputError` naming the
     file (for a table that cannot be read) or the row (for a row without usable text)."""
-    name = str(file)
+    name = name_of(file)
     try:
         frame = _read_table(file)
     except UnicodeDecodeError as error:
