@@ -327,6 +327,9 @@ def test_threshold_zero_rejects_everything_and_one_accepts_everything(
 def usage_cases(model: Path, tmp: Path) -> list[tuple[list[str], str]]:
     source = tmp / "in.jsonl"
     source.write_bytes(b'{"text": "a"}\n')
+    hard_link, symbolic_link = tmp / "hard.jsonl", tmp / "symbolic.jsonl"
+    os.link(source, hard_link)
+    symbolic_link.symlink_to(source)
     return [
         ([str(source), "--model", str(model), "--reject", "r", "--drop-rejected"], "not both"),
         ([str(source), "--model", str(tmp / "absent"), "--drop-rejected"], str(tmp / "absent")),
@@ -337,6 +340,9 @@ def usage_cases(model: Path, tmp: Path) -> list[tuple[list[str], str]]:
             "same file",
         ),
         ([str(source), "--model", str(model), "--drop-rejected", "--accept", str(source)], "same"),
+        # A hard link is the input under another name: writing it would empty the input.
+        ([str(source), "--model", str(model), "--accept", str(hard_link)], "same file as INPUT"),
+        ([str(source), "--model", str(model), "--errors", str(symbolic_link)], "same file"),
         ([str(source), "--model", str(model), "--drop-rejected", "--jobs", "0"], "--jobs"),
         (
             [str(source), "--model", str(model), "--drop-rejected", "--threshold", "1.5"],
@@ -549,3 +555,23 @@ def test_a_record_nested_past_the_limit_is_an_error_row_and_the_stream_goes_on(
     assert error["line"] == 2
     assert "nested more than 500 levels deep" in str(error["error"])
     assert b"farmscore gate: 6 read" in done.stderr
+
+
+def test_an_output_that_is_the_file_redirected_to_standard_input_is_refused(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    good, _ = good_records(2)
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join(good) + b"\n")
+    os.link(source, tmp_path / "out.jsonl")
+    with source.open("rb") as stdin:
+        done = subprocess.run(
+            gate_argv("--model", str(tiny_model_dir), "--accept", str(tmp_path / "out.jsonl")),
+            stdin=stdin,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    assert b"same file as the file standard input reads" in done.stderr
+    assert source.read_bytes() == b"\n".join(good) + b"\n"

@@ -23,7 +23,7 @@ from farmscore.cli.common import (
 )
 from farmscore.gate import GateSinks, NotRecordsError, Unsupported, run_gate, source_records
 from farmscore.reading.files import STDIN
-from farmscore.reading.stream import open_input, open_output
+from farmscore.reading.stream import file_identity, open_input, open_output, stdin_identity
 
 
 def gate(
@@ -140,18 +140,23 @@ def _output(files: ExitStack, option: str, path: Path) -> BinaryIO:
 
 
 def _check_distinct(source: str, outputs: dict[str, Path | None]) -> None:
-    """Two outputs in one file, or an output over the input, would destroy records.
+    """Two outputs in one file, or an output over the input, would destroy records: files are
+    compared by device and inode, so a hard link or a symbolic link to the input is refused.
     Devices and pipes (/dev/null, /dev/stderr) may be shared: nothing there is overwritten."""
-    seen: dict[Path, str] = {}
+    seen: dict[tuple[object, ...], str] = {}
     if source != STDIN:
-        seen[Path(source).resolve()] = "INPUT"
+        seen[file_identity(source)] = "INPUT"
+    else:
+        redirected = stdin_identity()
+        if redirected is not None:
+            seen[redirected] = "the file standard input reads"
     for option, path in outputs.items():
         if path is None or (path.exists() and not path.is_file()):
             continue
-        resolved = path.resolve()
-        if resolved in seen:
-            fail(f"{option} {path} is the same file as {seen[resolved]}; give each its own file")
-        seen[resolved] = option
+        identity = file_identity(path)
+        if identity in seen:
+            fail(f"{option} {path} is the same file as {seen[identity]}; give each its own file")
+        seen[identity] = option
 
 
 def _silence_stdout() -> None:

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
+import stat
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -93,6 +96,25 @@ def open_input(path: str | Path) -> BinaryIO:
     if Path(path).is_dir():
         raise IsADirectoryError(f"{path} is a folder, not a file")
     return open(path, "rb", buffering=SNIFF_BYTES)  # the caller closes it
+
+
+def file_identity(path: str | Path) -> tuple[object, ...]:
+    """What makes two paths one file: device and inode for a file that exists (so that a hard
+    link or a symbolic link to an input is caught), else the resolved path."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return ("path", Path(path).resolve())
+    return ("inode", found.st_dev, found.st_ino)
+
+
+def stdin_identity() -> tuple[object, ...] | None:
+    """The identity of the file standard input was redirected from, if it is a regular file."""
+    try:
+        found = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):  # closed, or a test runner's stand-in
+        return None
+    return ("inode", found.st_dev, found.st_ino) if stat.S_ISREG(found.st_mode) else None
 
 
 def open_output(path: str | Path) -> BinaryIO:
@@ -231,11 +253,13 @@ __all__ = [
     "UnreadableRecord",
     "buffered",
     "detect_input_kind",
+    "file_identity",
     "iter_raw_lines",
     "jsonl_records",
     "open_input",
     "open_output",
     "parse_line",
     "read_document",
+    "stdin_identity",
     "unreadable",
 ]
