@@ -415,3 +415,21 @@ def test_a_file_name_that_is_not_utf8_is_audited_with_its_byte_shown(
     assert sorted(Path(str(i)).name for i in rows["id"]) == ["caf\\xe9 \\xff.txt", "plain.txt"]
     assert "caf\\xe9 \\xff.txt" in (out / "results.csv").read_text(encoding="utf-8")
     assert (out / "report.html").stat().st_size > 0
+
+
+def test_formula_like_cells_are_defused_in_the_csv_and_kept_in_the_parquet(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    rng = random.Random(12)
+    ids = ['=HYPERLINK("http://example.invalid","x")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3"]
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": i, "text": substantive_text(rng)}) + "\n" for i in ids),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = audit(str(source), "--out", str(out), "--model", str(tiny_model_dir))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    parquet, csv_rows = read_results(out)
+    assert list(parquet["id"]) == ids
+    assert list(csv_rows["id"]) == ["'" + i for i in ids]

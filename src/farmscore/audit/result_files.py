@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from farmscore.atomic_files import replace_path, staged_paths
+from farmscore.spreadsheet_cells import defused
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +43,14 @@ REPORT_HTML = "report.html"
 # numbers keep that the input order for up to a million parts.
 PART_NAME = "part-{number:06d}.parquet"
 MAX_PARTS = 1_000_000
+
+
+def for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as results.csv writes it: text cells that start like a formula defused."""
+    texts = frame.select_dtypes(include=["object", "string"]).columns
+    if texts.empty:
+        return frame
+    return frame.assign(**{str(column): frame[column].map(defused) for column in texts})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +65,10 @@ def write_results(frame: pd.DataFrame, folder: Path) -> ResultFiles:
     """Write `frame` as `folder/results.parquet` and `folder/results.csv`; both appear
     together, after both are complete."""
     files = ResultFiles(folder / RESULTS_PARQUET, folder / RESULTS_CSV)
+    for_csv = for_spreadsheets(frame)
     writers: list[tuple[Path, Callable[[Path], None]]] = [
         (files.parquet, lambda path: frame.to_parquet(path, index=False)),
-        (files.csv, lambda path: frame.to_csv(path, index=False, encoding="utf-8")),
+        (files.csv, lambda path: for_csv.to_csv(path, index=False, encoding="utf-8")),
     ]
     with staged_paths(folder, len(writers)) as temps:
         for (_, write), temp in zip(writers, temps, strict=True):
@@ -85,7 +95,7 @@ class ResultParts:
             raise ValueError(f"more than {MAX_PARTS:,} parts; use bigger partitions")
         frame.to_parquet(self._parts_folder / PART_NAME.format(number=self.count), index=False)
         # The header once, then rows only: the file reads as if written whole.
-        frame.to_csv(self._csv, index=False, header=self.count == 0)
+        for_spreadsheets(frame).to_csv(self._csv, index=False, header=self.count == 0)
         self.count += 1
 
     def commit(self) -> ResultFiles:

@@ -8,6 +8,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
+from farmscore.spreadsheet_cells import defused
+
 
 def _json_safe(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
@@ -27,7 +29,8 @@ class JsonlWriter:
 
 
 class CsvWriter:
-    """CSV with a header naming `columns`; each row is a mapping over those columns."""
+    """CSV with a header naming `columns`; each row is a mapping over those columns. A text
+    that a spreadsheet would run as a formula gets a leading apostrophe."""
 
     def __init__(self, stream: TextIO, columns: Sequence[str]) -> None:
         self._columns = list(columns)
@@ -35,4 +38,4 @@ class CsvWriter:
         self._writer.writerow(self._columns)
 
     def write(self, row: Mapping[str, object]) -> None:
-        self._writer.writerow([row.get(column, "") for column in self._columns])
+        self._writer.writerow([defused(row.get(column, "")) for column in self._columns])
