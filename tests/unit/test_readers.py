@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from pathlib import Path
@@ -187,3 +188,31 @@ def test_a_markdown_post_on_stdin_or_in_a_text_field_is_read_as_a_md_file_is(
     assert isinstance(from_file, Document)
     assert post.text == from_file.text
     assert "#" not in post.text
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_jsonl_line_over_the_limit_is_an_error_and_the_next_lines_are_read(
+    tmp_path: Path, compressed: bool
+) -> None:
+    # The reader stops holding the line at the limit (it used to read a 500 MB line whole,
+    # 1.55 GB of memory, before checking it); the error still gives its full size.
+    huge = b'{"id": "huge", "text": "' + b"word " * (MAX_DOCUMENT_BYTES // 5 + 1) + b'"}'
+    lines = [b'{"id": "a", "text": "Alpha."}', huge, b"", b'{"id": "b", "text": "Beta."}']
+    data = b"\n".join(lines) + b"\n"
+    name = "in.jsonl.gz" if compressed else "in.jsonl"
+    (tmp_path / name).write_bytes(gzip.compress(data) if compressed else data)
+    records = read([str(tmp_path / name)])
+    assert [r.id for r in records if isinstance(r, Document)] == ["a", "b"]
+    [error] = [r for r in records if isinstance(r, InputError)]
+    assert error.where == f"{tmp_path / name}:2"
+    assert f"{len(huge):,} bytes is over the" in error.reason
+    assert error.raw is not None
+    assert error.raw.startswith('{"id": "huge"')
+    assert len(error.raw) <= 1_000
+
+
+def test_a_byte_order_mark_before_the_first_jsonl_line_is_read_past(tmp_path: Path) -> None:
+    (tmp_path / "bom.jsonl").write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "Alpha."}\n')
+    [record] = read([str(tmp_path / "bom.jsonl")])
+    assert isinstance(record, Document)
+    assert record.id == "a"

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
+from farmscore.reading.lines import RAW_PREVIEW_CHARS, iter_raw_lines
 from farmscore.reading.markdown import as_read_text, markdown_to_text
 from farmscore.reading.paths import COMPRESSED_SUFFIX, InputFile, shown, walk_inputs
 from farmscore.reading.safe_json import UnreadableJsonError, parse_json
@@ -196,14 +197,15 @@ def page_document(
 
 
 def _read_jsonl(stream: BinaryIO, name: str) -> Iterator[Record]:
-    yield from _read_jsonl_lines(iter(stream.readline, b""), name)
-
-
-def _read_jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        yield parse_jsonl_record(raw, f"{name}:{number}", default_id=f"{name}:{number}")
+    """The records of a JSONL stream; a line over the document limit is an error read past,
+    never held whole."""
+    for line in iter_raw_lines(stream):
+        where = f"{name}:{line.number}"
+        if line.oversized:
+            preview = line.data.decode("utf-8", errors="replace")[:RAW_PREVIEW_CHARS]
+            yield InputError(where, _too_large(line.n_bytes), preview)
+        elif line.data.strip():
+            yield parse_jsonl_record(line.data, where, default_id=where)
 
 
 def parse_jsonl_record(raw: bytes, where: str, default_id: str) -> Record:

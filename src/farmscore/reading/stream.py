@@ -25,18 +25,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from farmscore.reading.files import parse_jsonl_object, record_document
+from farmscore.reading.lines import RAW_PREVIEW_CHARS, UTF8_BOM, RawLine, iter_raw_lines
 from farmscore.reading.settings import MAX_DOCUMENT_BYTES
 from farmscore.types import Document, InputError
 from farmscore.words import NO_WORDS_REASON, has_words
 
-# Characters of an oversized line kept in its errors row: enough to recognise the record.
-RAW_PREVIEW_CHARS = 1_000
 # Bytes looked at to tell JSONL from a feed; a JSON Feed names its version near the top.
 SNIFF_BYTES = 1 << 16
-# Bytes read at a time while skipping the rest of an oversized line.
-SKIP_CHUNK_BYTES = 1 << 20
-
-UTF8_BOM = b"\xef\xbb\xbf"
 # Gate refuses a record without words: there is nothing to judge.
 NO_WORDS = NO_WORDS_REASON
 _JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/1(?:\.1)?/?"')
@@ -79,16 +74,6 @@ class UnreadableRecord:
 
 
 SourceRecord = ParsedRecord | UnreadableRecord
-
-
-@dataclass(frozen=True, slots=True)
-class RawLine:
-    """One input line without its line ending; only the first bytes when it is oversized."""
-
-    number: int
-    data: bytes
-    n_bytes: int
-    oversized: bool = False
 
 
 def open_input(path: str | Path) -> BinaryIO:
@@ -170,28 +155,6 @@ def read_document(stream: BinaryIO, max_bytes: int) -> bytes:
     """The whole of `stream`, but never more than `max_bytes` + 1 bytes: a result longer
     than `max_bytes` means the document was over the limit."""
     return stream.read(max_bytes + 1)
-
-
-def iter_raw_lines(stream: BinaryIO, max_line_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[RawLine]:
-    """Lines of `stream` numbered from 1, read one at a time. A line over `max_line_bytes`
-    keeps only its first bytes; the rest is skipped, not held."""
-    number = 0
-    while chunk := stream.readline(max_line_bytes + 2):
-        number += 1
-        complete = chunk.endswith(b"\n") or len(chunk) < max_line_bytes + 2
-        line = chunk.removesuffix(b"\n").removesuffix(b"\r")
-        if number == 1:
-            line = line.removeprefix(UTF8_BOM)
-        if complete and len(line) <= max_line_bytes:
-            yield RawLine(number, line, len(line))
-            continue
-        n_bytes = len(line)
-        while not complete:
-            chunk = stream.readline(SKIP_CHUNK_BYTES)
-            complete = not chunk or chunk.endswith(b"\n")
-            n_bytes += len(chunk.removesuffix(b"\n").removesuffix(b"\r"))
-        # Up to 4 bytes a character: enough bytes for the preview's characters.
-        yield RawLine(number, line[: RAW_PREVIEW_CHARS * 4], n_bytes, oversized=True)
 
 
 def jsonl_records(
