@@ -180,8 +180,9 @@ def verdict(score: Score, text: str) -> dict[str, Any]:
 
 
 def encode_row(row: dict[str, Any]) -> bytes:
-    """One JSONL line as UTF-8. Values are written as they came, NaN included; a lone
-    surrogate (a `\\ud800` escape in the input) cannot be UTF-8, so that row stays escaped."""
+    """One JSONL line as UTF-8. Values are written as they came (the reader refuses NaN,
+    Infinity and 1e400, which JSON cannot hold); a lone surrogate (a `\\ud800` escape in the
+    input) cannot be UTF-8, so that row stays escaped."""
     try:
         return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
     except UnicodeEncodeError:

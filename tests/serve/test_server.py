@@ -51,6 +51,8 @@ def _score(server: RunningServer, payload: object, **kwargs: object) -> httpx.Re
 
 def test_health_and_readiness(server: RunningServer) -> None:
     assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
+    assert httpx.head(f"{server.url}/healthz").status_code == 200
+    assert httpx.head(f"{server.url}/readyz").status_code == 200
     ready = httpx.get(f"{server.url}/readyz").json()
     card = json.loads((default_model_dir() / "model_card.json").read_text())
     assert ready["status"] == "ready"

@@ -50,3 +50,22 @@ def test_depth_is_measured_on_the_deepest_branch_of_objects_and_lists() -> None:
 def test_other_unreadable_json_says_why(text: str, message: str) -> None:
     with pytest.raises(UnreadableJsonError, match=message):
         parse_json(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"text": "Rain.", "n": 1e400}', "beyond what a double holds"),
+        ('{"text": "Rain.", "n": -1e400}', "beyond what a double holds"),
+        ('{"text": "Rain.", "n": NaN}', "holds NaN"),
+        ('{"text": "Rain.", "n": Infinity}', "holds Infinity"),
+    ],
+)
+def test_numbers_no_json_writer_can_give_back_are_refused(text: str, message: str) -> None:
+    # Read as inf or nan, they used to be written back as Infinity or NaN: not JSON.
+    with pytest.raises(UnreadableJsonError, match=message):
+        parse_json(text)
+
+
+def test_ordinary_floats_are_read_as_they_are() -> None:
+    assert parse_json('{"n": 1.5e300, "m": -0.25}') == {"n": 1.5e300, "m": -0.25}

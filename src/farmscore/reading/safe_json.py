@@ -23,6 +23,7 @@ nested more than 500 levels deep (lists
 from __future__ import annotations
 
 import json
+import math
 
 # Levels of lists and objects a record may hold; no article record comes near it.
 MAX_DEPTH = 500
@@ -34,10 +35,13 @@ class UnreadableJsonError(ValueError):
 
 def parse_json(text: str) -> object:
     """The value of a JSON text, or `UnreadableJsonError` for malformed JSON, nesting deeper
-    than `MAX_DEPTH` (or too deep for the parser, which recurses), and integers too long to
-    convert (over 4,300 digits)."""
+    than `MAX_DEPTH` (or too deep for the parser, which recurses), integers too long to
+    convert (over 4,300 digits), and what no JSON writer can give back: NaN, Infinity and
+    numbers past a double's range (1e400)."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except UnreadableJsonError:
+        raise
     except json.JSONDecodeError as error:
         raise UnreadableJsonError(f"not valid JSON: {error.msg} at column {error.colno}") from None
     except RecursionError:
@@ -51,6 +55,25 @@ def parse_json(text: str) -> object:
         raise UnreadableJsonError(
             f"nested more than {MAX_DEPTH} levels deep (lists and objects inside each other); "
             "farmscore reads no deeper, so that every record it reads it can also write"
+        )
+    return value
+
+
+def _refuse_constant(name: str) -> float:
+    raise UnreadableJsonError(
+        f"holds {name}, which is not JSON (no JSON writer can give it back); write it as a "
+        "string or null"
+    )
+
+
+def _finite_float(literal: str) -> float:
+    """A JSON number as a float; one past a double's range (1e400) would be written back as
+    Infinity, which is not JSON, so it is refused."""
+    value = float(literal)
+    if not math.isfinite(value):
+        raise UnreadableJsonError(
+            f"holds the number {literal[:40]}, beyond what a double holds (about 1.8e308); "
+            "write it as a string"
         )
     return value
 

@@ -121,11 +121,17 @@ def create_app(settings: ServeSettings) -> FastAPI:
             metrics.labels.labels(label=label).inc(count)
         return JSONResponse({"model": model.info(), "results": outcome.results})
 
-    @app.get("/healthz", summary="The process is up")
+    # HEAD too: load balancers and uptime checks probe with it.
+    @app.api_route("/healthz", methods=["GET", "HEAD"], summary="The process is up")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", summary="The model is loaded and verified", responses={503: {}})
+    @app.api_route(
+        "/readyz",
+        methods=["GET", "HEAD"],
+        summary="The model is loaded and verified",
+        responses={503: {}},
+    )
     async def readyz() -> Response:
         if slot is None:
             return _error(503, "the model is not loaded yet")
