@@ -312,3 +312,11 @@ def test_tables_fit_a_narrow_terminal(argv: list[str], tmp_path: Path) -> None:
     lines = done.stdout.decode().splitlines()
     assert lines
     assert max(len(line) for line in lines) <= 72
+
+
+def test_train_refuses_a_name_with_control_characters(labels_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    result = invoke("train", str(labels_csv), "--out", str(out), "--name", "\x1b[31mred")
+    assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+    assert "holds control characters" in result.output  # type: ignore[attr-defined]
+    assert not out.exists()

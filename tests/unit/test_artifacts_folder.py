@@ -827,3 +827,13 @@ def test_a_format_1_folder_is_refused_unless_trusted_then_scores_as_before(
     assert sorted(p.name for p in folder.iterdir()) == [MODEL_FILE_NAME, CARD_FILE_NAME]
     again, _ = load_model_folder(folder)
     np.testing.assert_array_equal(again.predict_proba(features), model.predict_proba(features))
+
+
+@pytest.mark.parametrize("name", ["\x1b[2J\x1b[31mowned", "two\nlines", "bell\x07"])
+def test_a_card_name_with_control_characters_is_refused(
+    saved_folder: Path, no_unpickling: None, name: str
+) -> None:
+    # The name is printed on every score summary: escape codes could rewrite the terminal.
+    _edit_card(saved_folder, lambda raw: raw.update(name=name))
+    with pytest.raises(ModelVerificationError, match="'name' must be printable text"):
+        read_card(saved_folder)

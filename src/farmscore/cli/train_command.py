@@ -66,6 +66,8 @@ def train(
     jobs: JobsOption = -1,
 ) -> None:
     """Train a model on labelled examples; print cross-validated metrics; write the folder."""
+    if name is not None and not name.isprintable():
+        fail(f"--name {name!r} holds control characters; give printable text")
     # Imported here: training needs scikit-learn, SciPy and pandas, which every other command
     # (scoring above all) starts faster and smaller without.
     import pandas as pd

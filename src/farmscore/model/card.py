@@ -191,7 +191,7 @@ class ModelCard:
             )
         return cls(
             card_format_version=CARD_FORMAT_VERSION,
-            name=_get_str(card, "name", where),
+            name=_get_printable_str(card, "name", where),
             created=_get_created(card, where),
             versions=_get_versions(card, where),
             model_file=_model_file_from(_get(card, "model_file", where), f"{where}: model_file"),
@@ -432,6 +432,15 @@ def _get_str(raw: Mapping[str, JsonValue], key: str, where: str) -> str:
     value = _get(raw, key, where)
     if not isinstance(value, str):
         raise _wrong_type(where, key, "a string", value)
+    return value
+
+
+def _get_printable_str(raw: Mapping[str, JsonValue], key: str, where: str) -> str:
+    """A string that is printed to the terminal: control characters (escape codes that could
+    rewrite what a user sees) are refused."""
+    value = _get_str(raw, key, where)
+    if not value.isprintable():
+        raise _wrong_type(where, key, "printable text, without control characters", value)
     return value
 
 
