@@ -167,6 +167,28 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
             "A 12 sentence report based on the headline: Shoes Sell Out\n\nShoes.",
             {"prompt_echo": 1},
         ),
+        # The long tail: AI lines, layout notes, template slots and prompts in other forms.
+        ("Being an AI model, I cannot taste the stew myself.", {"self_reference": 1}),
+        ("My answers are generated from patterns in text.", {"self_reference": 1}),
+        (
+            "I lack the ability to open links, so this rests on the headline.",
+            {"knowledge_cutoff": 1},
+        ),
+        ("Those prices are not in my dataset.", {"knowledge_cutoff": 1}),
+        ("Forgive me, but I can't reproduce the full lyrics.", {"refusal": 1}),
+        ("[H2] What Changes for Renters", {"format_note": 1}),
+        ("Anchor text: 'cheap ferries' to the deals page", {"format_note": 1}),
+        ("Call the desk on 0800 XXX XXXX after noon.", {"placeholder": 1}),
+        ("Dear %FIRST_NAME%, welcome back.", {"placeholder": 1}),
+        ("Hi <<FirstName>>, your offer ends soon.", {"placeholder": 1}),
+        ("The flat is listed at £[price] this spring.", {"placeholder": 1}),
+        ("Coach's quote goes here.", {"placeholder": 1}),
+        (
+            "Bing Chat: Analysts expect the central bank to hold rates steady this month.",
+            {"role_marker": 1},
+        ),
+        ("Turn this Reddit thread into a news story.\n\nServers fell over.", {"prompt_echo": 1}),
+        ("Given the notes below, compose a short obituary.\n\nHe farmed.", {"prompt_echo": 1}),
         # Offers without the usual words.
         (
             "The vote passed.\n\nTell me if you want it funnier or more serious.",
@@ -231,6 +253,10 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "Use active voice and short sentences: readers skim.",
         "Super Bowl XX was played in New Orleans.",
         "Share this with a friend who needs a laugh.",
+        "- Passive Voice: Applications for the job were reviewed by the panel.",
+        "If applied, this commit will <<your subject line here>>",
+        "Being a parent, I know the feeling.",
+        "Cover the pot and simmer the stock for an hour.",
     ],
 )
 def test_human_text_does_not_fire(text: str) -> None:

@@ -341,6 +341,9 @@ _PROSE = (
         ("Want the best deals first? Subscribe now and never miss a sale!", 1),
         ("Use code SPRING15 at checkout for free shipping on your first order.", 1),
         ("Loved this story? Share it with your friends on WhatsApp!", 1),
+        ("Free spins waiting: register at our partner casino for 100 more!", 1),
+        ("Comment YES if you think the referee got it wrong!", 1),
+        ("To use SIMD with this code via the crate, you'd change it to this:", 0),
         # A call to action inside a long paragraph of the story is the story's, not a splice.
         (f"{_PROSE} Residents who want updates can subscribe now at the county website.", 0),
         # A news template's own related links and a widget's label are not spliced promotion.

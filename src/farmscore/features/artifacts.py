@@ -110,6 +110,25 @@ def _inserted_slot(text: str, match: re.Match[str]) -> bool:
     return (start == 0 or text[start - 1] in ' \t\n"(') and _unexplained_slot(text, match)
 
 
+# The slots a writer leaves "to go here" or "TBD".
+_SLOT_BEFORE = re.compile(
+    r"\b(?:quote|image|photo|link|statistic|stat|caption|credit|testimonial|chart|figure)s?"
+    r"(?: (?:from|by|of) [\w ]{1,30})?(?: to)? $"
+)
+
+
+def _slot_goes_here(text: str, match: re.Match[str]) -> bool:
+    """'... quote goes here', 'photo to go here': a slot's name just before."""
+    before = text[max(0, match.start() - 50) : match.start()]
+    return _after_non_word(text, match) and _SLOT_BEFORE.search(before) is not None
+
+
+def _slot_tbd(text: str, match: re.Match[str]) -> bool:
+    """'Quote from expert TBD': a slot's name just before the TBD."""
+    before = text[max(0, match.start() - 50) : match.start()]
+    return _after_non_word(text, match) and _SLOT_BEFORE.search(before) is not None
+
+
 def _unexplained_word_slot(text: str, match: re.Match[str]) -> bool:
     return _after_non_word(text, match) and _unexplained_slot(text, match)
 
@@ -147,8 +166,9 @@ _MODEL_NAME_LABEL = (
     r"^[ \t>*<\[]*(?:\*\*)?(?:assistant|chatgpt|gpt-?[345][\w.-]*|claude|gemini|bard|copilot"
     r"|(?:llama|mistral|qwen|deepseek)[\w.-]*|perplexity|grok|chatbot|bot|ai|model|response"
     r"|response from (?:the )?(?:ai|assistant|model|chatbot|bot)"
-    r"|sent by (?:copilot|chatgpt|gemini|claude|the assistant))(?:[ \t]*\([^)\n]{1,30}\))?"
-    r"(?:[ \t]+said)?(?:\*\*)?[>\]]?[ \t]*:[ \t]*[^\n]+"
+    r"|sent by (?:copilot|chatgpt|gemini|claude|the assistant)|jasper(?: ai)?|bing chat"
+    r"|response from (?:chatgpt|gemini|claude|copilot|bard))(?:[ \t]*\([^)\n]{1,30}\))?"
+    r"(?:[ \t]+(?:said|replied|wrote|answered))?(?:\*\*)?[>\]]?[ \t]*:[ \t]*[^\n]+"
 )
 # A headline is not a sentence: "Gemini: What the new model can do" is a title.
 _SENTENCE_LIKE = re.compile(r"[^\n]{20,}[.!?…]['\"’”]?[ \t]*$|(?:\S+[ \t]+){11,}\S")
@@ -309,8 +329,25 @@ _SELF_REFERENCE = _Kind(
             r"|ai-powered (?:assistant|chatbot|tool))\b(?=[^\n.]{0,60}\b(?:i|my|me)\b)",
             "model|llm|chatbot|assistant|ai",
         ),
+        # "Being an AI model, I ...", "As an automated assistant, I ...".
         _w(
-            rf"i(?:{_AP}m| am) (?:just |only |merely |simply |not a human,? (?:but )?|still )?"
+            r"being an? (?:(?:large )?language model|llm|ai(?: model| system| assistant)?)\b",
+            "being",
+            "ai|model|llm",
+        ),
+        _w(
+            r"(?:as|being) an? (?:automated|virtual|digital) (?:writing )?(?:assistant|model"
+            r"|system|chatbot)\b(?=[^\n.]{0,60}\b(?:i|my|me)\b)",
+            "automated|virtual|digital",
+            "assistant|model|system|chatbot",
+        ),
+        _w(
+            r"my (?:responses|answers|outputs|replies) are (?:generated|produced|based on)\b",
+            "responses|answers|outputs|replies",
+            "generated|produced|based",
+        ),
+        _w(
+            rf"i(?:{_AP}?m| am) (?:just |only |merely |simply |not a human,? (?:but )?|still )?"
             rf"(?:an? )?{_AI}\b",
             "ai|artificial|model|llm|chatbot|assistant|a.i.",
         ),
@@ -326,7 +363,7 @@ _SELF_REFERENCE = _Kind(
             "openai|google|anthropic|meta|mistral|microsoft|alibaba|deepmind|xai",
         ),
         _w(
-            rf"i (?:do not|don{_AP}t|cannot|can{_AP}t) (?:have|hold|form|express|share)"
+            rf"i (?:do not|don{_AP}t|cannot|can{_AP}t) (?:have|hold|form|express|share|possess)"
             r" (?:any )?personal (?:opinions|feelings|emotions|beliefs|preferences"
             r"|experiences|views|political views)\b"
             rf"|i (?:do not|don{_AP}t) have (?:a body|a physical form|feelings or opinions"
@@ -341,7 +378,8 @@ _SELF_REFERENCE = _Kind(
             "generated|written|produced|created",
         ),
         _w(
-            r"(?:note from the ai|ai[- ]generated (?:content|article|text) (?:disclaimer|note)"
+            r"(?:note from the (?:ai|assistant|model)|ai[- ]generated (?:content|article|text)"
+            r" (?:disclaimer|note)"
             r"|regenerate response)\b",
             "ai|regenerate",
         ),
@@ -394,16 +432,17 @@ _REFUSAL = _Kind(
             _CANNOT_CUES,
         ),
         _w(
-            rf"(?:i(?:{_AP}m| am) sorry|sorry|apologies|i apologi[sz]e|unfortunately)"
+            rf"(?:i(?:{_AP}m| am) sorry|sorry|apologies|i apologi[sz]e|unfortunately|forgive me)"
             r"(?: for (?:any|the) (?:inconvenience|confusion))?,? (?:but )?"
             rf"i(?:{_AP}m| am)? (?:cannot|can not|can{_AP}t|unable to|not able to|won{_AP}t"
             r"|will not|must decline to|do not have|don['’]t have) (?:(?:help|assist)(?: you)?"
             r" with (?:that|this|your|such)|provide"
             r"|generate|create|write|produce|fulfill|fulfil|comply|complete|continue|share|give"
-            r"|offer|discuss|answer|do that|do this|access|specific"
+            r"|offer|discuss|answer|do that|do this|access|specific|reproduce|review"
+            r"|help (?:write|create|produce|with)"
             r"|(?:enough |sufficient |the necessary )?(?:information|details)"
             r"|the (?:ability|capability|information|details))\b",
-            "sorry|apologies|apologize|apologise|unfortunately",
+            "sorry|apologies|apologize|apologise|unfortunately|forgive",
         ),
         _w(
             r"(?:this|that|your) request (?:goes against|violates|is against|conflicts with"
@@ -464,9 +503,9 @@ _KNOWLEDGE_CUTOFF = _Kind(
             "goes|extends|runs|limited|current|updated|ends|stops|covers|include|cover|extend",
         ),
         _w(
-            r"(?:in|beyond|outside|from|past) my (?:training(?: data)?|knowledge base"
-            r"|knowledge cutoff)\b",
-            "training|knowledge",
+            r"(?:in|beyond|outside|from|past) my (?:training(?: data| set)?|knowledge base"
+            r"|knowledge cutoff|dataset|data set)\b",
+            "training|knowledge|dataset|data",
             "my",
         ),
         _w(
@@ -503,10 +542,13 @@ _KNOWLEDGE_CUTOFF = _Kind(
             r"|paywalled|current data|live data|the (?:file|attachment|document|pdf)"
             r"|current (?:[\w-]+ ){0,2}(?:rates|prices|figures|scores|standings|listings))\b"
             r"|i have no (?:access to|way of accessing|ability to browse) the (?:internet|web)\b"
-            r"|i (?:do not|don['’]t) have the (?:capability|ability) to (?:browse|watch|view"
-            r"|access|search)\b",
+            r"|i (?:do not|don['’]?t) have the (?:capability|ability) to (?:browse|watch|view"
+            r"|access|search|open|see|read|verify|listen)\b"
+            r"|i lack the (?:capability|ability|capacity) to (?:browse|watch|view|access|search"
+            r"|open|see|read|verify|listen)\b|i lack (?:live|real-time|internet|web) access\b",
             "internet|web|online|website|websites|link|links|url|urls|video|videos|live|real"
-            "|news|sources|capability|ability|listings|paywalled|pdf|attachment|file|current",
+            "|news|sources|capability|ability|capacity|listings|paywalled|pdf|attachment|file"
+            "|current|lack",
         ),
         _w(
             r"i (?:do not|don['’]t) have access to (?:the (?:actual|latest|most recent|original"
@@ -597,7 +639,10 @@ _FORMAT_NOTE = _Kind(
             r"(?:[ \t]+target)?|(?:formatting|seo)[ \t]+notes?|(?:primary|secondary|focus|target"
             r"|main)[ \t]+kws?|(?:focus[ \t]+)?keyphrase|keyword[ \t]+density|character[ \t]+count"
             r"|twitter[ \t]+card[ \t]+description|(?:recommended|suggested)[ \t]+(?:internal"
-            r"|external)[ \t]+links?|external[ \t]+link(?:ing)?[ \t]+(?:suggestions?|ideas))"
+            r"|external)[ \t]+links?|(?:external|internal)[ \t]+link(?:ing)?[ \t]+(?:suggestions?"
+            r"|ideas|recommendations?)|anchor[ \t]+text|canonical|yoast(?:[ \t]+seo)?"
+            r"|formatting|(?:sub)?heading[ \t]+suggestions?|(?:image[ \t]+)?"
+            r"caption[ \t]+(?:suggestions?|ideas?)|(?:editor['’]?s[ \t]+)?layout[ \t]+note)"
             # A qualifier before the colon: "SEO Title (under 60 characters):", "Alt text for
             # image 2:", "Canonical URL to set in Rank Math:".
             r"(?:[ \t]*\([^)\n]{1,60}\)|[ \t]+(?:for|to|of|in)[ \t][^:\n]{1,50})?"
@@ -694,6 +739,17 @@ _FORMAT_NOTE = _Kind(
             "formatted|paste|pasting",
         ),
         _w(r"(?:word|character) count[ \t]*(?:-|–|—)[ \t]*~?\d", "count"),
+        # An outline's heading tag, a layout hint: "[H2] The Verdict", "(bulleted summary
+        # recommended here)", "paragraph break recommended", "hit the 1,000-word target".
+        _rx(r"^[ \t]*\[h[1-6]\]", "h1|h2|h3|h4|h5|h6"),
+        _rx(r"\((?:[\w-]+ ){0,3}(?:recommended|suggested) here\)", "recommended|suggested", "here"),
+        _w(r"paragraph break (?:recommended|suggested)\b", "break", "recommended|suggested"),
+        _w(
+            r"(?:hit|reach|meet) (?:the|your) [\d,]+-word (?:target|goal|count)\b",
+            "word",
+            "target|goal",
+            "hit|reach|meet",
+        ),
         # Writing to an SEO plug-in's checks: "per Yoast recommendations".
         _w(
             r"(?:per|to satisfy|to pass|to meet|according to) (?:the )?(?:yoast|rank ?math)\b"
@@ -823,7 +879,8 @@ _PLACEHOLDER = _Kind(
             accept=_unexplained_slot,
         ),
         _cased(
-            r"\{\{[ \t]*[A-Za-z_][A-Za-z_.]{1,40}[ \t]*\}\}|\{[a-z]+(?:_[a-z]+)+\}|\{[A-Z]{3,12}\}"
+            r"\{\{[ \t]*[A-Za-z_][A-Za-z_.]{1,40}[ \t]*\}\}|\{[a-z]+(?:_[a-z]+)+\}"
+            r"|\{[A-Z][A-Z_]{2,30}\}"
             r"|%%[a-z_]{2,30}%%|%[A-Z][A-Z_]{2,30}%"
             r"|<(?:[A-Z]+[ _])?(?:" + "|".join(word.upper() for word in _SLOT_NAMES) + r")"
             r"(?:[ _][A-Z]+)?>",
@@ -842,6 +899,23 @@ _PLACEHOLDER = _Kind(
             accept=_unexplained_word_slot,
         ),
         _rx(r"\((?:x{3}|\d{3})\)[ \t]?x{3}-x{4}", "xxx", accept=_unexplained_slot),
+        # "0800 XXX XXXX", "XX-XX", "XX,XXX", "555-0123" (the numbers kept for fiction).
+        _rx(
+            r"\d{3,4}[ -]x{3}[ -]?x{3,4}\b|x{2}[–-]x{2}\b|x{2},x{3}\b",
+            "xxx|xx",
+            accept=_unexplained_word_slot,
+        ),
+        _rx(r"555-01\d\d\b|@(?:email|yourdomain|yourcompany|domain)\.com\b", "555|@"),
+        # Slots in other template syntaxes: "%FIRST_NAME%", "$NAME$", "<<Name>>", "£[price]".
+        _cased(r"%[A-Z][A-Z_]{2,30}%", "%", accept=_unexplained_slot),
+        _cased(r"\$[A-Z][A-Z_]{2,30}\$", "$", accept=_unexplained_slot),
+        _cased(r"<<[A-Za-z][A-Za-z_]{1,30}>>", "<<", accept=_unexplained_slot),
+        _rx(r"[$€£]\[(?:[a-z]+|x[x,.]*)\]", "["),
+        _cased(r"\((?:DATE|TIME|VENUE|PRICE|NAME|LINK|LOCATION) (?:TBC|TBD|TK)\)", "tbc|tbd|tk"),
+        # "Director's quote goes here", "Quote from expert TBD": found from their rare last
+        # words, the slot's name checked before them.
+        _rx(r"go(?:es)? here\b", "here", "go|goes", accept=_slot_goes_here),
+        _rx(r"tbd\b", "tbd", accept=_slot_tbd),
         # Figures and names left as X's: "XX points", "20XX", "Dr. XXXXX".
         _cased(
             r"\bX{2,5} (?:points|rebounds|assists|goals|runs|yards|percent|per cent|years?|months?"
@@ -854,7 +928,7 @@ _PLACEHOLDER = _Kind(
         # Blanks in a figure: "$___ million", "bake at ___°F" (a run is tried once, from its
         # start, to stay linear on a line of underscores).
         _rx(
-            r"(?:\$|€|£)_{2,}|(?<!_)_{3,}[ \t]?(?:°[fc]?|%|percent|minutes|hours|days|weeks|million"
+            r"(?:\$|€|£)_{2,}|(?<!_)_{2,}[ \t]?(?:°[fc]?|%|percent|minutes|hours|days|weeks|million"
             r"|billion|points)",
             "__",
         ),
@@ -899,7 +973,8 @@ _PLACEHOLDER = _Kind(
         ),
         _cased(
             r"(?:Insert|INSERT) (?:a |an |the |your )?"
-            r"(?:quote|statistic|stat|link|image|photo|name|date|figure|example)\b[^\n]{0,80}",
+            r"(?:quote|statistic|stat|link|image|photo|name|date|figure|example|testimonial|logo"
+            r"|chart|video|screenshot|bio|caption|credit|map|table|graph)\b[^\n]{0,80}",
             "insert",
             accept=_inserted_slot,
         ),

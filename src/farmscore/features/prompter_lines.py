@@ -64,7 +64,7 @@ _TASK = (
     "conclusion paragraph paragraphs section sections headline headlines title titles text "
     "response report review recap overview caption captions thread tweet tweets newsletter "
     "script bio description poem email letter speech continuation rewrite rewrites "
-    "version versions answer"
+    "version versions answer quote sidebar"
 )
 _META = (
     "tone wording length word words keyword keywords seo faq variation variations alternative "
@@ -144,6 +144,7 @@ _DO = (
     r"|remove|replace|give|suggest|work|build|put|keep|expand|adjust|tweak|revise|rewrite"
     r"|rework|edit|modify|shorten|lengthen|condense|trim|refine|polish|tailor|customi[sz]e"
     r"|rephrase|reword|swap|translate|reformat|format|try|produce|come up with|craft|weave|focus"
+    r"|soften|tone down|sharpen|split|slot"
     r"|do (?:a|an|another|one more|some|more|the same)\b)"
 )
 # An offer to do more for the prompter, in the forms a model uses.
@@ -164,7 +165,11 @@ _OFFER = re.compile(
     rf"|\b(?:is there )?anything (?:else )?(?:you|u)(?:{_AP}d| would)? (?:like|want|need)\b"
     rf"|\bnext time,? (?:tell|give|send|let) me\b"
     rf"|\bhappy to (?:help|adjust|revise|tweak|make|add|write|expand|change|update|edit|rework"
-    rf"|redo|shorten|rewrite)\b"
+    rf"|redo|shorten|rewrite|draft)\b"
+    rf"|\bwould it help if i\b|\bi(?:{_AP}m| am) (?:also )?(?:able|happy|glad) to {_DO}\b"
+    rf"|\bping me\b|\b(?:send|share|give) (?:me|over)\b[^\n]{{0,80}}\band i{_AP}ll\b"
+    rf"|\bfeedback\b[^\n]{{0,60}}\b(?:welcome|appreciated)\b"
+    rf"|\bi{_AP}ll (?:revise|rework|tweak|adjust|have another go|give it another)\b"
 )
 # The piece itself, named as the thing an offer is about: "a shorter version", "the intro".
 _PIECE_NOUNS = (
@@ -215,10 +220,11 @@ _ANOTHER_PIECE = re.compile(
 )
 # What a prompter's request or a model's condition sounds like ("if you'd like", "as needed").
 _CONDITION = re.compile(
-    rf"\bif (?:you|u|that|needed|necessary|desired|required|so|wanted)\b|\bshould you\b"
+    rf"\bif (?:you|your|u|that|needed|necessary|desired|required|so|wanted)\b|\bshould you\b"
     rf"|\bas needed\b|\?|\bjust (?:ask|say|let me know)\b|\blet me know\b|\balso\b"
     rf"|\bwhenever\b|\bfor you\b|\bme to\b|\bi{_AP}d be (?:happy|glad)\b|\bnext time\b"
-    rf"|\bjust tell me\b|\bto (?:suit|fit|match) your\b"
+    rf"|\bjust tell me\b|\bto (?:suit|fit|match) your\b|\btell me (?:if|whether|what|which|how)\b"
+    rf"|\bping me\b"
     rf"|\band i{_AP}ll\b|\blmk\b|\bif (?:it|this)\b"
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
@@ -337,7 +343,8 @@ _BRIEF_IMPERATIVE = re.compile(
     r"|post|text))|use|include|keep|avoid|do not|don['’]t|never|remember to|give me|i want you to"
     r"|i need you to|write|rewrite|summari[sz]e|paraphrase|instructions[ \t]*:|key points"
     r"|target audience|focus on|mention|add|act as|pretend|you are an?|expand|turn|convert"
-    r"|continue)\b"
+    r"|continue|generate|compose|produce|draft|create|craft|refine|translate|adapt|shorten"
+    r"|lengthen|cover|i need an?|based on the|using the|given the|article length|word limit)\b"
 )
 # The terms of a brief that name the piece, its length or its reader: one is enough.
 _BRIEF_TERMS = re.compile(
@@ -346,7 +353,11 @@ _BRIEF_TERMS = re.compile(
     r"|reading level|\d+(?:st|nd|rd|th)[- ]grader?|grader|in (?:uk |us |british |american"
     r" |plain )?english|english language|human wrote|human-written|sounds? (?:human|natural)"
     r"|call to action|faqs?|subheadings?|the article|the piece|this article|full article"
-    r"|our brand|competitors|proficient|journalist|reporter|copywriter|columnist|blogger)\b"
+    r"|our brand|competitors|proficient|journalist|reporter|copywriter|columnist|blogger"
+    r"|writer|news (?:article|story|report|item)|this (?:draft|text|article|story)"
+    r"|(?:text|transcript|notes|information|data|details) (?:below|above|provided)"
+    r"|at least (?:two|three|four|five)|clickbait\w*|headline|first sentence|the (?:intro"
+    r"|ending)|press release|tweet|reddit thread)\b"
 )
 # Terms that style guides also open with ("Use active voice"): two are needed.
 _WEAK_BRIEF_TERMS = re.compile(

@@ -732,39 +732,27 @@ _CALL_TO_ACTION = re.compile(
     r"|follow us (?:now|today)|join our (?:telegram|whatsapp|discord|facebook) (?:channel|group"
     r"|community|server)|enter (?:our|the) (?:giveaway|contest|sweepstakes)"
     r"|(?:install|download) (?:the|our) (?:[\w-]+ ){0,3}app (?:and|to) (?:get|win|earn|claim)"
-    r"|stay tuned to our (?:website|site|channel|page))\b",
+    r"|stay tuned to our (?:website|site|channel|page)"
+    # Engagement bait and affiliate pushes.
+    r"|comment (?:yes|no|amen|below|['\"‘“][^\n]{1,12}['\"’”])"
+    r"|type ['\"‘“]?\w+['\"’”]? (?:and share|if|below)|(?:like|share) (?:this|it)(?: post)? if you"
+    r"|drop an? [^\n]{1,6} in the comments|share this with \d+ friends|follow (?:us )?for more"
+    r"|smash (?:that|the) (?:like|subscribe|follow)|vote now in our poll"
+    r"|(?:through|via) our (?:exclusive |special |affiliate |partner |promo )?(?:link|code)"
+    r"|with our (?:exclusive|special|affiliate|partner|promo) (?:link|code)"
+    r"|our partner (?:casino|exchange|site|broker"
+    r"|bookmaker|store)|our sister site|free spins|no-deposit|cashback|advertorial"
+    r"|sponsored guide|dm @\w+|in our (?:discord|telegram|whatsapp)|link in (?:our )?bio"
+    r"|deal alert|buy before it sells out|install the [\w-]+ app|click to see"
+    r"|(?:power companies|doctors|banks|dentists) hate (?:it|him|her|this|them)"
+    r"|(?:one|this) weird (?:trick|gadget))\b",
 )
 # One word of each call, the rarest, looked up before the pattern runs.
-_CALL_TO_ACTION_WORDS = frozenset(
-    [
-        "subscribe",
-        "bell",
-        "button",
-        "hit",
-        "notifications",
-        "wheel",
-        "tap",
-        "enroll",
-        "join",
-        "book",
-        "forget",
-        "comment",
-        "pinterest",
-        "whatsapp",
-        "friends",
-        "family",
-        "facebook",
-        "twitter",
-        "link",
-        "partner",
-        "code",
-        "follow",
-        "giveaway",
-        "contest",
-        "sweepstakes",
-        "app",
-        "tuned",
-    ]
+_CALL_TO_ACTION_WORDS = _phrases(
+    "subscribe|bell|button|hit|notifications|wheel|tap|enroll|join|book|forget|comment|comments"
+    "|pinterest|whatsapp|friends|family|facebook|twitter|link|partner|code|follow|giveaway"
+    "|contest|sweepstakes|app|tuned|type|like|share|smash|vote|sister|spins|deposit|cashback"
+    "|advertorial|sponsored|dm|bio|deal|install|click|hate|weird|discord|telegram"
 )
 CALL_TO_ACTION_MAX_WORDS = 30
 # Article prose a spliced line sits between, in words on each side.
