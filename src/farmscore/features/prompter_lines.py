@@ -389,7 +389,8 @@ def _cues(*groups: str) -> tuple[frozenset[str], ...]:
 _PROMPT_PHRASES = (
     _Gated(
         re.compile(
-            r"\bbased on (?:the|this|a|my|your) (?:(?:following|provided|given|above|below"
+            # No leading \b: the literal prefix lets the regex engine skip ahead to "based on".
+            r"based on (?:the|this|a|my|your) (?:(?:following|provided|given|above|below"
             r"|opening) (?:prompt|first sentence|sentence|opening (?:sentence|line|paragraph)"
             r"|paragraph|headline|title|key ?points|keywords|outline|instructions|topic|summary"
             r"|text|bullet points|tweet)|prompt|first sentence|key ?points|keywords provided"
@@ -401,7 +402,7 @@ _PROMPT_PHRASES = (
     # "a 20 sentence story based on the headline": the brief's length with its source.
     _Gated(
         re.compile(
-            r"\b\d{1,4}[- ]?(?:sentence|word|paragraph)s?[- ](?:long )?(?:continuation|story"
+            r"\d{1,4}[- ]?(?:sentence|word|paragraph)s?[- ](?:long )?(?:continuation|story"
             r"|review|article|essay|summary|post|piece|news (?:article|report|story)|report"
             r"|blog post|text|response|version|rewrite|poem) based on\b"
         ),
