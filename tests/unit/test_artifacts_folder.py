@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -837,3 +839,26 @@ def test_a_card_name_with_control_characters_is_refused(
     _edit_card(saved_folder, lambda raw: raw.update(name=name))
     with pytest.raises(ModelVerificationError, match="'name' must be printable text"):
         read_card(saved_folder)
+
+
+def test_an_array_whose_header_claims_more_than_its_data_is_refused_unallocated(
+    saved_folder: Path, fitted_model: FarmModel
+) -> None:
+    # A header of shape 1e11 made numpy try to allocate 800 GB: a MemoryError, not a refusal.
+    path = saved_folder / MODEL_FILE_NAME
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": "<f8", "fortran_order": False, "shape": (10**11,)}
+    )
+    buffer.write(b"\0" * 64)
+    with zipfile.ZipFile(path, "w") as archive:
+        for key, array in to_arrays(fitted_model).items():
+            if key == "reference":
+                continue
+            stored = io.BytesIO()
+            np.lib.format.write_array(stored, np.asarray(array), allow_pickle=False)
+            archive.writestr(f"{key}.npy", stored.getvalue())
+        archive.writestr("reference.npy", buffer.getvalue())
+    _rehash(saved_folder)
+    with pytest.raises(ModelVerificationError, match="header declares 800,000,000,000 bytes"):
+        load_model_folder(saved_folder)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import math
 import os
 import tempfile
 import warnings
@@ -221,6 +222,8 @@ def _model_from_archive(data: bytes, path: Path) -> FarmModel:
             unpacked = sum(member.file_size for member in members)
             if unpacked > MAX_MODEL_UNPACKED_BYTES:
                 raise ModelArraysError(f"{unpacked:,} bytes unpacked, over the model limit")
+            for member in members:
+                _check_declared_size(archive, member)
         with np.load(io.BytesIO(data), allow_pickle=False) as stored:
             arrays = {key: stored[key] for key in stored.files}
         return from_arrays(arrays)
@@ -229,6 +232,29 @@ def _model_from_archive(data: bytes, path: Path) -> FarmModel:
             f"{path} is not a model farmscore can read ({type(error).__name__}: {error}); "
             f"restore the folder or {RETRAIN_HINT}"
         ) from None
+
+
+def _check_declared_size(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse an array whose header claims more data than its file holds: numpy would try to
+    allocate what the header says (a shape of 1e11 is a MemoryError) before finding out."""
+    from farmscore.model.file_format import ModelArraysError
+
+    with archive.open(member) as stream:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, _, dtype = np.lib.format.read_array_header_1_0(stream)
+        elif version == (2, 0):
+            shape, _, dtype = np.lib.format.read_array_header_2_0(stream)
+        else:
+            raise ModelArraysError(
+                f"{member.filename}: array format {version} is not one numpy writes here"
+            )
+    declared = math.prod(shape) * dtype.itemsize
+    if declared > member.file_size:
+        raise ModelArraysError(
+            f"{member.filename}: its header declares {declared:,} bytes of data, more than the "
+            f"{member.file_size:,} bytes it holds"
+        )
 
 
 def _unpickled(data: bytes, path: Path) -> FarmModel:

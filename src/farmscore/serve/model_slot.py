@@ -165,10 +165,15 @@ class _ExclusiveLock:
 
 
 def _copy_files(source: Path, target: Path) -> None:
-    """The files of a model folder (a card and its model file; no subfolders)."""
+    """The files of a model folder (a card and its model file; no subfolders). A symbolic link
+    is refused, as `Scorer.load` refuses one: copying it would copy whatever it points at."""
     if not source.is_dir():
         raise ModelVerificationError(f"{source} is not a folder")
     for path in source.iterdir():
+        if path.is_symlink():
+            raise ModelVerificationError(
+                f"{path} is a symbolic link; a model folder holds its files itself"
+            )
         if path.is_file():
             shutil.copyfile(path, target / path.name)
 

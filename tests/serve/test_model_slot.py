@@ -1,0 +1,26 @@
+"""Publishing a model generation: only a verified copy of real files is ever published."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from farmscore.model.folder import ModelVerificationError, default_model_dir
+from farmscore.serve.model_slot import publish_generation
+from farmscore.serve.settings import ServeSettings
+
+
+def test_a_symlinked_model_file_is_refused_and_nothing_is_left_behind(tmp_path: Path) -> None:
+    # The CLI refuses a linked model.npz; reload used to copy what the link pointed at.
+    folder = tmp_path / "model"
+    shutil.copytree(default_model_dir(), folder)
+    moved = tmp_path / "elsewhere.npz"
+    (folder / "model.npz").rename(moved)
+    (folder / "model.npz").symlink_to(moved)
+    settings = ServeSettings(model_folder=str(folder), state_folder=str(tmp_path / "state"))
+    with pytest.raises(ModelVerificationError, match="is a symbolic link"):
+        publish_generation(settings)
+    assert not any(settings.generations_folder.glob(".staged-*"))
+    assert not any(settings.generations_folder.glob("generation-*"))
