@@ -49,8 +49,9 @@ from farmscore.words import NO_WORDS_REASON, has_words
 if TYPE_CHECKING:
     import pandas as pd
 
-# Reasons per score: enough to see why, few enough to read.
+# Reasons per score: enough to see why, few enough to read; a caller may ask for up to 20.
 DEFAULT_REASONS = 5
+MAX_REASONS = 20
 # Spans per reason shown to a reader.
 EVIDENCE_PER_REASON = 5
 # N-grams asked of the wording block for its reason: more than are shown, as n-grams of rare

@@ -320,3 +320,38 @@ def test_train_refuses_a_name_with_control_characters(labels_csv: Path, tmp_path
     assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
     assert "holds control characters" in result.output  # type: ignore[attr-defined]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_score_shows_as_many_reasons_as_asked(tiny_model_dir: Path, count: int) -> None:
+    text = farm_text(random.Random(3))
+    result = invoke(
+        "score", "-", "--model", str(tiny_model_dir), "--format", "jsonl",
+        "--reasons", str(count), stdin=text,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    [row] = [json.loads(line) for line in result.stdout.splitlines()]  # type: ignore[attr-defined]
+    assert len(row["reasons"]) == count
+
+
+def test_score_refuses_more_reasons_than_the_service_allows(tiny_model_dir: Path) -> None:
+    result = invoke("score", "-", "--model", str(tiny_model_dir), "--reasons", "21", stdin="x")
+    assert result.exit_code == 2
+
+
+def test_a_piped_table_keeps_its_rows_whole(tmp_path: Path) -> None:
+    # Piped without COLUMNS, rich used to fold at 80 columns and cut reasons mid-word.
+    env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
+    done = subprocess.run(
+        [sys.executable, "-m", "farmscore", "score", "examples"],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env=env,
+        cwd=Path(__file__).parents[2],
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    rows = [line for line in done.stdout.decode().splitlines() if "examples/" in line]
+    assert len(rows) == len(list((Path(__file__).parents[2] / "examples").iterdir()))
+    # The three strongest reasons of each document sit whole on its one line.
+    assert all(line.count("; ") == 2 for line in rows), rows

@@ -36,8 +36,8 @@ PathsArgument = Annotated[
     list[str] | None,
     typer.Argument(
         help="Files (.txt, .md, .html, .htm, .jsonl, .csv, .parquet, or any of them .gz), "
-        "folders of them, or - for standard input.",
-        show_default="-",
+        "folders of them, or - for standard input (the default).",
+        show_default=False,
     ),
 ]
 

@@ -30,7 +30,7 @@ from farmscore.cli.tables import print_table
 from farmscore.model.length_bands import BAND_NAMES
 from farmscore.reading.tables import iter_any_documents
 from farmscore.score_rows import reasons_summary, score_to_dict
-from farmscore.scoring import Scorer
+from farmscore.scoring import DEFAULT_REASONS, MAX_REASONS, Scorer
 from farmscore.types import Document, InputError
 
 # One row per article for spreadsheets: the threshold is there so a reader can re-cut the
@@ -61,14 +61,32 @@ class ScoreFormat(StrEnum):
 def score(
     paths: PathsArgument = None,
     model: ModelOption = None,
-    output_format: Annotated[ScoreFormat, typer.Option("--format")] = ScoreFormat.table,
+    output_format: Annotated[
+        ScoreFormat,
+        typer.Option(
+            "--format",
+            help="table: one line per document; json: one array; jsonl: one row per document "
+            "as it is scored; csv: one row per document with the reasons joined.",
+        ),
+    ] = ScoreFormat.table,
     threshold: ThresholdOption = None,
     policy: PolicyOption = PolicyChoice.farm,
     jobs: JobsOption = 1,
+    reasons: Annotated[
+        int,
+        typer.Option(
+            "--reasons",
+            min=0,
+            max=MAX_REASONS,
+            help="Reasons per document in json, jsonl and csv, strongest first (the "
+            "service's `reasons` field); the table shows the 3 strongest.",
+        ),
+    ] = DEFAULT_REASONS,
 ) -> None:
     """Score each document: whether it is a content-farm page (or, with --policy machine,
     machine prose), both answers behind the verdict, and why."""
     scorer = load_scorer(model, threshold, policy)
+    scorer.n_reasons = reasons
     failed = 0
     texts: dict[str, str] = {}
 
@@ -108,7 +126,7 @@ def score(
                     "tells": "; ".join(result.tells),
                     "word_count": result.word_count,
                     "warnings": "; ".join(result.warnings),
-                    "reasons": reasons_summary(result, limit=5),
+                    "reasons": reasons_summary(result, limit=reasons),
                 }
             )
         elif output_format is ScoreFormat.json:

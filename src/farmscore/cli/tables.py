@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -22,6 +23,8 @@ HEADLINE_FEATURES = (
 
 
 _ID_WIDTH = 48
+# Characters a piped table may take per line.
+PIPED_WIDTH = 1_000
 
 
 def headline_columns(available: Sequence[str]) -> list[str]:
@@ -50,4 +53,8 @@ def print_table(
             table.add_column(column, overflow="fold", justify="right")
     for row_cells in cells:
         table.add_row(*row_cells)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped (`| cat`, `> file`) with no width asked for: folding at rich's default of 80
+        # columns cut the reasons mid-word. Rows stay whole, however long.
+        console = Console(file=console.file, width=PIPED_WIDTH, color_system=None)
     console.print(table)

@@ -160,7 +160,10 @@ def train(
 def evaluate(
     data: Annotated[list[Path], typer.Argument(help="Labelled CSV, JSONL or Parquet.")],
     model: ModelOption = None,
-    output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
+    output_format: Annotated[
+        ReportFormat,
+        typer.Option("--format", help="table: the metrics as a table; json: the whole report."),
+    ] = ReportFormat.table,
     threshold: ThresholdOption = None,
     jobs: JobsOption = 1,
     by: Annotated[

@@ -72,6 +72,10 @@ def create_app(settings: ServeSettings) -> FastAPI:
         version=__version__,
         summary="Tell substantive articles from content-farm pages, with reasons.",
         lifespan=lifespan,
+        # The interactive pages load their scripts from a CDN, so offline they are blank; the
+        # schema they would render stays at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
 
     def served() -> ModelSlot:

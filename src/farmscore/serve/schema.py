@@ -11,9 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from farmscore.scoring import DEFAULT_REASONS
-
-MAX_REASONS = 20
+from farmscore.scoring import DEFAULT_REASONS, MAX_REASONS
 
 EXAMPLE_REQUEST: dict[str, Any] = {
     "documents": [
