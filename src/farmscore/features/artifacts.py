@@ -98,16 +98,16 @@ def _unexplained_slot(text: str, match: re.Match[str]) -> bool:
     return _SLOT_EXPLAINED.search(line.lower()) is None
 
 
-def _priced_slot(text: str, match: re.Match[str]) -> bool:
-    """'$XX' after a space, a bracket or the line's start, and not explained as a slot."""
-    start = match.start()
-    return (start == 0 or text[start - 1] in " \t\n(") and _unexplained_slot(text, match)
+def _slot_after(characters: str) -> Accept:
+    """A slot not explained as one, that starts the text or follows one of `characters`:
+    "$XX" after a space or a bracket, "Insert quote ..." also after a quote mark."""
+    allowed = frozenset(characters)
 
+    def accept(text: str, match: re.Match[str]) -> bool:
+        start = match.start()
+        return (start == 0 or text[start - 1] in allowed) and _unexplained_slot(text, match)
 
-def _inserted_slot(text: str, match: re.Match[str]) -> bool:
-    """'Insert quote ...' after a space, a quote mark, a bracket or the line's start."""
-    start = match.start()
-    return (start == 0 or text[start - 1] in ' \t\n"(') and _unexplained_slot(text, match)
+    return accept
 
 
 # The slots a writer leaves "to go here" or "TBD".
@@ -117,14 +117,8 @@ _SLOT_BEFORE = re.compile(
 )
 
 
-def _slot_goes_here(text: str, match: re.Match[str]) -> bool:
-    """'... quote goes here', 'photo to go here': a slot's name just before."""
-    before = text[max(0, match.start() - 50) : match.start()]
-    return _after_non_word(text, match) and _SLOT_BEFORE.search(before) is not None
-
-
-def _slot_tbd(text: str, match: re.Match[str]) -> bool:
-    """'Quote from expert TBD': a slot's name just before the TBD."""
+def _named_slot_before(text: str, match: re.Match[str]) -> bool:
+    """'Director's quote goes here', 'Quote from expert TBD': a slot's name just before."""
     before = text[max(0, match.start() - 50) : match.start()]
     return _after_non_word(text, match) and _SLOT_BEFORE.search(before) is not None
 
@@ -890,7 +884,7 @@ _PLACEHOLDER = _Kind(
         _rx(
             r"[$€£](?:x{1,3}(?:[.,]x{2,3})+|x{2,3})\b",
             "x|xx|xxx",
-            accept=_priced_slot,
+            accept=_slot_after(" \t\n("),
         ),
         # Each alternative starts with "x", which the regex engine skips ahead to.
         _rx(
@@ -914,8 +908,8 @@ _PLACEHOLDER = _Kind(
         _cased(r"\((?:DATE|TIME|VENUE|PRICE|NAME|LINK|LOCATION) (?:TBC|TBD|TK)\)", "tbc|tbd|tk"),
         # "Director's quote goes here", "Quote from expert TBD": found from their rare last
         # words, the slot's name checked before them.
-        _rx(r"go(?:es)? here\b", "here", "go|goes", accept=_slot_goes_here),
-        _rx(r"tbd\b", "tbd", accept=_slot_tbd),
+        _rx(r"go(?:es)? here\b", "here", "go|goes", accept=_named_slot_before),
+        _rx(r"tbd\b", "tbd", accept=_named_slot_before),
         # Figures and names left as X's: "XX points", "20XX", "Dr. XXXXX".
         _cased(
             r"\bX{2,5} (?:points|rebounds|assists|goals|runs|yards|percent|per cent|years?|months?"
@@ -976,7 +970,7 @@ _PLACEHOLDER = _Kind(
             r"(?:quote|statistic|stat|link|image|photo|name|date|figure|example|testimonial|logo"
             r"|chart|video|screenshot|bio|caption|credit|map|table|graph)\b[^\n]{0,80}",
             "insert",
-            accept=_inserted_slot,
+            accept=_slot_after(' \t\n"('),
         ),
     ),
     definition=(
