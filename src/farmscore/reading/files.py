@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from farmscore.reading.lines import RAW_PREVIEW_CHARS, iter_raw_lines
+from farmscore.reading.lines import iter_raw_lines
 from farmscore.reading.markdown import as_read_text, markdown_to_text
 from farmscore.reading.paths import COMPRESSED_SUFFIX, InputFile, shown, walk_inputs
 from farmscore.reading.safe_json import UnreadableJsonError, parse_json
@@ -202,8 +202,7 @@ def _read_jsonl(stream: BinaryIO, name: str) -> Iterator[Record]:
     for line in iter_raw_lines(stream):
         where = f"{name}:{line.number}"
         if line.oversized:
-            preview = line.data.decode("utf-8", errors="replace")[:RAW_PREVIEW_CHARS]
-            yield InputError(where, _too_large(line.n_bytes), preview)
+            yield InputError(where, _too_large(line.n_bytes), line.preview())
         elif line.data.strip():
             yield parse_jsonl_record(line.data, where, default_id=where)
 

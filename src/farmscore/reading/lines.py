@@ -27,6 +27,10 @@ class RawLine:
     n_bytes: int
     oversized: bool = False
 
+    def preview(self) -> str:
+        """The line's first characters, for an errors row that names it."""
+        return self.data.decode("utf-8", errors="replace")[:RAW_PREVIEW_CHARS]
+
 
 def iter_raw_lines(stream: BinaryIO, max_line_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[RawLine]:
     """Lines of `stream` numbered from 1, read one at a time. A line over `max_line_bytes`

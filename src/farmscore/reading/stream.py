@@ -172,7 +172,7 @@ def parse_line(line: RawLine, max_line_bytes: int = MAX_DOCUMENT_BYTES) -> Sourc
     """One JSONL line into a record to score, or an errors row naming the line."""
     where: dict[str, int | None] = {"line": line.number}
     if line.oversized:
-        preview = line.data.decode("utf-8", errors="replace")[:RAW_PREVIEW_CHARS]
+        preview = line.preview()
         return UnreadableRecord(
             where,
             preview,
