@@ -242,32 +242,40 @@ def test_a_reader_that_stops_early_ends_the_gate_quietly(tiny_model_dir: Path) -
         writer.join(timeout=10)
 
 
+def gate_to_files(
+    source: Path, model: Path, jobs: str, out: Path
+) -> tuple[subprocess.CompletedProcess[bytes], Path, Path, Path]:
+    """Run gate in a subprocess on `source`, writing accept, reject and errors files named
+    for `jobs` under `out`: the process and the three paths."""
+    accept, reject, errors = (out / f"{name}{jobs}.jsonl" for name in ("a", "r", "e"))
+    done = subprocess.run(
+        gate_argv(
+            str(source),
+            "--model",
+            str(model),
+            "--jobs",
+            jobs,
+            "--accept",
+            str(accept),
+            "--reject",
+            str(reject),
+            "--errors",
+            str(errors),
+        ),
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    return done, accept, reject, errors
+
+
 def test_two_workers_write_what_one_writes(tiny_model_dir: Path, tmp_path: Path) -> None:
     good, _ = good_records(BATCH_SIZE * 2 + 9, seed=6)
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"\n".join([*good[:5], b"{broken", *good[5:]]) + b"\n")
     outputs = []
     for jobs in ("1", "2"):
-        accept, reject = tmp_path / f"a{jobs}.jsonl", tmp_path / f"r{jobs}.jsonl"
-        errors = tmp_path / f"e{jobs}.jsonl"
-        done = subprocess.run(
-            gate_argv(
-                str(source),
-                "--model",
-                str(tiny_model_dir),
-                "--jobs",
-                jobs,
-                "--accept",
-                str(accept),
-                "--reject",
-                str(reject),
-                "--errors",
-                str(errors),
-            ),
-            capture_output=True,
-            timeout=300,
-            check=False,
-        )
+        done, accept, reject, errors = gate_to_files(source, tiny_model_dir, jobs, tmp_path)
         assert done.returncode == 1, done.stderr
         outputs.append((accept.read_bytes(), reject.read_bytes(), errors.read_bytes()))
     assert outputs[0] == outputs[1]
@@ -527,25 +535,7 @@ def test_a_record_nested_past_the_limit_is_an_error_row_and_the_stream_goes_on(
     within = b'{"id": "within", "text": "Rain.", "extra": ' + b"[" * 499 + b"]" * 499 + b"}"
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"\n".join([good[0], deep, good[1], within, *good[2:]]) + b"\n")
-    accept, reject, errors = (tmp_path / f"{name}.jsonl" for name in ("a", "r", "e"))
-    done = subprocess.run(
-        gate_argv(
-            str(source),
-            "--model",
-            str(tiny_model_dir),
-            "--jobs",
-            jobs,
-            "--accept",
-            str(accept),
-            "--reject",
-            str(reject),
-            "--errors",
-            str(errors),
-        ),
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
+    done, accept, reject, errors = gate_to_files(source, tiny_model_dir, jobs, tmp_path)
     assert done.returncode == 1, done.stderr
     written = jsonl_rows(accept.read_bytes()) + jsonl_rows(reject.read_bytes())
     assert sorted(str(row["id"]) for row in written) == sorted(
