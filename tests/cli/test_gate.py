@@ -83,18 +83,19 @@ def mixed_stream() -> tuple[bytes, dict[str, str], dict[int, str]]:
 # ---- through a real subprocess ----------------------------------------------------------
 
 
-def test_nothing_is_lost_and_order_is_kept_through_a_subprocess(
-    tiny_model_dir: Path, tmp_path: Path
-) -> None:
-    data, kinds, expected_errors = mixed_stream()
-    source = tmp_path / "in.jsonl"
-    source.write_bytes(data)
-    accept, reject, errors = tmp_path / "a.jsonl", tmp_path / "r.jsonl", tmp_path / "e.jsonl"
+def gate_to_files(
+    source: Path, model: Path, jobs: str, out: Path
+) -> tuple[subprocess.CompletedProcess[bytes], Path, Path, Path]:
+    """Run gate in a subprocess on `source`, writing accept, reject and errors files named
+    for `jobs` under `out`: the process and the three paths."""
+    accept, reject, errors = (out / f"{name}{jobs}.jsonl" for name in ("a", "r", "e"))
     done = subprocess.run(
         gate_argv(
             str(source),
             "--model",
-            str(tiny_model_dir),
+            str(model),
+            "--jobs",
+            jobs,
             "--accept",
             str(accept),
             "--reject",
@@ -106,6 +107,16 @@ def test_nothing_is_lost_and_order_is_kept_through_a_subprocess(
         timeout=300,
         check=False,
     )
+    return done, accept, reject, errors
+
+
+def test_nothing_is_lost_and_order_is_kept_through_a_subprocess(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    data, kinds, expected_errors = mixed_stream()
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(data)
+    done, accept, reject, errors = gate_to_files(source, tiny_model_dir, "1", tmp_path)
     assert done.returncode == 1, done.stderr
     accepted, rejected = jsonl_rows(accept.read_bytes()), jsonl_rows(reject.read_bytes())
     error_rows = jsonl_rows(errors.read_bytes())
@@ -240,33 +251,6 @@ def test_a_reader_that_stops_early_ends_the_gate_quietly(tiny_model_dir: Path) -
         process.kill()
         process.wait()
         writer.join(timeout=10)
-
-
-def gate_to_files(
-    source: Path, model: Path, jobs: str, out: Path
-) -> tuple[subprocess.CompletedProcess[bytes], Path, Path, Path]:
-    """Run gate in a subprocess on `source`, writing accept, reject and errors files named
-    for `jobs` under `out`: the process and the three paths."""
-    accept, reject, errors = (out / f"{name}{jobs}.jsonl" for name in ("a", "r", "e"))
-    done = subprocess.run(
-        gate_argv(
-            str(source),
-            "--model",
-            str(model),
-            "--jobs",
-            jobs,
-            "--accept",
-            str(accept),
-            "--reject",
-            str(reject),
-            "--errors",
-            str(errors),
-        ),
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
-    return done, accept, reject, errors
 
 
 def test_two_workers_write_what_one_writes(tiny_model_dir: Path, tmp_path: Path) -> None:
