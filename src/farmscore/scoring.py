@@ -8,10 +8,11 @@
 
 from __future__ import annotations
 
-import warnings
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,15 @@ from farmscore.features.extractor import TextFeatures, analyze_document, feature
 from farmscore.features.specificity import SUBSTANCE, is_sourced
 from farmscore.features.tells import Tell, tells_in
 from farmscore.features.text import AnalyzedText
+from farmscore.long_texts import (
+    WARNING_WINDOWED,
+    WINDOW_CHARS,
+    most_farm_like,
+    release_free_memory,
+    shifted,
+    shifted_evidence,
+    window_spans,
+)
 from farmscore.model.card import ModelCard, ModelVerificationError
 from farmscore.model.farm_model import FarmModel
 from farmscore.model.folder import default_model_dir, load_model_folder
@@ -42,7 +52,7 @@ from farmscore.model.wording import (
     wording_tokens,
 )
 from farmscore.reading.language import judgeability_warnings
-from farmscore.reading.read_ahead import PAUSE, read_ahead
+from farmscore.reading.read_ahead import PAUSE, Pause, read_ahead
 from farmscore.types import Document, Evidence, Reason, Score
 from farmscore.words import NO_WORDS_REASON, has_words
 
@@ -66,6 +76,10 @@ TAIL_BATCH_SIZE = 16
 # A stream that pauses this long has the documents it holds scored: the rows of a slow feed
 # come out within about this much of their record, not when a batch fills.
 PAUSE_SECONDS = 0.2
+
+
+class ScoringStoppedError(Exception):
+    """The caller cancelled scoring while a long text was measured window by window."""
 
 
 class Scorer:
@@ -189,16 +203,19 @@ class Scorer:
         for result, _ in self._scored(documents, n_jobs, keep_features=False):
             yield result
 
-    def score_batch(self, documents: Sequence[Document]) -> list[Score]:
+    def score_batch(
+        self, documents: Sequence[Document], *, cancelled: threading.Event | None = None
+    ) -> list[Score]:
         """Score documents already in memory, in order, in this process and this thread: no
         read-ahead thread and no workers, which a caller scoring a few documents at a time
         (a web request) would pay for on every call. Raises as `score` does for a document
-        that is not a text or holds no word."""
+        that is not a text or holds no word, and `ScoringStoppedError` when `cancelled` is
+        set between two windows of a long text (`farmscore.long_texts`)."""
         judgeable = [_judgeable(document) for document in documents]
         return [
             score
             for start in range(0, len(judgeable), BATCH_SIZE)
-            for score, _ in self._score_batch(judgeable[start : start + BATCH_SIZE])
+            for score, _ in self._score_batch(judgeable[start : start + BATCH_SIZE], cancelled)
         ]
 
     def score_documents_with_features(
@@ -218,25 +235,46 @@ class Scorer:
             for batch in _batched(arriving, BATCH_SIZE):
                 yield from self._score_batch(batch)
             return
-        # Imported here: joblib and its process pool cost a one-worker run 0.1 s at start-up.
-        from joblib import Parallel, delayed, effective_n_jobs
+        yield from self._scored_in_workers(arriving, n_jobs, keep_features=keep_features)
 
+    def _scored_in_workers(
+        self, arriving: Iterator[Document | Pause], n_jobs: int, *, keep_features: bool
+    ) -> Iterator[tuple[Score, TextFeatures | None]]:
+        """Batches scored in worker processes, results in input order as soon as each is
+        ready. Up to two batches per worker are in flight; when the stream pauses, what is
+        in flight is waited for and written out, so a slow feed's rows are not held back."""
+        # Imported here: the process pool costs a one-worker run 0.1 s at start-up.
+        from joblib import effective_n_jobs
+        from joblib.externals.loky import get_reusable_executor
+
+        n_workers = effective_n_jobs(n_jobs)
+        executor = get_reusable_executor(max_workers=n_workers)
         source: Scorer | Path = self.folder if self.folder is not None else self
-        batches = _batches_for_workers(arriving, BATCH_SIZE, effective_n_jobs(n_jobs))
-        # One of our batches per task: joblib's own batching would group them again.
-        results = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=1)(
-            delayed(_score_in_worker)(source, self.settings(), batch, keep_features)
-            for batch in batches
-        )
+        # Each worker loads the model while the first records are read, not on its first
+        # batch: otherwise the second worker's first rows wait a model load behind the first's.
+        for _ in range(n_workers):
+            executor.submit(_score_in_worker, source, self.settings(), [], keep_features)
+        in_flight: deque[Future[list[tuple[Score, TextFeatures | None]]]] = deque()
         try:
-            for pairs in results:
-                yield from pairs
+            for batch in _batches_for_workers(arriving, BATCH_SIZE, n_workers):
+                if isinstance(batch, Pause):
+                    while in_flight:
+                        yield from in_flight.popleft().result()
+                    continue
+                in_flight.append(
+                    executor.submit(_score_in_worker, source, self.settings(), batch, keep_features)
+                )
+                while in_flight and (in_flight[0].done() or len(in_flight) > 2 * n_workers):
+                    yield from in_flight.popleft().result()
+            while in_flight:
+                yield from in_flight.popleft().result()
         finally:
-            # Stopped early (a closed pipe, a signal): joblib would warn that the batches in
-            # flight were dropped, which is what stopping means.
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", r"[0-9]+ tasks (have been successfully|which)")
-                results.close()
+            # Stopped early (a closed pipe, a signal, an error): the batches in flight are
+            # not wanted, and a worker may be deep in a long one.
+            if in_flight:
+                for future in in_flight:
+                    future.cancel()
+                executor.shutdown(wait=False, kill_workers=True)
 
     def score_frame(self, frame: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
         """A copy of `frame` with `score`, `label`, `reasons` (feature names, strongest first)
@@ -258,9 +296,47 @@ class Scorer:
         ]
         return result
 
-    def _score_batch(self, documents: Sequence[Document]) -> list[tuple[Score, TextFeatures]]:
-        measured = [self._measure(_judgeable(doc).text) for doc in documents]
-        return self._score_measured(documents, measured)
+    def _score_batch(
+        self, documents: Sequence[Document], cancelled: threading.Event | None = None
+    ) -> list[tuple[Score, TextFeatures]]:
+        for document in documents:
+            _judgeable(document)
+        whole = [doc for doc in documents if len(doc.text) <= WINDOW_CHARS]
+        measured = [self._measure(doc.text) for doc in whole]
+        scored = iter(self._score_measured(whole, measured) if whole else [])
+        return [
+            next(scored)
+            if len(doc.text) <= WINDOW_CHARS
+            else self._score_in_windows(doc, cancelled)
+            for doc in documents
+        ]
+
+    def _score_in_windows(
+        self, document: Document, cancelled: threading.Event | None
+    ) -> tuple[Score, TextFeatures]:
+        """A text too long to measure whole (`farmscore.long_texts`), scored one window at a
+        time so that only one window's words are in memory: the verdict, reasons and features
+        are those of the most farm-like window, its spans made offsets into the whole text."""
+        windows: list[tuple[int, Score, TextFeatures]] = []
+        for start, end in window_spans(document.text, WINDOW_CHARS):
+            if cancelled is not None and cancelled.is_set():
+                raise ScoringStoppedError(f"document {document.id!r}: scoring was cancelled")
+            window = Document(id=document.id, text=document.text[start:end])
+            if has_words(window.text):
+                score, features = self._score_measured([window], [self._measure(window.text)])[0]
+                windows.append((start, score, features))
+            release_free_memory()
+        start, score, features = windows[most_farm_like([score for _, score, _ in windows])]
+        n_words = sum(features.n_words for _, _, features in windows)
+        whole_score = replace(
+            shifted(score, start),
+            word_count=n_words,
+            warnings=(*score.warnings, WARNING_WINDOWED),
+        )
+        whole_features = replace(
+            features, evidence=shifted_evidence(features.evidence, start), n_words=n_words
+        )
+        return whole_score, whole_features
 
     def _score_measured(
         self, documents: Sequence[Document], measured: Sequence[_Measured]
@@ -550,24 +626,24 @@ def _batched(documents: Iterable[Document | object], size: int) -> Iterator[list
 
 
 def _batches_for_workers(
-    documents: Iterable[Document | object], size: int, n_workers: int
-) -> Iterator[list[Document]]:
+    documents: Iterable[Document | Pause], size: int, n_workers: int
+) -> Iterator[list[Document] | Pause]:
     """Batches of `size` while the stream lasts; its last `size * n_workers` documents or
     more in batches of `TAIL_BATCH_SIZE`. Only that many documents are held back, which is
-    about what the worker pool itself keeps queued. When the stream pauses, what is held
-    goes out at once, or an empty batch if nothing is: joblib asks for the next batch while
-    holding its lock, and waiting for input there would keep finished scores from coming out."""
+    about what the worker pool keeps queued. When the stream pauses, what is held goes out
+    at once, followed by `PAUSE`."""
     held: deque[Document] = deque()
     reserve = size * n_workers
     for document in documents:
-        if isinstance(document, Document):
-            held.append(document)
-            if len(held) == reserve + size:
-                yield [held.popleft() for _ in range(size)]
-        elif document is PAUSE:
+        if isinstance(document, Pause):
             paused = list(held)
             held.clear()
-            yield from _small_batches(paused) if paused else [[]]
+            yield from _small_batches(paused)
+            yield PAUSE
+            continue
+        held.append(document)
+        if len(held) == reserve + size:
+            yield [held.popleft() for _ in range(size)]
     yield from _small_batches(list(held))
 
 
@@ -592,8 +668,6 @@ def _score_in_worker(
 ) -> list[tuple[Score, TextFeatures | None]]:
     """Runs in a worker process: the model is loaded once per process and folder. Features
     travel back only when asked for: pickling every span costs the parent process time."""
-    if not documents:  # sent while the stream pauses: see `_batches_for_workers`
-        return []
     scorer = source if isinstance(source, Scorer) else _worker_scorer(source, settings)
     pairs = scorer._score_batch(documents)
     if keep_features:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +14,7 @@ from farmscore.features.extractor import analyze_text
 from farmscore.model.card import ModelVerificationError
 from farmscore.model.verdict import LABEL_FARM, LABEL_SUBSTANTIVE
 from farmscore.model.wording import tokens_of
+from farmscore.reading.read_ahead import PAUSE
 from farmscore.scoring import (
     TAIL_BATCH_SIZE,
     Scorer,
@@ -100,6 +103,38 @@ def test_worker_batches_keep_every_document_in_order_and_end_small(n_documents: 
     assert all(size <= TAIL_BATCH_SIZE for size in tail)
     # Two workers' worth of full batches, plus what did not fill a batch, make the tail.
     assert sum(tail) == (n_documents if n_documents < 3 * 64 else 2 * 64 + n_documents % 64)
+
+
+def test_worker_batches_send_what_they_hold_when_the_stream_pauses() -> None:
+    first = [Document(id=str(i), text="") for i in range(20)]
+    later = [Document(id="later", text="")]
+    batches = list(_batches_for_workers(iter([*first, PAUSE, PAUSE, *later]), 64, n_workers=2))
+    assert batches[-4:] == [first[TAIL_BATCH_SIZE:], PAUSE, PAUSE, later]
+    assert batches[0] == first[:TAIL_BATCH_SIZE]
+
+
+def test_a_paused_feed_gets_its_rows_from_the_workers_before_it_resumes(
+    tiny_model_dir: Path,
+) -> None:
+    # The feed sends two documents and then waits for their scores before sending more, as a
+    # chat of requests and answers would; if rows were held back for the next input, this
+    # feed would time out waiting.
+    scorer = Scorer.load(tiny_model_dir)
+    rng = random.Random(13)
+    answered = threading.Event()
+
+    def feed() -> Iterator[Document]:
+        yield Document(id="a", text=substantive_text(rng))
+        yield Document(id="b", text=farm_text(rng))
+        resumed_after_rows = answered.wait(timeout=60)
+        yield Document(id="late" if resumed_after_rows else "timed out", text=farm_text(rng))
+
+    ids = []
+    for score in scorer.score_documents(feed(), n_jobs=2):
+        ids.append(score.id)
+        if len(ids) == 2:
+            answered.set()
+    assert ids == ["a", "b", "late"]
 
 
 def test_score_documents_keeps_ids(tiny_model_dir: Path) -> None:

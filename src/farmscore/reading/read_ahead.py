@@ -18,15 +18,17 @@ from typing import Final, TypeVar
 T = TypeVar("T")
 
 
-class _Pause:
+class Pause:
+    """The type of `PAUSE`."""
+
     def __repr__(self) -> str:
         return "PAUSE"
 
 
-PAUSE: Final = _Pause()
+PAUSE: Final = Pause()
 
 
-def read_ahead(items: Iterable[T], pause_seconds: float, max_items: int) -> Iterator[T | _Pause]:
+def read_ahead(items: Iterable[T], pause_seconds: float, max_items: int) -> Iterator[T | Pause]:
     """`items` in order, read by a daemon thread at most `max_items` ahead of the consumer;
     `PAUSE` after each `pause_seconds` without a new item. An exception raised while reading
     is raised here, in the consumer, after the items before it. Closing the generator stops
@@ -66,7 +68,7 @@ def read_ahead(items: Iterable[T], pause_seconds: float, max_items: int) -> Iter
                 if not buffer and not outcome:
                     changed.wait(timeout=pause_seconds)
                 if buffer:
-                    next_item: T | _Pause = buffer.popleft()
+                    next_item: T | Pause = buffer.popleft()
                     if len(buffer) == refill_below:
                         changed.notify_all()
                 elif outcome:
@@ -83,4 +85,4 @@ def read_ahead(items: Iterable[T], pause_seconds: float, max_items: int) -> Iter
             changed.notify_all()
 
 
-__all__ = ["PAUSE", "read_ahead"]
+__all__ = ["PAUSE", "Pause", "read_ahead"]
