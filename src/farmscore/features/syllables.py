@@ -27,9 +27,11 @@ _HYPHEN_MARGIN_CHARS = 2
 # they get an estimate of one syllable per three characters, as in long English compounds.
 MAX_HYPHENATED_WORD_CHARS = 40
 _CHARS_PER_SYLLABLE_ESTIMATE = 3
-# pyphen memoises every word it sees in an unbounded dict; past this many distinct words the
-# memo is dropped so that a stream of garbage cannot grow memory without limit.
-MAX_HYPHENATION_MEMO_WORDS = 200_000
+# pyphen memoises every word it sees in an unbounded dict, at about 670 bytes a word; past
+# this many distinct words the memo is dropped, so that a long stream cannot grow memory.
+# It can be small: `word_profile` already memoises the recent words' syllables, so pyphen
+# sees only rare words. (At 200,000 it grew each `--jobs 2` worker by about 60 MB.)
+MAX_HYPHENATION_MEMO_WORDS = 4_096
 
 # The en_US patterns only know a-z: a word without any such letter gets no split points.
 _LATIN_LETTER = re.compile(r"[a-z]")
