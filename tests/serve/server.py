@@ -4,19 +4,22 @@ and every worker ready before the test starts."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.serve_process import ServerProcess
 from farmscore.serve.settings import TOKEN_VARIABLE
 
 RELOAD_TOKEN = "test-token-7f3a"
 STARTUP_SECONDS = 60.0
+LOG_WAIT_SECONDS = 30.0
 # uvicorn's line for each worker it starts ("Started server process [1234]").
 _STARTED_WORKER = re.compile(r"Started server process \[(\d+)\]")
 
@@ -31,6 +34,29 @@ class RunningServer:
 
     def log_lines(self) -> list[str]:
         return self.process.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+
+    def log_entries(self) -> list[dict[str, Any]]:
+        """The log's JSON lines (uvicorn's first lines and any traceback are plain text)."""
+        entries = []
+        for line in self.log_lines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # plain text, or a line still being written
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries
+
+    def wait_for_log_entry(self, **fields: object) -> dict[str, Any]:
+        """The first JSON log line holding all of `fields`, waited for: a line about a request
+        can be written after its response has gone."""
+        deadline = time.monotonic() + LOG_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            for entry in self.log_entries():
+                if entry.items() >= fields.items():
+                    return entry
+            time.sleep(0.1)
+        raise AssertionError(f"no log line with {fields} in {LOG_WAIT_SECONDS:.0f} s")
 
     def worker_pids(self) -> list[int]:
         """The live worker processes: uvicorn logs each one's pid as it starts."""
@@ -56,11 +82,16 @@ def _alive(pid: int) -> bool:
 
 @contextmanager
 def running_server(
-    log_folder: Path, *options: str, workers: int = 1, token: str | None = RELOAD_TOKEN
+    log_folder: Path,
+    *options: str,
+    workers: int = 1,
+    token: str | None = RELOAD_TOKEN,
+    variables: Mapping[str, str] | None = None,
 ) -> Iterator[RunningServer]:
-    """`farmscore serve --workers N` with `options` (and the reload token, unless None),
-    every worker ready; stopped afterwards."""
+    """`farmscore serve --workers N` with `options` (and the reload token, unless None, and
+    any other environment `variables`), every worker ready; stopped afterwards."""
     environment = {k: v for k, v in os.environ.items() if k != TOKEN_VARIABLE}
+    environment.update(variables or {})
     if token is not None:
         environment[TOKEN_VARIABLE] = token
     log_path = log_folder / "serve.log"

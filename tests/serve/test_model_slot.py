@@ -24,3 +24,21 @@ def test_a_symlinked_model_file_is_refused_and_nothing_is_left_behind(tmp_path: 
         publish_generation(settings)
     assert not any(settings.generations_folder.glob(".staged-*"))
     assert not any(settings.generations_folder.glob("generation-*"))
+
+
+def test_a_generation_folder_left_unrecorded_is_replaced_by_the_next_publish(
+    tmp_path: Path,
+) -> None:
+    # A reload killed after moving its copy into place, before recording it, leaves this.
+    settings = ServeSettings(
+        model_folder=str(default_model_dir()), state_folder=str(tmp_path / "state")
+    )
+    publish_generation(settings)
+    leftover = settings.generations_folder / "generation-000001"
+    leftover.mkdir()
+    (leftover / "model.npz").write_bytes(b"half-copied")
+    served = publish_generation(settings)
+    assert served.generation == 1
+    model_file = default_model_dir() / "model.npz"
+    assert (leftover / "model.npz").read_bytes() == model_file.read_bytes()
+    assert not any(settings.generations_folder.glob(".staged-*"))

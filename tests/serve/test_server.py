@@ -3,6 +3,8 @@ HTTP client, every endpoint, the errors, the limits, reloads and concurrent clie
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import shutil
@@ -10,15 +12,18 @@ import signal
 import subprocess
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from benchmarks.suites import farmscore_command
 from farmscore.model.folder import default_model_dir
 from farmscore.scoring import Scorer
+from farmscore.serve.settings import ServeSettings
 from tests.serve.server import RELOAD_TOKEN, RunningServer, running_server
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -253,6 +258,8 @@ def test_requests_over_the_timeout_get_503_and_the_server_keeps_serving(
         assert response.status_code == 503
         assert "longer than 0.2 s" in response.json()["error"]
         assert httpx.get(f"{slow.url}/healthz").status_code == 200
+        stopped = slow.wait_for_log_entry(message="scoring stopped", reason="timeout")
+        assert stopped["documents_scored"] < stopped["documents"] == 40
         # The abandoned batch stops within one chunk; a short request then fits its time.
         quick = {"documents": [{"text": "Rain fell on the town today."}]}
         statuses = [_score(slow, quick).status_code]
@@ -262,6 +269,28 @@ def test_requests_over_the_timeout_get_503_and_the_server_keeps_serving(
         refused = httpx.post(f"{slow.url}/v1/admin/reload", headers=AUTHORIZED)
         assert refused.status_code == 403
         assert "FARMSCORE_RELOAD_TOKEN" in refused.json()["error"]
+
+
+def test_a_request_whose_client_goes_away_stops_scoring(server: RunningServer) -> None:
+    long_text = " ".join(_example_texts()) * 3
+    batch = {"documents": [{"text": long_text}] * MAX_DOCUMENTS}
+    # The client gives up long before the batch could be scored, and closes its connection.
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(
+            f"{server.url}/v1/score",
+            json=batch,
+            headers={"x-request-id": "gone-1"},
+            timeout=httpx.Timeout(60, read=0.5),
+        )
+    stopped = server.wait_for_log_entry(message="scoring stopped", request_id="gone-1")
+    assert stopped["reason"] == "client_disconnected"
+    assert stopped["documents"] == MAX_DOCUMENTS
+    assert stopped["documents_scored"] < MAX_DOCUMENTS
+    request = server.wait_for_log_entry(message="request", request_id="gone-1")
+    assert request["status"] == 499
+    metrics = httpx.get(f"{server.url}/metrics").text
+    assert 'farmscore_errors_total{kind="client_disconnected"}' in metrics
+    assert _score(server, {"documents": [{"text": "Rain fell on the town."}]}).status_code == 200
 
 
 def test_reload_refuses_a_bad_model_and_serves_a_good_one_in_every_worker(
@@ -312,6 +341,81 @@ def test_a_restarted_worker_serves_the_verified_copy_while_the_folder_is_damaged
         assert _generations(running) == {0}
         body = _score(running, {"documents": [{"text": "Rain fell on the town."}] * 4}).json()
         assert len(body["results"]) == 4
+
+
+def test_reload_refuses_a_model_whose_array_header_lies_and_leaves_nothing_behind(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(default_model_dir(), folder)
+    temporary = _temporary_folder(tmp_path)
+    with running_server(
+        tmp_path, "--model", str(folder), variables={"TMPDIR": str(temporary)}
+    ) as running:
+        _declare_an_800_gb_array(folder)
+        refused = httpx.post(f"{running.url}/v1/admin/reload", headers=AUTHORIZED, timeout=60)
+        assert refused.status_code == 409
+        assert "header declares 800,000,000,000 bytes" in refused.json()["error"]
+        assert refused.json()["model"]["generation"] == 0
+        assert list(temporary.glob("farmscore-serve-*/**/.staged-*")) == []
+        assert _score(running, {"documents": [{"text": "Rain fell today."}]}).status_code == 200
+        metrics = httpx.get(f"{running.url}/metrics").text
+        assert 'farmscore_model_reloads_total{outcome="refused"}' in metrics
+    # The issue saw `serve --model` leave its state folder behind when it stopped.
+    assert list(temporary.glob("farmscore-serve-*")) == []
+
+
+def test_a_reload_that_fails_unexpectedly_answers_500_and_the_model_keeps_serving(
+    tmp_path: Path,
+) -> None:
+    temporary = _temporary_folder(tmp_path)
+    with running_server(tmp_path, workers=2, variables={"TMPDIR": str(temporary)}) as running:
+        (state,) = temporary.glob("farmscore-serve-*")
+        generation_file = ServeSettings(model_folder="", state_folder=str(state)).generation_file
+        # Damage the server's own record: the model folder is fine, reading this is not.
+        generation_file.write_text("{half-written", encoding="utf-8")
+        reload_url = f"{running.url}/v1/admin/reload"
+        failed = httpx.post(reload_url, headers=AUTHORIZED, timeout=60)
+        assert failed.status_code == 500
+        assert "generation.json does not hold a generation number" in failed.json()["error"]
+        assert "the current model keeps serving" in failed.json()["error"]
+        assert failed.json()["model"]["generation"] == 0
+        assert list(state.glob("**/.staged-*")) == []
+        assert "traceback" in running.wait_for_log_entry(message="reload failed")
+        assert _generations(running) == {0}
+        assert _score(running, {"documents": [{"text": "Rain fell today."}]}).status_code == 200
+        # Once the record is readable again, reloads work, and every worker still follows.
+        generation_file.write_text(json.dumps({"generation": 0}), encoding="utf-8")
+        assert httpx.post(reload_url, headers=AUTHORIZED, timeout=60).status_code == 200
+        _wait_for_every_worker(running, generation=1)
+
+
+def _temporary_folder(tmp_path: Path) -> Path:
+    """A folder for the server's TMPDIR, where `farmscore serve` makes its state folder."""
+    folder = tmp_path / "temporary"
+    folder.mkdir()
+    return folder
+
+
+def _declare_an_800_gb_array(folder: Path) -> None:
+    """Give the model file's `reference` array a header claiming 10**11 float64 values over
+    64 bytes of data, and make the card agree, as someone who can write the folder could."""
+    model_path = folder / "model.npz"
+    with zipfile.ZipFile(model_path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**11,)}
+    )
+    members["reference.npy"] = header.getvalue() + b"\0" * 64
+    with zipfile.ZipFile(model_path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    data = model_path.read_bytes()
+    card_path = folder / "model_card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["model_file"].update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+    card_path.write_text(json.dumps(card), encoding="utf-8")
 
 
 def _generations(server: RunningServer, connections: int = 12) -> set[int]:

@@ -74,16 +74,16 @@ def serve(
         max_documents=max_documents,
         timeout_seconds=timeout,
     )
-    # A model that fails verification stops the server here, with the reason, before any
-    # worker starts; one that passes is generation 0, which every worker loads.
+    # The state folder goes whatever ends the server, a failed start-up included.
     try:
-        publish_generation(settings)
-    except ModelVerificationError as error:
-        shutil.rmtree(state, ignore_errors=True)
-        fail(str(error))
-    # Workers are started by uvicorn and inherit the environment.
-    os.environ[SETTINGS_VARIABLE] = settings.to_environment()
-    try:
+        # A model that fails verification stops the server here, with the reason, before
+        # any worker starts; one that passes is generation 0, which every worker loads.
+        try:
+            publish_generation(settings)
+        except ModelVerificationError as error:
+            fail(str(error))
+        # Workers are started by uvicorn and inherit the environment.
+        os.environ[SETTINGS_VARIABLE] = settings.to_environment()
         uvicorn.run(
             "farmscore.serve.app:app_from_environment",
             factory=True,

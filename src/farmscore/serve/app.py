@@ -3,6 +3,8 @@
 Scoring is CPU work in Python. It runs in one thread per worker process, off the event loop,
 so `/healthz` and `/readyz` answer while a large batch scores; requests beyond the one being
 scored wait their turn, and any that waits or scores past `timeout_seconds` is answered 503.
+A request whose client goes away is cancelled as soon as the server sees the connection close,
+so an abandoned batch does not hold the scoring thread.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import hmac
 import threading
+import time
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -28,7 +31,7 @@ from farmscore.serve.logs import server_logger
 from farmscore.serve.metrics import CONTENT_TYPE, ServeMetrics
 from farmscore.serve.model_slot import ModelSlot
 from farmscore.serve.schema import ErrorResponse, ScoreRequest, ScoreResponse
-from farmscore.serve.scoring import ScoringCancelledError, score_request
+from farmscore.serve.scoring import ScoredRequest, ScoringCancelledError, score_request
 from farmscore.serve.settings import ServeSettings, reload_token
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -37,6 +40,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "The JSON does not have the expected shape."},
     503: {"model": ErrorResponse, "description": "Scoring did not finish in time."},
 }
+# nginx's status for a client that closed its connection before the answer: no client reads
+# it, but the request log and the metrics count it.
+CLIENT_CLOSED_REQUEST = 499
+
+
+class ClientDisconnectedError(Exception):
+    """The client closed its connection before its documents were scored."""
 
 
 def app_from_environment() -> FastAPI:
@@ -109,15 +119,19 @@ def create_app(settings: ServeSettings) -> FastAPI:
             score_request, scorer, payload.documents, payload.reasons, cancelled
         )
         try:
-            outcome = await asyncio.wait_for(asyncio.wrap_future(job), settings.timeout_seconds)
-        except (TimeoutError, ScoringCancelledError):
-            cancelled.set()
+            outcome = await _scored_while_connected(job, request, settings.timeout_seconds)
+        except TimeoutError:
+            _cancel(job, cancelled, request, reason="timeout")
             metrics.errors.labels(kind="timeout").inc()
             return _error(
                 503,
                 f"scoring took longer than {settings.timeout_seconds:g} s (waiting included); "
                 "send fewer documents per request or retry later",
             )
+        except ClientDisconnectedError:
+            _cancel(job, cancelled, request, reason="client_disconnected")
+            metrics.errors.labels(kind="client_disconnected").inc()
+            return _error(CLIENT_CLOSED_REQUEST, "the client closed the connection")
         metrics.documents.labels(outcome="scored").inc(len(outcome.results) - outcome.errors)
         if outcome.errors:
             metrics.documents.labels(outcome="error").inc(outcome.errors)
@@ -149,9 +163,16 @@ def create_app(settings: ServeSettings) -> FastAPI:
         "/v1/admin/reload",
         summary="Load the model folder again",
         description="Needs `Authorization: Bearer <FARMSCORE_RELOAD_TOKEN>`. The folder is "
-        "verified before it replaces the served model; a folder that fails is refused (409) "
-        "and the current model keeps serving. Every worker follows within a second.",
-        responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 409: {}},
+        "verified before it replaces the served model; a folder that fails is refused (409). "
+        "A reload that fails for any other reason answers 500 with the reason. Either way "
+        "the current model keeps serving and no copy of the folder is left behind. Every "
+        "worker follows a reload within a second.",
+        responses={
+            401: {"model": ErrorResponse},
+            403: {"model": ErrorResponse},
+            409: {"model": ErrorResponse, "description": "The folder failed verification."},
+            500: {"model": ErrorResponse, "description": "The reload failed otherwise."},
+        },
     )
     async def reload(request: Request) -> Response:
         expected = reload_token()
@@ -176,6 +197,21 @@ def create_app(settings: ServeSettings) -> FastAPI:
                     "model": current.current.info(),
                 },
                 status_code=409,
+            )
+        except Exception as error:
+            # Not the folder's fault (the state folder, the disk, memory): answered here, with
+            # the model still served, rather than as an anonymous internal error.
+            metrics.reloads.labels(outcome="failed").inc()
+            server_logger().error(
+                "reload failed", exc_info=error, extra={"fields": {"reason": str(error)}}
+            )
+            return JSONResponse(
+                {
+                    "error": f"the reload failed ({type(error).__name__}: {error}); the "
+                    "current model keeps serving and the server log has the details",
+                    "model": current.current.info(),
+                },
+                status_code=500,
             )
         metrics.reloads.labels(outcome="accepted").inc()
         metrics.generation.set(model.generation)
@@ -233,3 +269,66 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
+
+
+async def _scored_while_connected(
+    job: Future[ScoredRequest], request: Request, timeout_seconds: float
+) -> ScoredRequest:
+    """The outcome of `job`. Raises `TimeoutError` after `timeout_seconds`, and
+    `ClientDisconnectedError` as soon as the client closes its connection; a job still
+    waiting for the scoring thread is then dropped from its queue."""
+    scoring = asyncio.wrap_future(job)
+    disconnected = asyncio.ensure_future(_until_disconnected(request))
+    try:
+        done, _ = await asyncio.wait(
+            (scoring, disconnected),
+            timeout=timeout_seconds,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+    finally:
+        disconnected.cancel()
+        scoring.cancel()
+    if scoring in done:
+        return scoring.result()
+    if disconnected in done:
+        raise ClientDisconnectedError
+    raise TimeoutError
+
+
+async def _until_disconnected(request: Request) -> None:
+    """Returns once the client has closed its connection. `RequestGuard` has read the whole
+    body already, so the server's next message is the disconnect."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+def _cancel(
+    job: Future[ScoredRequest], cancelled: threading.Event, request: Request, reason: str
+) -> None:
+    """Tell the scoring thread to stop `job`, and log once it has let go: how long stopping
+    took and how many documents were scored for nobody."""
+    cancelled.set()
+    asked = time.perf_counter()
+    fields = {
+        "request_id": request.state.request_id,
+        "reason": reason,
+        "documents": request.state.documents,
+    }
+
+    def log_stop(stopped: Future[ScoredRequest]) -> None:
+        fields["documents_scored"] = _documents_scored(stopped)
+        fields["stop_ms"] = round((time.perf_counter() - asked) * 1000, 2)
+        server_logger().info("scoring stopped", extra={"fields": fields})
+
+    job.add_done_callback(log_stop)
+
+
+def _documents_scored(job: Future[ScoredRequest]) -> int | None:
+    """Documents a cancelled `job` scored before it stopped; None if it failed instead."""
+    if job.cancelled():
+        return 0  # still queued when cancelled: it never started
+    error = job.exception()
+    if error is None:
+        outcome = job.result()  # it finished as it was cancelled
+        return len(outcome.results) - outcome.errors
+    return error.scored if isinstance(error, ScoringCancelledError) else None

@@ -36,6 +36,10 @@ from farmscore.serve.settings import ServeSettings
 FOLLOW_SECONDS = 0.5
 
 
+class ServeStateError(RuntimeError):
+    """The server's own state folder holds something the server did not write there."""
+
+
 @dataclass(frozen=True, slots=True)
 class ServedModel:
     """A verified scorer and the generation it belongs to (0: loaded at start)."""
@@ -61,30 +65,35 @@ class ServedModel:
 def publish_generation(settings: ServeSettings) -> ServedModel:
     """Copy the operator's model folder into the state folder, verify the copy, and make it
     the next generation (0 at start). Raises `ModelVerificationError`, publishing nothing,
-    when the copy fails verification."""
+    when the copy fails verification; whatever it raises, it leaves no staged copy behind."""
     generations = settings.generations_folder
     generations.mkdir(parents=True, exist_ok=True)
     with _ExclusiveLock(generations / "reload.lock"):
         staged = Path(tempfile.mkdtemp(prefix=".staged-", dir=generations))
         try:
-            _copy_files(Path(settings.model_folder), staged)
-            # Verified after copying: what passed is exactly what the workers will load.
-            scorer = Scorer.load(
-                staged, threshold=settings.threshold, policy=served_policy(settings)
-            )
-        except (ModelVerificationError, OSError) as error:
-            shutil.rmtree(staged, ignore_errors=True)
-            if isinstance(error, ModelVerificationError):
-                raise
-            raise ModelVerificationError(f"cannot copy {settings.model_folder}: {error}") from None
-        latest = _read_generation(settings.generation_file)
-        generation = 0 if latest is None else latest + 1
-        published = _generation_folder(settings, generation)
-        os.replace(staged, published)
+            scorer = _verified_copy(settings, staged)
+            latest = _read_generation(settings.generation_file)
+            generation = 0 if latest is None else latest + 1
+            published = _generation_folder(settings, generation)
+            # Left by a publish that died before recording it, so no worker has loaded it.
+            shutil.rmtree(published, ignore_errors=True)
+            os.replace(staged, published)
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)  # already gone once published
         scorer.folder = published
         _write_generation(settings.generation_file, generation)
         _remove_older_than(settings, generation - 1)
     return ServedModel(scorer, generation)
+
+
+def _verified_copy(settings: ServeSettings, staged: Path) -> Scorer:
+    """The scorer of a copy of the operator's folder made in `staged`, verified after
+    copying: what passed is exactly what the workers will load."""
+    try:
+        _copy_files(Path(settings.model_folder), staged)
+        return Scorer.load(staged, threshold=settings.threshold, policy=served_policy(settings))
+    except OSError as error:
+        raise ModelVerificationError(f"cannot copy {settings.model_folder}: {error}") from None
 
 
 class ModelSlot:
@@ -122,14 +131,23 @@ class ModelSlot:
 
     def reload(self) -> ServedModel:
         """Publish the operator's folder as a new generation and serve it here; raises
-        `ModelVerificationError` (the current model stays) when it fails verification."""
+        `ModelVerificationError` when it fails verification; the current model stays
+        whatever it raises."""
         self.current = publish_generation(self._settings)
         return self.current
 
     def follow_reloads(self) -> None:
         """Until `stop`: load each newer generation another worker published."""
         while not self._stop.wait(FOLLOW_SECONDS):
-            generation = _read_generation(self._settings.generation_file)
+            try:
+                generation = _read_generation(self._settings.generation_file)
+            except ServeStateError as error:
+                # The worker keeps its model, and follows again once the file is readable.
+                server_logger().warning(
+                    "could not read the published generation; the current model keeps serving",
+                    extra={"fields": {"reason": str(error)}},
+                )
+                continue
             if generation is None or generation <= self.current.generation:
                 continue
             try:
@@ -190,9 +208,16 @@ def _remove_older_than(settings: ServeSettings, oldest_kept: int) -> None:
 
 def _read_generation(path: Path) -> int | None:
     try:
-        return int(json.loads(path.read_text(encoding="utf-8"))["generation"])
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+    try:
+        return int(json.loads(text)["generation"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ServeStateError(
+            f"{path} does not hold a generation number ({type(error).__name__}: {error}); "
+            "the server writes it and nothing else should: restart the server"
+        ) from None
 
 
 def _write_generation(path: Path, generation: int) -> None:
