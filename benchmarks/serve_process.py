@@ -100,6 +100,11 @@ class ServerProcess:
     ) -> None:
         self.stop()
 
+    @property
+    def pid(self) -> int:
+        """The server's main process: its workers, when it has several, are its children."""
+        return self._running().pid
+
     def _running(self) -> subprocess.Popen[bytes]:
         if self._process is None:
             raise RuntimeError("the server was never started: use ServerProcess in a with block")
