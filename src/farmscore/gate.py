@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, BinaryIO
 
+from farmscore.atomic_files import OutputWriteError, WholeRowWriter
 from farmscore.model.verdict import LABEL_FARM
 from farmscore.reading.feeds import FEED_MAX_BYTES, feed_records
 from farmscore.reading.stream import (
@@ -37,6 +38,8 @@ from farmscore.score_rows import score_to_dict
 from farmscore.scoring import Scorer
 from farmscore.types import Document, Score
 
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_LONG_ROW_CHARS = 1_000_000
 # The key under which a row carries its verdict; an input field of that name is replaced.
 VERDICT_KEY = "farmscore"
 
@@ -57,6 +60,11 @@ class GateCounts:
             f"farmscore gate: {self.read} read, {self.accepted} accepted, "
             f"{self.rejected} rejected{dropped}, {self.errors} errors"
         )
+
+    def routed(self) -> str:
+        """`97 accepted, 20 rejected, 3 errors`: where the records went, without `read`, which
+        counts records still in flight when the gate stops early."""
+        return f"{self.accepted} accepted, {self.rejected} rejected, {self.errors} errors"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +120,15 @@ def run_gate(
 
     Content-farm labels (score at or above the scorer's threshold) are rejected, the rest
     accepted; a record whose score has warnings goes where `on_unsupported` says. Every row
-    is flushed as soon as it is written (a flush costs microseconds, a score milliseconds),
+    is written whole and flushed at once (a flush costs microseconds, a score milliseconds),
     so a reader downstream sees rows while the input still flows, and a record that was
-    judged is on its way out even if the process dies on a later one."""
+    judged is on its way out even if the process dies on a later one.
+
+    A sink that cannot be written (a full disk) raises `OutputWriteError`: the file ends on
+    its last complete row, and a note counts the records routed before it."""
     counts = GateCounts()
+    accept, errors = WholeRowWriter(sinks.accept), WholeRowWriter(sinks.errors)
+    reject = WholeRowWriter(sinks.reject) if sinks.reject is not None else None
     # Records handed to the scorer and not yet scored; scores come back in input order.
     in_flight: deque[ParsedRecord] = deque()
 
@@ -125,9 +138,8 @@ def run_gate(
         for item in records:
             counts.read += 1
             if not isinstance(item, ParsedRecord):
+                errors.write(encode_row(item.row()))
                 counts.errors += 1
-                sinks.errors.write(encode_row(item.row()))
-                sinks.errors.flush()
                 continue
             in_flight.append(item)
             # Only id and text travel to the scorer (and to worker processes), not the html.
@@ -142,25 +154,25 @@ def run_gate(
             row = {**item.record, VERDICT_KEY: verdict(score, item.document.text)}
             route = _route(score, on_unsupported)
             if route is Unsupported.error:
-                counts.errors += 1
                 reason = f"not judged: {', '.join(score.warnings)} (--on-unsupported error)"
                 raw = json.dumps(item.record, ensure_ascii=False)
-                sinks.errors.write(encode_row({**item.where, "raw": raw, "error": reason}))
+                errors.write(encode_row({**item.where, "raw": raw, "error": reason}))
+                counts.errors += 1
             elif route is Unsupported.reject:
+                if reject is not None:
+                    reject.write(encode_row(row))
                 counts.rejected += 1
-                if sinks.reject is not None:
-                    sinks.reject.write(encode_row(row))
             else:
+                accept.write(encode_row(row))
                 counts.accepted += 1
-                sinks.accept.write(encode_row(row))
-            _flush(sinks)
-            sinks.errors.flush()
+    except OutputWriteError as error:
+        error.add_note(f"routed before it: {counts.routed()}")
+        raise
     finally:
         # Stops worker processes when the loop ends early (a closed pipe downstream).
         close = getattr(scores, "close", None)
         if close is not None:
             close()
-    _flush(sinks)
     return counts
 
 
@@ -182,17 +194,20 @@ def verdict(score: Score, text: str) -> dict[str, Any]:
 def encode_row(row: dict[str, Any]) -> bytes:
     """One JSONL line as UTF-8. Values are written as they came (the reader refuses NaN,
     Infinity and 1e400, which JSON cannot hold); a lone surrogate (a `\\ud800` escape in the
-    input) cannot be UTF-8, so that row stays escaped."""
+    input) cannot be UTF-8, so that row stays escaped.
+
+    A row holding a long text is encoded piece by piece: the text is then copied once as
+    escaped text and once as UTF-8, not also joined with the rest of the row and with its
+    newline (with one character past U+FFFF, each such copy of 10 MB of text takes 40 MB).
+    Other rows take the one-shot encoder, three times faster."""
     try:
-        return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+        if sum(len(value) for value in row.values() if isinstance(value, str)) < _LONG_ROW_CHARS:
+            return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+        pieces = [piece.encode("utf-8") for piece in _ROW_ENCODER.iterencode(row)]
     except UnicodeEncodeError:
         return (json.dumps(row, ensure_ascii=True) + "\n").encode("ascii")
-
-
-def _flush(sinks: GateSinks) -> None:
-    sinks.accept.flush()
-    if sinks.reject is not None:
-        sinks.reject.flush()
+    pieces.append(b"\n")
+    return b"".join(pieces)
 
 
 __all__ = [

@@ -400,3 +400,16 @@ def test_rows_are_written_as_utf8_lines_even_with_odd_values(
 def test_summary_line_names_every_count() -> None:
     counts = GateCounts(read=120, accepted=97, rejected=20, errors=3)
     assert counts.summary() == "farmscore gate: 120 read, 97 accepted, 20 rejected, 3 errors"
+
+
+def test_a_row_holding_a_long_text_is_encoded_as_a_short_one_is() -> None:
+    # Over a million characters the row is encoded piece by piece, to copy the text less.
+    text = "Rain fell on the \u2019quay\u2019 \U0001f600.\n" * 40_000
+    row = {"id": "long", "text": text, "farmscore": {"score": 0.5, "reasons": [{"a": None}]}}
+    expected = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+    assert len(text) > 1_000_000
+    assert encode_row(row) == expected
+    assert (
+        encode_row({**row, "bad": "\ud800"})
+        == (json.dumps({**row, "bad": "\ud800"}) + "\n").encode()
+    )

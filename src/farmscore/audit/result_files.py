@@ -30,7 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from farmscore.atomic_files import replace_path, staged_paths
+from farmscore.atomic_files import (
+    OutputWriteError,
+    discard_unwritten,
+    replace_path,
+    staged_paths,
+)
 from farmscore.spreadsheet_cells import defused
 
 if TYPE_CHECKING:
@@ -43,6 +48,8 @@ REPORT_HTML = "report.html"
 # numbers keep that the input order for up to a million parts.
 PART_NAME = "part-{number:06d}.parquet"
 MAX_PARTS = 1_000_000
+# What a failed write leaves: the results are renamed into place together, only once complete.
+_UNCHANGED = "the results there were left as they were, and the temporary files removed"
 
 
 def for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,8 +78,11 @@ def write_results(frame: pd.DataFrame, folder: Path) -> ResultFiles:
         (files.csv, lambda path: for_csv.to_csv(path, index=False, encoding="utf-8")),
     ]
     with staged_paths(folder, len(writers)) as temps:
-        for (_, write), temp in zip(writers, temps, strict=True):
-            write(temp)
+        for (final, write), temp in zip(writers, temps, strict=True):
+            try:
+                write(temp)
+            except OSError as error:
+                raise OutputWriteError(str(final), error, _UNCHANGED) from error
         for (final, _), temp in zip(writers, temps, strict=True):
             replace_path(temp, final)
     return files
@@ -90,21 +100,38 @@ class ResultParts:
         self._csv = csv
 
     def add(self, frame: pd.DataFrame) -> None:
-        """Write the next part; every part must have the same columns and types."""
+        """Write the next part; every part must have the same columns and types.
+        `OutputWriteError` when it cannot be written."""
         if self.count >= MAX_PARTS:
             raise ValueError(f"more than {MAX_PARTS:,} parts; use bigger partitions")
-        frame.to_parquet(self._parts_folder / PART_NAME.format(number=self.count), index=False)
-        # The header once, then rows only: the file reads as if written whole.
-        for_spreadsheets(frame).to_csv(self._csv, index=False, header=self.count == 0)
+        part = self._parts_folder / PART_NAME.format(number=self.count)
+        with self._failing_as(RESULTS_PARQUET):
+            frame.to_parquet(part, index=False)
+        with self._failing_as(RESULTS_CSV):
+            # The header once, then rows only: the file reads as if written whole.
+            for_spreadsheets(frame).to_csv(self._csv, index=False, header=self.count == 0)
+            self._csv.flush()
         self.count += 1
 
     def commit(self) -> ResultFiles:
         """Rename the folder of parts and the CSV into place, together."""
-        self._csv.close()
+        with self._failing_as(RESULTS_CSV):
+            self._csv.close()
         files = ResultFiles(self.folder / RESULTS_PARQUET, self.folder / RESULTS_CSV)
         replace_path(self._parts_folder, files.parquet)
         replace_path(Path(self._csv.name), files.csv)
         return files
+
+    @contextlib.contextmanager
+    def _failing_as(self, name: str) -> Iterator[None]:
+        """A failed write becomes an `OutputWriteError` naming the result file, not its
+        temporary; what the CSV still buffers is dropped, so closing it cannot fail again."""
+        try:
+            yield
+        except OSError as error:
+            if not self._csv.closed:
+                discard_unwritten(self._csv.fileno())
+            raise OutputWriteError(str(self.folder / name), error, _UNCHANGED) from error
 
 
 @contextlib.contextmanager

@@ -17,9 +17,20 @@ from farmscore.cli import (
 )
 from farmscore.cli.lifecycle import run_until_done
 
+# Every command's exit codes (cli/lifecycle.py says the same).
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 some records or documents could not be read or scored, or a reader "
+    "downstream closed the pipe; 2 usage error, or a refusal before any work (an unverified "
+    "model, an input that is no stream of records); 3 an output could not be written (a full "
+    "disk, a quota, an I/O error, a file over its size limit, a read-only file system): one "
+    "line on standard error names it, says what to do and what it holds, and a file is cut "
+    "back to its last complete row; 130 interrupted (Ctrl-C); 143 stopped by SIGTERM."
+)
+
 app = typer.Typer(
     name="farmscore",
     help="Tell substantive articles from content-farm pages, with reasons a person can check.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

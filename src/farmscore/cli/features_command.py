@@ -30,7 +30,11 @@ def features(
         TableFormat, typer.Option("--format", help="jsonl and csv carry every feature.")
     ] = TableFormat.table,
 ) -> None:
-    """Print one row of features per document."""
+    """Print one row of features per document.
+
+    Exit codes: 0 every document was read, 1 some could not be, 2 usage error, 3 the output
+    could not be written (one line says why and what it holds).
+    """
     names = feature_names()
     failed = 0
     table_rows: list[list[object]] = []

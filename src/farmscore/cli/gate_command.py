@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import Annotated, BinaryIO
 
 import typer
 
+from farmscore.atomic_files import OutputWriteError, discard_unwritten
 from farmscore.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -21,6 +21,7 @@ from farmscore.cli.common import (
     fail,
     load_scorer,
 )
+from farmscore.cli.lifecycle import WRITE_ONLY_ERRNOS
 from farmscore.gate import GateSinks, NotRecordsError, Unsupported, run_gate, source_records
 from farmscore.reading.files import STDIN
 from farmscore.reading.stream import file_identity, open_input, open_output, stdin_identity
@@ -90,9 +91,13 @@ def gate(
     Limits: a JSONL line over 10,000,000 bytes goes to errors with its first 1,000 characters.
     A feed is read whole, up to 50,000,000 bytes. A record with no words is an error.
 
-    Every row is flushed as soon as it is written.
+    Every row is written whole and flushed at once. When an output cannot be written (a full
+    disk), one line on standard error names it, says what to do and what it holds: a file is
+    cut back to its last complete row.
 
-    Exit codes: 0 every record was scored, 1 some went to errors, 2 usage error.
+    Exit codes: 0 every record was scored, 1 some went to errors (or a reader downstream
+    closed the pipe), 2 usage error, 3 an output could not be written, 130 interrupted,
+    143 stopped by SIGTERM.
     """
     if reject is not None and drop_rejected:
         fail("give either --reject FILE or --drop-rejected, not both")
@@ -136,6 +141,8 @@ def _output(files: ExitStack, option: str, path: Path) -> BinaryIO:
     try:
         return files.enter_context(open_output(path))
     except OSError as error:
+        if error.errno in WRITE_ONLY_ERRNOS:  # a full or read-only disk: no usage error
+            raise OutputWriteError(f"{option} {path}", error, "nothing was written") from error
         fail(f"cannot write {option} {path}: {error.strerror or error}")
 
 
@@ -161,11 +168,8 @@ def _check_distinct(source: str, outputs: dict[str, Path | None]) -> None:
 
 def _silence_stdout() -> None:
     """Point standard output at /dev/null so that Python's final flush does not fail."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (a test runner's capture)
-        pass
+    with suppress(OSError, ValueError):  # no real file descriptor (a test runner's capture)
+        discard_unwritten(sys.stdout.fileno())
 
 
 __all__ = ["gate"]

@@ -1,18 +1,54 @@
-"""How a command ends: on SIGTERM as on Ctrl-C, with every worker process stopped.
+"""How a command ends: on SIGTERM as on Ctrl-C, with every worker process stopped, and on an
+output that cannot be written with one line that says so.
 
 Python's default answer to SIGTERM is to die at once: no `finally` block runs, outputs are
 not flushed, and the worker processes of `--jobs 2` (about 230 MB each) and their resource
 tracker are left running for good. Here SIGTERM raises `SystemExit` instead, so the command
 unwinds as it does on Ctrl-C, and whatever way it ends, the workers are stopped.
+
+A write that fails (a full disk) would end in a traceback or two; here it ends with one line
+on standard error, naming the output, the cause, what to do and what was completed, and
+its own exit code.
+
+Exit codes of every command: 0 done; 1 some records could not be read or scored (and a
+reader downstream that closed the pipe early); 2 a usage error or a refusal before any
+work (common.py's EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE); 3 an output could not be written
+(`EXIT_WRITE_FAILED`); 130 interrupted (Ctrl-C); 143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
+from typing import NoReturn, TextIO
+
+from farmscore.atomic_files import OutputWriteError, discard_unwritten
+
+# An output could not be written: a full disk, a quota, an I/O error, a file over its size
+# limit, a read-only file system. Distinct from 1, "some records were errors", which a
+# pipeline may choose to accept.
+EXIT_WRITE_FAILED = 3
+
+# Causes that only writing raises: an OSError with one of these that no writer named still
+# means an output (a table, a JSON summary) could not be written.
+WRITE_ONLY_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+# What to do about each cause.
+_REMEDIES = {
+    errno.ENOSPC: "free some space there, or write elsewhere, and run again",
+    errno.EDQUOT: "free some of your disk quota, or write elsewhere, and run again",
+    errno.EFBIG: "the file is over its size limit (ulimit -f, or the file system's); "
+    "write to another file system, or split the input, and run again",
+    errno.EROFS: "the file system is read-only; write elsewhere and run again",
+    errno.EIO: "the device reported an I/O error; check it (dmesg) and write elsewhere",
+}
+_REMEDY_OTHERWISE = "check the output's place and run again"
 
 # loky's thread that feeds the worker pool. Torn down mid-dispatch, it can trip over a task
 # cancelled under it (a KeyError in `add_call_item_to_queue`, seen in one stop of a
@@ -32,16 +68,77 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def run_until_done(command: Callable[[], None]) -> None:
-    """Run `command`, turning SIGTERM into `SystemExit`, and stop the worker processes it
-    started, however it ends."""
+    """Run `command`, turning SIGTERM into `SystemExit` and a failed write into one line and
+    `EXIT_WRITE_FAILED`, and stop the worker processes it started, however it ends."""
     previous_term = signal.signal(signal.SIGTERM, _raise_system_exit)
     previous_int = signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     try:
         command()
+    except OSError as error:
+        failure = write_failure(error)
+        if failure is None:
+            raise
+        stop_on_write_failure(failure)
     finally:
         signal.signal(signal.SIGTERM, previous_term)
         signal.signal(signal.SIGINT, previous_int)
         stop_worker_processes()
+
+
+def write_failure(error: OSError) -> OutputWriteError | None:
+    """`error` as a failed write: itself when a writer named its output, or one naming the
+    output as well as can be told when its cause is one only a write raises; None for any
+    other OSError (an unreadable input is no write failure)."""
+    if isinstance(error, OutputWriteError):
+        return error
+    if error.errno not in WRITE_ONLY_ERRNOS:
+        return None
+    if error.filename is not None:  # a file or folder that could not be made: nothing in it
+        return OutputWriteError(os.fsdecode(error.filename), error, "")
+    output = "standard output" if not _flushes(sys.stdout) else "an output"
+    return OutputWriteError(output, error, "what was written to it may be cut short")
+
+
+def stop_on_write_failure(failure: OutputWriteError) -> NoReturn:
+    """Print `write_failure_line(failure)` on standard error and exit with
+    `EXIT_WRITE_FAILED`. What a standard stream still holds and cannot write is dropped, so
+    that Python's last flush neither fails again (into a second traceback) nor turns the
+    exit code into 120."""
+    _drop_unwritable(sys.stdout)
+    try:
+        print(write_failure_line(failure), file=sys.stderr, flush=True)
+    except OSError:  # standard error is on the full disk too: the exit code still says it
+        _drop_unwritable(sys.stderr)
+    raise SystemExit(EXIT_WRITE_FAILED)
+
+
+def write_failure_line(failure: OutputWriteError) -> str:
+    """`farmscore: error: cannot write out.jsonl: No space left on device (errno 28); free
+    some space there, or write elsewhere, and run again; 120 complete lines went to it, and
+    it ends on the last of them`, and the failure's notes after that."""
+    if failure.errno is None:
+        cause = failure.strerror or "an unknown error"
+    else:
+        cause = f"{os.strerror(failure.errno)} (errno {failure.errno})"
+    remedy = _REMEDIES.get(failure.errno or 0, _REMEDY_OTHERWISE)
+    notes = getattr(failure, "__notes__", [])
+    parts = [f"cannot write {failure.output}: {cause}", remedy, failure.completed, *notes]
+    return "farmscore: error: " + "; ".join(part for part in parts if part)
+
+
+def _flushes(stream: TextIO) -> bool:
+    """Whether `stream` can write out what it holds."""
+    try:
+        stream.flush()
+    except OSError:
+        return False
+    return True
+
+
+def _drop_unwritable(stream: TextIO) -> None:
+    if not _flushes(stream):
+        with contextlib.suppress(OSError, ValueError):  # no file descriptor: nothing to drop
+            discard_unwritten(stream.fileno())
 
 
 def quiet_pool_manager_while_stopping() -> None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from farmscore.atomic_files import WholeRowWriter
 from farmscore.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -84,7 +85,11 @@ def score(
     ] = DEFAULT_REASONS,
 ) -> None:
     """Score each document: whether it is a content-farm page (or, with --policy machine,
-    machine prose), both answers behind the verdict, and why."""
+    machine prose), both answers behind the verdict, and why.
+
+    Exit codes: 0 every document was scored, 1 some could not be read, 2 usage error, 3 the
+    output could not be written (one line says why and what it holds).
+    """
     scorer = load_scorer(model, threshold, policy)
     scorer.n_reasons = reasons
     failed = 0
@@ -136,8 +141,9 @@ def score(
             table_rows.append([result.id, f"{result.score:.3f}", label, reasons_summary(result)])
     fail_when_nothing_read(scored, failed)
     if output_format is ScoreFormat.json:
-        json.dump(json_rows, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        # Written whole: a disk that fills leaves no half array behind.
+        document = json.dumps(json_rows, indent=2, ensure_ascii=False) + "\n"
+        WholeRowWriter(sys.stdout, unit="JSON array").write(document)
     elif output_format is ScoreFormat.table:
         print_table(
             Console(),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
+
+from farmscore.atomic_files import WholeRowWriter
 
 # A table cannot show 80 columns; these say the most about a page at a glance, one or two per
 # family. Every feature is in the CSV and JSONL formats.
@@ -36,7 +39,8 @@ def headline_columns(available: Sequence[str]) -> list[str]:
 def print_table(
     console: Console, title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
 ) -> None:
-    """Print rows under `columns`; floats to three significant places.
+    """Print rows under `columns`; floats to three significant places. `OutputWriteError`
+    when the table cannot be written.
 
     The first column names the row, so it keeps its width (up to `_ID_WIDTH`) and the figures
     fold instead: a path broken across lines cannot be copied or searched for.
@@ -53,8 +57,13 @@ def print_table(
             table.add_column(column, overflow="fold", justify="right")
     for row_cells in cells:
         table.add_row(*row_cells)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        # Piped (`| cat`, `> file`) with no width asked for: folding at rich's default of 80
-        # columns cut the reasons mid-word. Rows stay whole, however long.
-        console = Console(file=console.file, width=PIPED_WIDTH, color_system=None)
-    console.print(table)
+    if console.is_terminal:
+        console.print(table)  # a terminal never fills up
+        return
+    # Piped (`| cat`, `> file`) with no width asked for: folding at rich's default of 80
+    # columns cut the reasons mid-word. Rows stay whole, however long.
+    width = console.width if "COLUMNS" in os.environ else PIPED_WIDTH
+    # Rendered apart and written whole: a disk that fills leaves no half table behind.
+    rendered = io.StringIO()
+    Console(file=rendered, width=width, color_system=None).print(table)
+    WholeRowWriter(console.file, unit="table").write(rendered.getvalue())
