@@ -51,7 +51,15 @@ def train(
     data: Annotated[
         Path, typer.Option("--data", help="Where the shared corpora are (with --base).")
     ] = DEFAULT_BASE_DATA,
-    kind: Annotated[KindChoice, typer.Option("--kind", help="Classifier.")] = KindChoice.boosted,
+    kind: Annotated[
+        KindChoice,
+        typer.Option(
+            "--kind",
+            help="Classifier. boosted: gradient-boosted trees, best from a few hundred rows "
+            "(below 2,000 rows a leaf holds a 50th of them, at least 5); logistic: logistic "
+            "regression, the better choice for a few dozen rows.",
+        ),
+    ] = KindChoice.boosted,
     wording: Annotated[
         bool,
         typer.Option(
@@ -132,11 +140,7 @@ def train(
     metrics = model.extra["out_of_fold_metrics"]
     _print_metrics("cross-validated (group folds, out-of-fold)", metrics)
     if not metrics["roc_auc"] >= WEAK_ROC_AUC:
-        _say(
-            f"warning: the cross-validated ROC-AUC is {metrics['roc_auc']:.2f}, so this model "
-            f"ranks texts little better than chance (0.5); add labelled examples (you gave "
-            f"{len(user):,}), or train with --base to add the shared corpora"
-        )
+        _say(_weak_model_warning(metrics["roc_auc"], len(user), model_kind))
     hashes = {str(path): sha256_file(path) for path in labels}
     sources = [
         DataSource(name=str(path), licence="supplied by the user", credit="") for path in labels
@@ -290,6 +294,18 @@ def _check_enough(frame: pd.DataFrame, base: bool) -> None:
                 f"too few {name} examples: {rows} rows in {groups} groups; give at least "
                 f"{MIN_EXAMPLES_PER_CLASS} rows in {MIN_GROUPS_PER_CLASS} groups, or use --base"
             )
+
+
+def _weak_model_warning(roc_auc: float, n_user_rows: int, kind: ModelKind) -> str:
+    chance = "no better than" if not roc_auc > 0.5 else "little better than"
+    remedies = [f"add labelled examples (you gave {n_user_rows:,})"]
+    if kind == "boosted":
+        remedies.insert(0, "train with --kind logistic, which suits small label files")
+    remedies.append("train with --base to add the shared corpora")
+    return (
+        f"warning: the cross-validated ROC-AUC is {roc_auc:.2f}, so this model ranks texts "
+        f"{chance} chance (0.5); {', '.join(remedies[:-1])}, or {remedies[-1]}"
+    )
 
 
 def _print_metrics(title: str, metrics: dict[str, float], console: Console | None = None) -> None:

@@ -77,12 +77,39 @@ class ScaledLogisticRegression(ClassifierMixin, BaseEstimator):  # type: ignore[
         return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
 
 
+# A boosted tree's leaf holds at least this many rows: the setting the shipped model was tuned
+# at, on tens of thousands of rows.
+MAX_MIN_ROWS_PER_LEAF = 40
+# On fewer rows than 50 times that, leaves of 40 rows allow a tree few splits or none (on 36
+# rows none at all: every text scored the same), so a leaf holds this fraction of the rows...
+ROWS_PER_LEAF_FRACTION = 1 / 50
+# ...but never below this, under which a leaf's score is noise.
+MIN_MIN_ROWS_PER_LEAF = 5
+
+
+def min_rows_per_leaf(n_rows: int | None) -> int:
+    """The fewest rows a boosted tree's leaf may hold when fitted on `n_rows` rows (None:
+    many): a fiftieth of the rows, from 5 to 40.
+
+    >>> [min_rows_per_leaf(n) for n in (36, 500, 2_000, 20_000, None)]
+    [5, 10, 40, 40, 40]
+    """
+    if n_rows is None:
+        return MAX_MIN_ROWS_PER_LEAF
+    scaled = int(n_rows * ROWS_PER_LEAF_FRACTION)
+    return min(MAX_MIN_ROWS_PER_LEAF, max(MIN_MIN_ROWS_PER_LEAF, scaled))
+
+
 def build_classifier(
-    kind: ModelKind, random_state: int = 0, monotonic: Sequence[int] | None = None
+    kind: ModelKind,
+    random_state: int = 0,
+    monotonic: Sequence[int] | None = None,
+    n_rows: int | None = None,
 ) -> BaseEstimator:
     """An unfitted classifier over feature rows. Classes are balanced by the caller's sample
     weights, not here. `monotonic` constrains boosted trees feature by feature (+1: can only
-    raise the score, -1: only lower it, 0: free)."""
+    raise the score, -1: only lower it, 0: free). `n_rows`, the rows it will be fitted on,
+    sizes boosted trees' leaves (`min_rows_per_leaf`)."""
     if kind == "logistic":
         return ScaledLogisticRegression(C=0.3)
     if kind == "boosted":
@@ -90,7 +117,7 @@ def build_classifier(
             learning_rate=0.06,
             max_iter=300,
             max_leaf_nodes=15,
-            min_samples_leaf=40,
+            min_samples_leaf=min_rows_per_leaf(n_rows),
             l2_regularization=1.0,
             random_state=random_state,
             monotonic_cst=None if monotonic is None else list(monotonic),
@@ -185,6 +212,9 @@ def fit_farm_model(
     the highest threshold of the others. The substance reference is the distribution of
     `specificity_substance_per_1k_words` over the rows `substance_reference` selects (default
     every human row), band by band. Length comes from `texts` when given.
+
+    Raises ValueError when no boosted tree splits (`trees_split`): such a model scores every
+    text the same, so it is refused rather than written.
     """
     _check_training_rows(X, y, groups)
     say = progress or (lambda message: None)
@@ -200,6 +230,8 @@ def fit_farm_model(
     calibrated = fit_calibrated(
         X, y, groups, kind, CALIBRATION_FOLDS, random_state, weights, directions
     )
+    if kind == "boosted" and not trees_split(calibrated):
+        raise ValueError(_no_split_message(len(y)))
     say("choosing the thresholds on out-of-fold scores (3 more fits)")
     out_of_fold = out_of_fold_probabilities(
         X, y, groups, kind, random_state, weights=weights, monotonic=directions
@@ -240,6 +272,26 @@ def fit_farm_model(
     model.extra["threshold_by_length_band"] = by_band
     model.extra["monotonic_constraints"] = directions is not None
     return model
+
+
+def trees_split(calibrated: CalibratedClassifierCV) -> bool:
+    """Whether any tree of a calibrated boosted classifier splits: with none, every text
+    gets the same score and no reason."""
+    (fold,) = calibrated.calibrated_classifiers_
+    return any(
+        tree.get_n_leaf_nodes() > 1
+        for iteration in fold.estimator._predictors
+        for tree in iteration
+    )
+
+
+def _no_split_message(n_rows: int) -> str:
+    return (
+        f"the boosted trees found no split in {n_rows:,} rows (a leaf needs at least "
+        f"{min_rows_per_leaf(n_rows)} rows), so every text would get the same score and no "
+        f"reasons; train with --kind logistic, which suits small label files, or add labelled "
+        f"examples whose features tell the two classes apart"
+    )
 
 
 # A band with fewer rows than this takes the reference of all rows together.
@@ -346,13 +398,14 @@ def fit_calibrated(
 ) -> CalibratedClassifierCV:
     """A classifier calibrated (sigmoid) over group folds: the sigmoid is fitted on
     out-of-fold scores, so no story is calibrated on by a model that saw it; the classifier
-    that scores new texts is then fitted on every row.
+    that scores new texts is then fitted on every row. Boosted trees' leaves are sized to the
+    rows given (`min_rows_per_leaf`).
 
     One classifier, not one per fold averaged: a fifth of the trees to evaluate for every
     score and every reason, at the same calibration."""
     folds = _group_folds(y, groups, n_folds)
     calibrated = CalibratedClassifierCV(
-        build_classifier(kind, random_state, monotonic),
+        build_classifier(kind, random_state, monotonic, n_rows=len(y)),
         method="sigmoid",
         cv=folds,
         ensemble=False,
