@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from farmscore.reading import feeds
-from farmscore.reading.feeds import feed_records
+from farmscore.reading.feeds import NO_CONTENT, ONLY_A_TITLE, feed_records
 from farmscore.reading.stream import (
     NO_WORDS,
     RAW_PREVIEW_CHARS,
@@ -64,7 +64,7 @@ def json_feed(items: list[object], **top: object) -> bytes:
 # ---- RSS and Atom -----------------------------------------------------------------------
 
 
-def test_rss_items_prefer_content_encoded_then_description_then_title() -> None:
+def test_rss_items_prefer_content_encoded_then_description_and_never_the_title() -> None:
     found = records(RSS)
     assert len(found) == 4
     full, teaser, headline, nothing = found
@@ -84,15 +84,14 @@ def test_rss_items_prefer_content_encoded_then_description_then_title() -> None:
     assert (teaser.record["id"], teaser.record["link"]) == ("g-2", None)
     assert teaser.record["content_field"] == "summary"
     assert teaser.document.text == "The mayor resigned on Monday, officials said."
-    assert isinstance(headline, ParsedRecord)
-    assert (headline.record["content_field"], headline.record["text"]) == (
-        "title",
-        "Just a headline",
-    )
+    # A headline alone is no text to judge: an errors row naming the item, as for no content.
+    assert isinstance(headline, UnreadableRecord)
+    assert (headline.row()["item"], headline.error) == (3, ONLY_A_TITLE)
+    assert json.loads(headline.raw)["link"] == "https://gazette.example/headline"
     assert isinstance(nothing, UnreadableRecord)
     assert nothing.row()["item"] == 4
     assert nothing.row()["line"] is None
-    assert nothing.error == "the item carries no content, summary or title"
+    assert nothing.error == NO_CONTENT
     assert json.loads(nothing.raw)["link"] == "https://gazette.example/nothing"
 
 
@@ -186,7 +185,7 @@ def test_json_feed_items_become_records_with_the_fullest_content() -> None:
     )
     found = records(data, InputKind.json_feed)
     assert len(found) == 7
-    a, b, c, d = (r for r in found[:4] if isinstance(r, ParsedRecord))
+    a, b, c = (r for r in found[:3] if isinstance(r, ParsedRecord))
     assert a.record == {
         "id": "https://jf.example/a",
         "link": "https://jf.example/a",
@@ -199,16 +198,17 @@ def test_json_feed_items_become_records_with_the_fullest_content() -> None:
     assert a.document.text == "Full story with 3 facts."
     assert (b.record["id"], b.record["text"]) == ("https://other.example/b", "Plain.")
     assert (c.record["id"], c.record["content_field"]) == ("3", "summary")
-    assert (d.record["content_field"], d.record["text"]) == ("title", "Only a title")
-    no_content, not_item, blank_text = found[4:]
+    only_title, no_content, not_item, blank_text = found[3:]
+    assert isinstance(only_title, UnreadableRecord)
+    assert (only_title.row()["item"], only_title.error) == (4, ONLY_A_TITLE)
     assert isinstance(no_content, UnreadableRecord)
-    assert no_content.error == "the item carries no content, summary or title"
+    assert no_content.error == NO_CONTENT
     assert isinstance(not_item, UnreadableRecord)
     assert (not_item.raw, not_item.where) == ('"not an item"', {"line": None, "item": 6})
     assert "a JSON str" in not_item.error
     # Whitespace is no content at all.
     assert isinstance(blank_text, UnreadableRecord)
-    assert blank_text.error == "the item carries no content, summary or title"
+    assert blank_text.error == NO_CONTENT
 
 
 @pytest.mark.parametrize(
@@ -272,7 +272,6 @@ REAL_FEEDS = [
     "many-links.rss",
     "narro.rss",
     "reddit-atom.rss",
-    "rss-1.rss",
     "uolNoticias.rss",
 ]
 MALFORMED_FEEDS = ["incomplete-fields.atom", "missing-fields.atom", "unrecognized.rss"]
@@ -295,8 +294,27 @@ def test_real_feeds_parse_into_records_with_link_title_and_content(name: str) ->
         assert item.record["title"].strip()
         assert ("html" in item.record) != ("text" in item.record)
         assert item.document.text.strip()
-    # The only items that may fail are those whose content has no words (tracking pixels).
-    assert all(r.error == NO_WORDS for r in found if isinstance(r, UnreadableRecord))
+    # The only items that may fail are those whose content has no words (tracking pixels)
+    # or that carry only a title.
+    errors = {r.error for r in found if isinstance(r, UnreadableRecord)}
+    assert errors <= {NO_WORDS, ONLY_A_TITLE}
+
+
+@pytest.mark.shared
+def test_items_with_an_empty_description_are_errors_not_scored_on_their_title() -> None:
+    # Science's RSS 1.0 feed gives every item a title and an empty description.
+    found = records(shared_feed("rss-1.rss"))
+    assert len(found) == 69
+    assert all(isinstance(r, UnreadableRecord) and r.error == ONLY_A_TITLE for r in found)
+    first = found[0]
+    assert isinstance(first, UnreadableRecord)
+    assert json.loads(first.raw)["title"] == "Food for fungi"
+    # UOL's feed has four such items among 15; the others keep their descriptions.
+    uol = records(shared_feed("uolNoticias.rss"))
+    headlines = [r for r in uol if isinstance(r, UnreadableRecord)]
+    assert len(uol) == 15
+    assert [r.where["item"] for r in headlines] == [2, 9, 11, 12]
+    assert all(r.error == ONLY_A_TITLE for r in headlines)
 
 
 @pytest.mark.shared

@@ -3,8 +3,10 @@
 Each item becomes a record `{"id", "link", "title", "published", "feed", "content_field",
 "html" | "text"}`: `id` is the item's link, else its guid; `published` is ISO 8601 UTC when
 the date could be parsed, else as written; the content is the fullest the item carries
-(`content:encoded` or Atom content before description or summary, the title as a last
-resort) and `content_field` says which it was. HTML content goes in `html`, plain in `text`.
+(`content:encoded` or Atom content before description or summary) and `content_field` says
+which it was. HTML content goes in `html`, plain in `text`. An item with an empty
+description and no content is an errors row, as one whose description holds no words is:
+its title is a headline, not the item's text, and too little to judge.
 A feed is a document, read whole up to `FEED_MAX_BYTES`; an item or a feed that cannot be
 read becomes an errors row, never an exception.
 
@@ -47,7 +49,11 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Which field an item's content came from, as stable names.
 CONTENT_FIELD = "content"
 SUMMARY_FIELD = "summary"
-TITLE_FIELD = "title"
+NO_CONTENT = "the item carries no content or summary"
+ONLY_A_TITLE = (
+    "the item carries no content or summary, only its title; a headline is too little to "
+    "judge: fetch the page it links to and score that"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +101,7 @@ def item_record(number: int, item: dict[str, object] | BadItem) -> SourceRecord:
         return UnreadableRecord(where, item.raw, item.reason)
     raw = json.dumps(item, ensure_ascii=False)
     if "text" not in item and "html" not in item:
-        return UnreadableRecord(where, raw, "the item carries no content, summary or title")
+        return UnreadableRecord(where, raw, _why_no_content(item))
     parsed = parse_jsonl_record(raw.encode("utf-8"), f"item {number}", f"item {number}")
     if isinstance(parsed, InputError):
         if len(raw) > RAW_PREVIEW_CHARS and len(raw.encode("utf-8")) > MAX_DOCUMENT_BYTES:
@@ -106,6 +112,10 @@ def item_record(number: int, item: dict[str, object] | BadItem) -> SourceRecord:
     if not has_words(parsed.text):
         return UnreadableRecord(where, raw, NO_WORDS)
     return ParsedRecord(number, item, parsed, where)
+
+
+def _why_no_content(item: dict[str, object]) -> str:
+    return ONLY_A_TITLE if _has_text(item.get("title")) else NO_CONTENT
 
 
 def _xml_feed_items(data: bytes) -> list[dict[str, object] | BadItem] | str:
@@ -141,8 +151,6 @@ def _xml_item(entry: Mapping[str, Any], feed_title: object) -> dict[str, object]
     elif (entry.get("summary") or "").strip():
         summary_type = entry.get("summary_detail", {}).get("type", "text/html")
         _put_content(record, SUMMARY_FIELD, entry["summary"], summary_type)
-    elif record["title"]:
-        _put_content(record, TITLE_FIELD, record["title"], "text/plain")
     return record
 
 
@@ -200,8 +208,6 @@ def _json_item(item: object, feed_title: str | None) -> dict[str, object] | BadI
         _put_content(record, CONTENT_FIELD, item["content_text"], "text/plain")
     elif _has_text(item.get("summary")):
         _put_content(record, SUMMARY_FIELD, item["summary"], "text/plain")
-    elif _has_text(record["title"]):
-        _put_content(record, TITLE_FIELD, record["title"], "text/plain")
     return record
 
 
