@@ -169,6 +169,71 @@ def test_html_on_stdin_and_in_a_text_field_is_read_as_the_page_it_is() -> None:
     assert plain.text == prose.decode()
 
 
+_STORY = "The storm closed the harbour road on Tuesday, the council said. " * 4
+_FRAGMENTS = {
+    "main": f"<main><h1>Storm</h1><p>{_STORY}</p><p>{_STORY}</p></main>\n",
+    "article": f"<!-- saved body -->\n<article class='post'>\n<p>{_STORY}</p>\n</article>",
+    "div": f'<div id="content"><p>{_STORY}</p><ul><li>Road shut</li></ul></div>',
+    "paragraphs": f"\ufeff<p>{_STORY}</p>\n<p>{_STORY}</p>",
+}
+
+
+@pytest.mark.parametrize("fragment", _FRAGMENTS.values(), ids=_FRAGMENTS.keys())
+def test_a_piped_html_fragment_is_read_as_the_page_it_comes_from(fragment: str) -> None:
+    (piped,) = read(["-"], fragment.encode())
+    (whole,) = read(["-"], f"<html><body>{fragment.lstrip(chr(0xFEFF))}</body></html>".encode())
+    assert isinstance(piped, Document)
+    assert isinstance(whole, Document)
+    assert piped.text == whole.text
+    assert "<" not in piped.text
+    assert piped.text.startswith("The storm closed the harbour road")
+    # The same fragment in a JSONL text field is read the same way.
+    line = json.dumps({"id": "f", "text": fragment}).encode() + b"\n"
+    (in_text,) = read(["-"], line)
+    assert isinstance(in_text, Document)
+    assert in_text.text == piped.text
+
+
+_PLAIN_WITH_A_TAG = {
+    "less than": "a < b, so the loop stops; b > a never holds after the 3rd pass.",
+    "heart": "<3 from the whole team at the harbour office, see you on Tuesday.",
+    "tag named in prose": "<p> marks a paragraph, the council's style guide says; close it.",
+    "tag that opens prose": "<div> wraps the form, and the rest of the page is plain words.",
+    "inline tag": "<b>Update:</b> the harbour road reopened on Tuesday, the council said.",
+}
+
+
+@pytest.mark.parametrize("text", _PLAIN_WITH_A_TAG.values(), ids=_PLAIN_WITH_A_TAG.keys())
+def test_piped_text_holding_a_tag_is_read_as_text(text: str) -> None:
+    (piped,) = read(["-"], text.encode())
+    assert isinstance(piped, Document)
+    assert (piped.text, piped.html) == (text, None)
+
+
+_MARKDOWN_WITH_HTML = {
+    "opening html block": (
+        '<p align="center"><img src="logo.png"></p>\n\n# Kettle review\n\n'
+        "It is **quiet**.\n\n## Pros\n\n- Fast\n- Cheap\n"
+    ),
+    "wrapped in details": (
+        "<details>\n<summary>Notes</summary>\n\n# Setup\n\nRun it.\n\n## Use\n\n"
+        "Call it.\n\n</details>"
+    ),
+}
+
+
+@pytest.mark.parametrize("post", _MARKDOWN_WITH_HTML.values(), ids=_MARKDOWN_WITH_HTML.keys())
+def test_piped_markdown_holding_html_is_read_as_a_md_file_is(post: str, tmp_path: Path) -> None:
+    (piped,) = read(["-"], post.encode())
+    md = tmp_path / "post.md"
+    md.write_text(post, encoding="utf-8")
+    (from_file,) = read([str(md)])
+    assert isinstance(piped, Document)
+    assert isinstance(from_file, Document)
+    assert (piped.text, piped.html) == (from_file.text, None)
+    assert "#" not in piped.text
+
+
 _POST = "# My trip\n\nWe drove north.\n\n## Day two\n\n- Hiked\n- Swam"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from farmscore.reading.lines import iter_raw_lines
-from farmscore.reading.markdown import as_read_text, markdown_to_text
+from farmscore.reading.markdown import as_read_text, looks_like_markdown, markdown_to_text
 from farmscore.reading.paths import COMPRESSED_SUFFIX, InputFile, shown, walk_inputs
 from farmscore.reading.safe_json import UnreadableJsonError, parse_json
 from farmscore.reading.settings import (
@@ -35,6 +35,18 @@ _HTML_DOCUMENT_START = re.compile(
     r"(?:\s|<\?xml[^>]{0,200}\?>|<!--.{0,2000}?-->)*<(?:!doctype\s+html|html|head|body)[\s>]",
     re.IGNORECASE | re.DOTALL,
 )
+# A fragment of a page (`<main>`, `<article>`, a run of `<p>`s) opens, after comments and blank
+# space, with the tag of a block or sectioning element...
+_HTML_FRAGMENT_START = re.compile(
+    r"(?:\s|<!--.{0,2000}?-->)*<(?:main|article|section|div|p|h[1-6]|header|footer|nav|aside|"
+    r"figure|blockquote|pre|ul|ol|dl|table|form|details)(?:\s[^<>]{0,2000})?>",
+    re.IGNORECASE | re.DOTALL,
+)
+# ...and ends with a closing tag: prose that mentions "<p>" or opens with "<div>" and goes on
+# in plain words is no fragment.
+_HTML_FRAGMENT_END = re.compile(r"</[a-z][a-z0-9]{0,20}\s*>\Z", re.IGNORECASE)
+# How much of an input's start and end the HTML checks read.
+_HTML_SNIFF_CHARS = 4096
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 Record = Document | InputError
@@ -45,7 +57,8 @@ def iter_documents(paths: Iterable[str], stdin: BinaryIO | None = None) -> Itera
 
     Paths may be files (`.txt`, `.md`, `.html`, `.htm`, `.jsonl`), folders (searched
     recursively for those suffixes, in sorted order) or `-` for standard input. Standard input
-    is read as JSONL when its first non-blank character is `{`, else as one text document.
+    is read as JSONL when its first non-blank character is `{`, else as one page when it is
+    HTML (`looks_like_html`: a whole document or a fragment), else as one text document.
     A `.md` file is read as Markdown (`farmscore.reading.markdown.markdown_to_text`). A document
     without a single word is an `InputError`: there is nothing to judge.
     """
@@ -76,7 +89,7 @@ def _read_stdin(stream: BinaryIO) -> Iterator[Record]:
         yield from _read_jsonl(buffered, STDIN)
         return
     data = buffered.read(MAX_DOCUMENT_BYTES + 1)
-    if looks_like_html(head):
+    if looks_like_html(data):
         # A page piped in (`cat page.html | farmscore score -`): its text, not its markup.
         if len(data) > MAX_DOCUMENT_BYTES:
             yield InputError(STDIN, _too_large(len(data)))
@@ -86,15 +99,38 @@ def _read_stdin(stream: BinaryIO) -> Iterator[Record]:
     yield from _text_document(data, STDIN, STDIN)
 
 
-def looks_like_html(head: bytes | str) -> bool:
-    """Whether the start of an input is an HTML document: a doctype, or an html, head or body
-    tag before any text (comments and an XML declaration may come first).
+def looks_like_html(data: bytes | str) -> bool:
+    """Whether a whole input is HTML: a document (a doctype, or an html, head or body tag
+    before any text; comments and an XML declaration may come first), or a fragment that
+    opens with a block element's tag (`<main>`, `<article>`, `<div>`, `<p>`...) and ends with
+    a closing tag, unless it is a Markdown document (which may hold raw HTML blocks).
 
-    >>> looks_like_html(b"<!DOCTYPE html><html>"), looks_like_html("<p>a tag in prose</p>")
-    (True, False)
+    >>> looks_like_html(b"<!DOCTYPE html><html>"), looks_like_html("<main><p>Rain.</p></main>")
+    (True, True)
+    >>> looks_like_html("<p> marks a paragraph"), looks_like_html("a < b, so it stops")
+    (False, False)
     """
-    text = head[:4096].decode("utf-8", errors="replace") if isinstance(head, bytes) else head[:4096]
-    return _HTML_DOCUMENT_START.match(text) is not None
+    head = _start(data)
+    if _HTML_DOCUMENT_START.match(head):
+        return True
+    if not _HTML_FRAGMENT_START.match(head) or not _HTML_FRAGMENT_END.search(_end(data)):
+        return False
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    return not looks_like_markdown(text)
+
+
+def _start(data: bytes | str) -> str:
+    """The first characters of an input, without a byte-order mark."""
+    head = data[:_HTML_SNIFF_CHARS]
+    text = head.decode("utf-8", errors="replace") if isinstance(head, bytes) else head
+    return text.removeprefix("\ufeff")
+
+
+def _end(data: bytes | str) -> str:
+    """The last characters of an input, without trailing space."""
+    # Twice the span read: a page ends in less blank space than that.
+    tail = data[-2 * _HTML_SNIFF_CHARS :].rstrip()
+    return tail.decode("utf-8", errors="replace") if isinstance(tail, bytes) else tail
 
 
 def read_file(found: InputFile) -> Iterator[Record]:
