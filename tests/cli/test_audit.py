@@ -433,3 +433,71 @@ def test_formula_like_cells_are_defused_in_the_csv_and_kept_in_the_parquet(
     parquet, csv_rows = read_results(out)
     assert list(parquet["id"]) == ids
     assert list(csv_rows["id"]) == ["'" + i for i in ids]
+
+
+# ---- worker processes only where they pay -----------------------------------------------
+
+
+class WorkersStartedError(AssertionError):
+    pass
+
+
+def test_a_small_audit_by_default_starts_no_worker_process(
+    tiny_model_dir: Path,
+    mixed_folder: tuple[Path, int, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 16 documents: starting a process per core (each loading the model) took 3.4-4.8 s where
+    # one process took 2.3-2.8 s.
+    from joblib.externals import loky
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise WorkersStartedError("a worker pool was started for 16 documents")
+
+    monkeypatch.setattr(loky, "get_reusable_executor", refuse)
+    root, n_documents, _ = mixed_folder
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["audit", str(root), "--out", str(out), "--model", str(tiny_model_dir)]
+    )
+    assert not isinstance(result.exception, WorkersStartedError), result.exception
+    assert result.exit_code == 1, result.output  # the folder holds broken files
+    assert len(pd.read_parquet(out / "results.parquet")) == n_documents
+    # A count given is obeyed: two workers are asked for, and started.
+    asked = runner.invoke(
+        app, ["audit", str(root), "--out", str(out), "--model", str(tiny_model_dir), "--jobs", "2"]
+    )
+    assert isinstance(asked.exception, WorkersStartedError)
+
+
+def test_jobs_for_input_keeps_every_item_and_counts_text(tmp_path: Path) -> None:
+    from farmscore.audit.run import MIN_TEXT_CHARS_FOR_WORKERS, audit_items, jobs_for_input
+
+    rng = random.Random(8)
+    small = tmp_path / "small"
+    small.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (small / name).write_text(substantive_text(rng), encoding="utf-8")
+    (small / "broken.txt").write_bytes(b"\xff\xfe not utf-8 \xff")
+    items, jobs = jobs_for_input(audit_items([str(small)]), -1)
+    assert jobs == 1
+    assert list(items) == list(audit_items([str(small)]))
+    # Two long texts hold enough work for the cores, however few they are.
+    long = tmp_path / "long"
+    long.mkdir()
+    paragraph = substantive_text(rng) + "\n\n"
+    for name in ("a.txt", "b.txt"):
+        text = paragraph * (MIN_TEXT_CHARS_FOR_WORKERS // 2 // len(paragraph) + 1)
+        (long / name).write_text(text, encoding="utf-8")
+    items, jobs = jobs_for_input(audit_items([str(long)]), -1)
+    assert jobs == -1
+    assert list(items) == list(audit_items([str(long)]))
+    items, jobs = jobs_for_input(audit_items([str(small)]), 3)
+    assert jobs == 3
+
+
+def test_the_help_states_when_an_audit_stays_in_one_process() -> None:
+    result = runner.invoke(app, ["audit", "--help"], terminal_width=200)
+    text = " ".join(result.output.split())
+    assert "fewer than 500 documents holding under 500,000 characters are scored in this" in text
