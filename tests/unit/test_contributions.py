@@ -129,3 +129,20 @@ def test_no_rows_or_one_row(n_rows: int) -> None:
     X, _ = _data(6)
     values = TreeContributions(model).log_odds_contributions(X[:n_rows], X[:n_rows])
     assert values.shape == (n_rows, N_FEATURES)
+
+
+def test_trees_that_never_split_contribute_nothing() -> None:
+    # A model folder written before `train` refused such trees must still score.
+    X, y = _data()
+    calibrated = CalibratedClassifierCV(
+        HistGradientBoostingClassifier(max_iter=5, min_samples_leaf=len(X)),
+        method="sigmoid",
+        cv=3,
+        ensemble=False,
+    ).fit(X, y)
+    model = compile_estimator(calibrated, "boosted")
+    assert isinstance(model, CalibratedTrees)
+    contributions = TreeContributions(model).log_odds_contributions(
+        X[:3], np.repeat(X[3:4], 3, axis=0)
+    )
+    assert np.array_equal(contributions, np.zeros_like(contributions))

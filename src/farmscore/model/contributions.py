@@ -201,16 +201,16 @@ class TreeContributions:
 def _all_of(rows: NDArray[np.bool_], index: NDArray[np.intp]) -> NDArray[np.bool_]:
     """For each row of `index`, whether every row of `rows` it names is true (column by column:
     a reduction across a short middle axis is several times slower)."""
-    result = rows[index[:, 0]]
-    for column in range(1, index.shape[1]):
+    result = np.ones((index.shape[0], rows.shape[1]), dtype=bool)  # no step: nothing to fail
+    for column in range(index.shape[1]):
         result &= rows[index[:, column]]
     return result
 
 
 def _count_of(rows: NDArray[np.bool_], index: NDArray[np.intp]) -> NDArray[np.intp]:
     """For each row of `index`, how many of the rows of `rows` it names are true."""
-    result = rows[index[:, 0]].astype(np.intp)
-    for column in range(1, index.shape[1]):
+    result = np.zeros((index.shape[0], rows.shape[1]), dtype=np.intp)
+    for column in range(index.shape[1]):
         result += rows[index[:, column]]
     return result
 
