@@ -187,6 +187,20 @@ def test_audit_whose_table_cannot_be_printed_says_so_after_writing_its_files(
     }
 
 
+def test_audit_whose_json_summary_cannot_be_printed_names_it(
+    records: Path, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "audit"
+    done = farmscore(
+        "audit", records, "--out", out, "--model", tiny_model_dir, "--jobs", "1",
+        "--format", "json", stdout=DEV_FULL,
+    )  # fmt: skip
+    assert done.returncode == EXIT_WRITE_FAILED, done.stderr
+    _, failed = done.stderr.splitlines()
+    assert failed.startswith(f"farmscore: error: cannot write standard output: {NO_SPACE}")
+    assert "no complete JSON summary went to it" in failed
+
+
 # ---- a file size limit: writes fail part-way, no root needed ----------------------------------
 
 

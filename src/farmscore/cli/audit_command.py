@@ -21,7 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from farmscore.atomic_files import write_text_atomic
+from farmscore.atomic_files import OutputWriteError, WholeRowWriter, write_text_atomic
 from farmscore.audit.report import render_report
 from farmscore.audit.result_files import (
     REPORT_HTML,
@@ -182,11 +182,15 @@ def audit(
             inputs, scorer, out, scheduler, jobs, size, follow_links, top
         )
         written = f"{files.parquet} ({n_parts} parts)"
-    report = write_text_atomic(out / REPORT_HTML, render_report(result, inputs=inputs))
+    try:
+        report = write_text_atomic(out / REPORT_HTML, render_report(result, inputs=inputs))
+    except OutputWriteError as error:
+        error.add_note(f"{written} and {files.csv} were written in full")
+        raise
     print(f"farmscore: wrote {written}, {files.csv} and {report}", file=sys.stderr)
     if output_format is AuditFormat.json:
-        json.dump(summary(result, top=top), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        document = json.dumps(summary(result, top=top), indent=2, ensure_ascii=False)
+        WholeRowWriter(sys.stdout, unit="JSON summary").write(document + "\n")
     else:
         _print_tables(result)
     raise typer.Exit(EXIT_SOME_FAILED if result.n_failed else EXIT_OK)
