@@ -7,9 +7,18 @@ feeds with entity expansion and external entities; `audit` on odd files (binary,
 symbolic link loops, links out, names with newlines, a CSV without a text column); a gate
 stopped by SIGINT or SIGTERM mid-stream and one whose reader goes away.
 
-A crash is a traceback, an exit code other than 0 or 1 (or the signal's own), a hang, an
-exception the API does not document, or a file's content reaching an output through an
-external entity. A lost record is an input that ends in no output, or in two.
+Then the stages at the limits, each a module of its own, so that each fixed failure stays
+fixed: JSONL nested around the depth limit and numbers JSON cannot hold (`fuzz_depth`); file
+names that are not UTF-8, and gate outputs that are its input under another name
+(`fuzz_paths`); a document just under the 10 MB record limit and a line of 500 MB, with the
+peak memory of each command (`fuzz_sizes`); clients that hang up on `farmscore serve`
+(`fuzz_serve`); outputs on a full disk (`fuzz_disk`). Their figures go in the report's
+`figures`, measured, never judged.
+
+A crash is a traceback, an exit code other than 0 or 1 (or the one a case expects: the
+signal's own, 2 for a refusal, 3 for a failed write), a hang, an exception the API does not
+document, a wrong answer a stage checks for, or a file's content reaching an output through
+an external entity. A lost record is an input that ends in no output, or in two.
 
     python -m benchmarks.fuzz --inputs 10000 --seed 1     # the large run of `make bench`
 """
@@ -25,21 +34,35 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from benchmarks.fuzz_depth import fuzz_depth
+from benchmarks.fuzz_disk import fuzz_disk_full
+from benchmarks.fuzz_outputs import check_gate_outputs
+from benchmarks.fuzz_paths import fuzz_names, fuzz_same_file
+from benchmarks.fuzz_report import (
+    COMMAND_TIMEOUT_S,
+    Finding,
+    FuzzReport,
+    Stage,
+    farmscore_argv,
+    run_command,
+    run_stages,
+)
+from benchmarks.fuzz_serve import fuzz_disconnects
+from benchmarks.fuzz_sizes import (
+    CAMPAIGN_SIZES,
+    LimitSizes,
+    fuzz_huge_document,
+    fuzz_oversized_line,
+)
 from benchmarks.hostile import hostile_feed, hostile_text, jsonl_line, prose
 from farmscore.scoring import Scorer
 
-MB = 1_000_000
-# A subprocess that runs longer than this has hung on something: that is a crash.
-COMMAND_TIMEOUT_S = 900
 # Share of the inputs each way in gets; the rest of a campaign is fixed-size cases.
 API_SHARE = 0.3
 FILES_SHARE = 0.15
@@ -48,73 +71,6 @@ AUDIT_SHARE = 0.1
 MIN_FEEDS = 8
 INPUTS_PER_FEED = 100
 SECRET_TOKEN = "FUZZ-SECRET-7f3a9c"  # in a file that external entities name
-
-
-@dataclass
-class Finding:
-    way_in: str
-    case: str
-    problem: str
-
-
-@dataclass
-class FuzzReport:
-    inputs: Counter[str] = field(default_factory=Counter)
-    crashes: list[Finding] = field(default_factory=list)
-    lost: list[Finding] = field(default_factory=list)
-    slowest_s_per_mb: float = 0.0
-    slowest_case: str = ""
-    slowest_large_s_per_mb: float = 0.0
-    slowest_large_case: str = ""
-    seconds: float = 0.0
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-
-    def time(self, case: str, n_bytes: int, seconds: float) -> None:
-        """Keep the slowest input per MB, counting anything under 1 KB as 1 KB (start-up
-        costs of a tiny input are no measure of its size)."""
-        per_mb = seconds / (max(n_bytes, 1_000) / MB)
-        if per_mb > self.slowest_s_per_mb:
-            self.slowest_s_per_mb, self.slowest_case = per_mb, case
-        if n_bytes >= MB // 4 and seconds / (n_bytes / MB) > self.slowest_large_s_per_mb:
-            self.slowest_large_s_per_mb = seconds / (n_bytes / MB)
-            self.slowest_large_case = f"{case} ({n_bytes / MB:.2f} MB, {seconds:.2f} s)"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "inputs": sum(self.inputs.values()),
-            "inputs_by_way_in": dict(self.inputs),
-            "crashes": [vars(f) for f in self.crashes],
-            "lost_records": [vars(f) for f in self.lost],
-            "slowest_seconds_per_mb": round(self.slowest_s_per_mb, 3),
-            "slowest_case": self.slowest_case,
-            "slowest_seconds_per_mb_of_inputs_over_quarter_mb": round(
-                self.slowest_large_s_per_mb, 3
-            ),
-            "slowest_case_over_quarter_mb": self.slowest_large_case,
-            "seconds": round(self.seconds, 1),
-            "seconds_by_stage": {k: round(v, 1) for k, v in self.stage_seconds.items()},
-        }
-
-
-def farmscore_argv(*args: str) -> list[str]:
-    return [sys.executable, "-m", "farmscore", *args]
-
-
-def _run(
-    argv: list[str], report: FuzzReport, way_in: str
-) -> subprocess.CompletedProcess[bytes] | None:
-    """Run a command; a hang, a traceback or an exit code past 1 is a crash."""
-    try:
-        done = subprocess.run(argv, capture_output=True, timeout=COMMAND_TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired:
-        report.crashes.append(Finding(way_in, " ".join(argv[3:]), "hung"))
-        return None
-    if b"Traceback" in done.stderr or done.returncode not in (0, 1):
-        tail = done.stderr.decode("utf-8", "replace")[-600:]
-        report.crashes.append(
-            Finding(way_in, " ".join(argv[3:]), f"exit {done.returncode}: {tail}")
-        )
-    return done
 
 
 # ---- the Python API -------------------------------------------------------------------------
@@ -193,7 +149,9 @@ def fuzz_files(
     folder = workdir / "files"
     expected = write_odd_files(rng, folder, n_files, outside)
     for command in ("score", "features"):
-        done = _run(farmscore_argv(command, str(folder), "--format", "jsonl"), report, command)
+        done = run_command(
+            farmscore_argv(command, str(folder), "--format", "jsonl"), report, command
+        )
         if done is None:
             continue
         rows = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
@@ -231,28 +189,6 @@ def write_hostile_stream(rng: random.Random, path: Path, n_lines: int) -> set[in
     return numbers
 
 
-def check_gate_outputs(outputs: dict[str, Path], expected: set[int]) -> list[str]:
-    """Every expected line in exactly one output: accepted and rejected rows by their
-    `fuzz_line`, errors rows by their `line`. Returns what is wrong."""
-    seen: Counter[int] = Counter()
-    problems: list[str] = []
-    for name, path in outputs.items():
-        for raw in path.read_bytes().splitlines():
-            row = json.loads(raw)
-            number = row.get("line") if name == "errors" else row.get("fuzz_line")
-            if not isinstance(number, int):
-                problems.append(f"a {name} row without its line: {raw[:120]!r}")
-                continue
-            seen[number] += 1
-    missing = sorted(expected - set(seen))
-    doubled = sorted(n for n, count in seen.items() if count > 1)
-    if missing:
-        problems.append(f"{len(missing)} lines in no output, first {missing[:5]}")
-    if doubled:
-        problems.append(f"{len(doubled)} lines in two outputs, first {doubled[:5]}")
-    return problems
-
-
 def fuzz_gate(
     rng: random.Random, n_lines: int, workdir: Path, report: FuzzReport, jobs: int
 ) -> None:
@@ -264,7 +200,7 @@ def fuzz_gate(
     argv = farmscore_argv("gate", str(stream), "--jobs", str(jobs))
     for name, path in outputs.items():
         argv += [f"--{name}", str(path)]
-    if _run(argv, report, f"gate --jobs {jobs}") is not None:
+    if run_command(argv, report, f"gate --jobs {jobs}") is not None:
         for problem in check_gate_outputs(outputs, expected):
             report.lost.append(Finding(f"gate --jobs {jobs}", str(stream), problem))
     report.inputs[f"gate --jobs {jobs}"] += n_lines
@@ -276,7 +212,7 @@ def fuzz_feeds(
     for index in range(n_feeds):
         feed = workdir / f"feed-{index}.xml"
         feed.write_bytes(hostile_feed(rng, str(secret), index))
-        done = _run(
+        done = run_command(
             farmscore_argv("gate", str(feed), "--jobs", rng.choice(("1", "2"))), report, "gate feed"
         )
         if done is not None and SECRET_TOKEN.encode() in done.stdout + done.stderr:
@@ -297,7 +233,7 @@ def fuzz_audit(
     (folder / "no text column.csv").write_text("id,body\n1,words here\n")
     expected += 1
     out = workdir / "audit-out"
-    done = _run(
+    done = run_command(
         farmscore_argv("audit", str(folder), "--out", str(out), "--jobs", "2"), report, "audit"
     )
     if done is not None:
@@ -387,13 +323,43 @@ def fuzz_stops(rng: random.Random, workdir: Path, report: FuzzReport) -> None:
 # ---- the campaign ---------------------------------------------------------------------------
 
 
+def limit_stages(
+    rng: random.Random, n_inputs: int, sizes: LimitSizes, workdir: Path, report: FuzzReport
+) -> list[Stage]:
+    """The stages at farmscore's limits: nesting depth, odd file names, outputs that are the
+    input, the record size limit, clients that hang up, and disks that are full."""
+    return [
+        ("JSONL nested around the depth limit", lambda: fuzz_depth(rng, n_inputs, workdir, report)),
+        ("file names that are not UTF-8", lambda: fuzz_names(rng, n_inputs, workdir, report)),
+        ("gate outputs that are the input", lambda: fuzz_same_file(rng, workdir, report)),
+        (
+            "a document just under the size limit",
+            lambda: fuzz_huge_document(rng, sizes, workdir, report),
+        ),
+        (
+            "a line far over the size limit",
+            lambda: fuzz_oversized_line(rng, sizes, workdir, report),
+        ),
+        *(
+            (
+                f"clients that hang up on serve --workers {workers}",
+                partial(fuzz_disconnects, rng, n_inputs, workers, workdir, report),
+            )
+            for workers in (1, 2)
+        ),
+        ("outputs on a full disk", lambda: fuzz_disk_full(rng, workdir, report)),
+    ]
+
+
 def run_campaign(
     n_inputs: int,
     seed: int,
     scorer: Scorer | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    limits: LimitSizes | None = CAMPAIGN_SIZES,
 ) -> FuzzReport:
-    """About `n_inputs` hostile inputs across every way in, from `seed`."""
+    """About `n_inputs` hostile inputs across every way in, from `seed`; then the stages at
+    the limits with inputs of `limits` sizes (None leaves them out)."""
     report = FuzzReport()
     rng = random.Random(seed)
     scorer = scorer or Scorer.load()
@@ -409,7 +375,7 @@ def run_campaign(
         scorer.score("Der Stadtrat hat am Dienstag beschlossen, die Brücke zu reparieren. " * 5)
         # A feed is one process (a second or more to start): a few, at least one of each kind.
         n_feeds = max(MIN_FEEDS, n_inputs // INPUTS_PER_FEED)
-        stages: list[tuple[str, Callable[[], None]]] = [
+        stages: list[Stage] = [
             ("the Python API", lambda: fuzz_api(rng, int(n_inputs * API_SHARE), scorer, report)),
             (
                 "score and features on odd files",
@@ -432,13 +398,35 @@ def run_campaign(
             ),
             ("signals and a closed standard output", lambda: fuzz_stops(rng, workdir, report)),
         ]
-        for name, stage in stages:
-            progress(name)
-            stage_started = time.perf_counter()
-            stage()
-            report.stage_seconds[name] = time.perf_counter() - stage_started
+        if limits is not None:
+            stages += limit_stages(rng, n_inputs, limits, workdir, report)
+        run_stages(stages, report, progress)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def run_limit_campaign(
+    n_inputs: int,
+    seed: int,
+    limits: LimitSizes,
+    progress: Callable[[str], None] = lambda _: None,
+) -> FuzzReport:
+    """Only the stages at the limits, sized for a campaign of about `n_inputs` inputs."""
+    report = FuzzReport()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="farmscore-fuzz-limits-") as temp:
+        stages = limit_stages(random.Random(seed), n_inputs, limits, Path(temp), report)
+        run_stages(stages, report, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def print_figures(report: FuzzReport) -> None:
+    """The measurements of the stages at the limits, a section at a time."""
+    for section, figures in report.figures.items():
+        print(f"  {section}:")
+        for name, value in figures.items():
+            print(f"    {name}: {value}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -464,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         f"or more at most {summary['slowest_seconds_per_mb_of_inputs_over_quarter_mb']} s/MB "
         f"({report.slowest_large_case})"
     )
+    print_figures(report)
     for finding in report.crashes + report.lost:
         print(f"  {finding.way_in}: {finding.case[:80]!r}: {finding.problem[:300]}")
     print(f"written to {args.out}")
