@@ -41,9 +41,9 @@ FILE_KINDS = ("text", "markdown", "page", "gzip", "jsonl", "latin1", "no_words")
 # One odd name per this many inputs of a campaign, and at least this many.
 INPUTS_PER_NAME = 200
 MIN_NAMES = 14
-# The folder given on the command line. Its own name is UTF-8: audit cannot yet write the
-# report of a path given that is not (report.html's header names it unescaped).
-ROOT_NAME = b"names"
+# The folder given on the command line, itself named in bytes that are no UTF-8: the report's
+# header names it.
+ROOT_NAME = b"names-\xfe"
 # Every fifth file goes into a subfolder, whose name is no UTF-8 either.
 SUBFOLDER_EVERY = 5
 

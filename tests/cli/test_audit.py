@@ -501,3 +501,33 @@ def test_the_help_states_when_an_audit_stays_in_one_process() -> None:
     result = runner.invoke(app, ["audit", "--help"], terminal_width=200)
     text = " ".join(result.output.split())
     assert "fewer than 500 documents holding under 500,000 characters are scored in this" in text
+
+
+def test_folders_named_in_bytes_that_are_not_utf8_and_ids_with_lone_surrogates_are_audited(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    # Each of these stopped the audit with a traceback: the report's header naming the input
+    # folder, pyarrow opening the output folder, and pyarrow holding the id.
+    root = os.path.join(os.fsencode(tmp_path), b"in\xff")
+    os.mkdir(root)
+    with open(os.path.join(root, b"a.txt"), "w", encoding="utf-8") as article:
+        article.write(substantive_text(random.Random(41)))
+    records = tmp_path / "records.jsonl"
+    record = {
+        "id": "x\udc80",
+        "url": "https://example.com/\udc80",
+        "text": farm_text(random.Random(42)),
+    }
+    records.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = os.path.join(os.fsencode(tmp_path), b"out\xfe")
+    result = audit(
+        os.fsdecode(root), str(records), "--out", os.fsdecode(out), "--model", str(tiny_model_dir)
+    )
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    with open(os.path.join(out, b"results.parquet"), "rb") as parquet:
+        rows = pd.read_parquet(parquet)  # a file, since pyarrow cannot open such a path
+    named = os.fsdecode(root).replace("\udcff", "\\xff") + "/a.txt"
+    assert sorted(rows["id"]) == sorted(["x\\udc80", named])
+    assert rows["url"].dropna().tolist() == ["https://example.com/\\udc80"]
+    with open(os.path.join(out, b"report.html"), encoding="utf-8") as report:
+        assert "in\\xff" in report.read()

@@ -29,6 +29,7 @@ from farmscore.audit.run import (
 )
 from farmscore.features import feature_specs
 from farmscore.model.verdict import LABEL_FARM, LABEL_SUBSTANTIVE
+from farmscore.reading.paths import name_of
 from farmscore.types import Evidence, Score
 
 # Characters of a flagged article shown around its evidence: enough to judge it, short
@@ -153,7 +154,7 @@ def _excerpt_start(text: str, first_mark: int, max_chars: int) -> int:
 
 
 def _header(result: AuditResult, inputs: Sequence[str], when: str) -> str:
-    shown = ", ".join(_esc(path) for path in inputs[:6])
+    shown = ", ".join(_esc(name_of(path)) for path in inputs[:6])
     more = f" and {len(inputs) - 6} more" if len(inputs) > 6 else ""
     return (
         "<header><h1>farmscore audit</h1>"

@@ -68,13 +68,19 @@ class ResultFiles:
     csv: Path
 
 
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    # Through a file Python opened: pyarrow cannot open a path whose name is not UTF-8.
+    with path.open("wb") as file:
+        frame.to_parquet(file, index=False)
+
+
 def write_results(frame: pd.DataFrame, folder: Path) -> ResultFiles:
     """Write `frame` as `folder/results.parquet` and `folder/results.csv`; both appear
     together, after both are complete."""
     files = ResultFiles(folder / RESULTS_PARQUET, folder / RESULTS_CSV)
     for_csv = for_spreadsheets(frame)
     writers: list[tuple[Path, Callable[[Path], None]]] = [
-        (files.parquet, lambda path: frame.to_parquet(path, index=False)),
+        (files.parquet, lambda path: _write_parquet(frame, path)),
         (files.csv, lambda path: for_csv.to_csv(path, index=False, encoding="utf-8")),
     ]
     with staged_paths(folder, len(writers)) as temps:

@@ -292,12 +292,13 @@ def audit_items(
         if isinstance(record, InputError):
             yield _error_row(record.where, sourced.file, None, None, record.reason)
             continue
-        site = site_of(record, sourced.file)
+        doc_id, url = _writable(record.id), record.url and _writable(record.url)
+        site = _writable(site_of(record, sourced.file))
         empty = _emptiness(record)
         if empty is not None:
-            yield _error_row(record.id, sourced.file, record.url, site, empty)
+            yield _error_row(doc_id, sourced.file, url, site, empty)
             continue
-        yield PendingDocument(record.id, sourced.file, record.url, site, record.text)
+        yield PendingDocument(doc_id, sourced.file, url, site, record.text)
 
 
 def score_items(
@@ -368,6 +369,17 @@ def site_of(document: Document, file: str) -> str:
 def _folder_name(file: str) -> str:
     parent = Path(file).parent
     return parent.name or parent.resolve().name or "."
+
+
+def _writable(text: str) -> str:
+    """`text` with a lone surrogate (a `\\udc80` escape in a JSON id or url) written as that
+    escape: Parquet, like UTF-8, cannot hold one."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _emptiness(document: Document) -> str | None:
