@@ -248,12 +248,12 @@ class Scorer:
         from joblib.externals.loky import get_reusable_executor
 
         n_workers = effective_n_jobs(n_jobs)
-        executor = get_reusable_executor(max_workers=n_workers)
         source: Scorer | Path = self.folder if self.folder is not None else self
-        # Each worker loads the model while the first records are read, not on its first
-        # batch: otherwise the second worker's first rows wait a model load behind the first's.
-        for _ in range(n_workers):
-            executor.submit(_score_in_worker, source, self.settings(), [], keep_features)
+        # Each worker loads the model as it starts, not on its first batch: otherwise a slow
+        # feed's second row could wait a model load in a worker that had none yet.
+        executor = get_reusable_executor(
+            max_workers=n_workers, initializer=_load_in_worker, initargs=(source, self.settings())
+        )
         in_flight: deque[Future[list[tuple[Score, TextFeatures | None]]]] = deque()
         try:
             for batch in _batches_for_workers(arriving, BATCH_SIZE, n_workers):
@@ -658,6 +658,11 @@ def _worker_scorer(folder: Path, settings: tuple[float | None, Policy, int]) -> 
     scorer = Scorer.load(folder, threshold=threshold, policy=policy)
     scorer.n_reasons = n_reasons
     return scorer
+
+
+def _load_in_worker(source: Scorer | Path, settings: tuple[float | None, Policy, int]) -> None:
+    if isinstance(source, Path):
+        _worker_scorer(source, settings)
 
 
 def _score_in_worker(
