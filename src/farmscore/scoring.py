@@ -245,14 +245,16 @@ class Scorer:
         in flight is waited for and written out, so a slow feed's rows are not held back."""
         # Imported here: the process pool costs a one-worker run 0.1 s at start-up.
         from joblib import effective_n_jobs
-        from joblib.externals.loky import get_reusable_executor
+        from joblib.executor import get_memmapping_executor
 
         n_workers = effective_n_jobs(n_jobs)
         source: Scorer | Path = self.folder if self.folder is not None else self
         # Each worker loads the model as it starts, not on its first batch: otherwise a slow
-        # feed's second row could wait a model load in a worker that had none yet.
-        executor = get_reusable_executor(
-            max_workers=n_workers, initializer=_load_in_worker, initargs=(source, self.settings())
+        # feed's second row could wait a model load in a worker that had none yet. joblib's
+        # own pool, the one its Parallel shares (the features' transformer), not loky's bare
+        # one: the two would take each other's workers for their own kind.
+        executor = get_memmapping_executor(
+            n_workers, initializer=_load_in_worker, initargs=(source, self.settings())
         )
         in_flight: deque[Future[list[tuple[Score, TextFeatures | None]]]] = deque()
         try:
