@@ -450,12 +450,12 @@ def test_a_small_audit_by_default_starts_no_worker_process(
 ) -> None:
     # 16 documents: starting a process per core (each loading the model) took 3.4-4.8 s where
     # one process took 2.3-2.8 s.
-    from joblib.externals import loky
+    import joblib.executor
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise WorkersStartedError("a worker pool was started for 16 documents")
 
-    monkeypatch.setattr(loky, "get_reusable_executor", refuse)
+    monkeypatch.setattr(joblib.executor, "get_memmapping_executor", refuse)
     root, n_documents, _ = mixed_folder
     out = tmp_path / "out"
     result = runner.invoke(
