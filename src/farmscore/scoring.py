@@ -58,6 +58,7 @@ from farmscore.words import NO_WORDS_REASON, has_words
 
 if TYPE_CHECKING:
     import pandas as pd
+    from joblib.executor import MemmappingExecutor
 
 # Reasons per score: enough to see why, few enough to read; a caller may ask for up to 20.
 DEFAULT_REASONS = 5
@@ -242,29 +243,29 @@ class Scorer:
     ) -> Iterator[tuple[Score, TextFeatures | None]]:
         """Batches scored in worker processes, results in input order as soon as each is
         ready. Up to two batches per worker are in flight; when the stream pauses, what is
-        in flight is waited for and written out, so a slow feed's rows are not held back."""
-        # Imported here: the process pool costs a one-worker run 0.1 s at start-up.
-        from joblib import effective_n_jobs
-        from joblib.executor import get_memmapping_executor
+        in flight is waited for and written out, so a slow feed's rows are not held back.
 
-        n_workers = effective_n_jobs(n_jobs)
-        source: Scorer | Path = self.folder if self.folder is not None else self
-        # Each worker loads the model as it starts, not on its first batch: otherwise a slow
-        # feed's second row could wait a model load in a worker that had none yet. joblib's
-        # own pool, the one its Parallel shares (the features' transformer), not loky's bare
-        # one: the two would take each other's workers for their own kind.
-        executor = get_memmapping_executor(
-            n_workers, initializer=_load_in_worker, initargs=(source, self.settings())
-        )
+        The workers start with the first full batch. Until then the short batches of a stream
+        that pauses, or of one that is short, are scored here: a slow feed's rows then never
+        wait for workers to start (a second or more), and a short input does not pay for it."""
+        executor: MemmappingExecutor | None = None
         in_flight: deque[Future[list[tuple[Score, TextFeatures | None]]]] = deque()
+        n_workers = _effective_workers(n_jobs)
         try:
             for batch in _batches_for_workers(arriving, BATCH_SIZE, n_workers):
                 if isinstance(batch, Pause):
                     while in_flight:
                         yield from in_flight.popleft().result()
                     continue
+                if executor is None and len(batch) < BATCH_SIZE:
+                    pairs = self._score_batch(batch)
+                    yield from ((s, f if keep_features else None) for s, f in pairs)
+                    continue
+                executor = executor or self._worker_pool(n_workers)
                 in_flight.append(
-                    executor.submit(_score_in_worker, source, self.settings(), batch, keep_features)
+                    executor.submit(
+                        _score_in_worker, self._source(), self.settings(), batch, keep_features
+                    )
                 )
                 while in_flight and (in_flight[0].done() or len(in_flight) > 2 * n_workers):
                     yield from in_flight.popleft().result()
@@ -273,10 +274,25 @@ class Scorer:
         finally:
             # Stopped early (a closed pipe, a signal, an error): the batches in flight are
             # not wanted, and a worker may be deep in a long one.
-            if in_flight:
+            if in_flight and executor is not None:
                 for future in in_flight:
                     future.cancel()
                 executor.shutdown(wait=False, kill_workers=True)
+
+    def _source(self) -> Scorer | Path:
+        """What a worker scores with: the model folder, which it loads once, or this scorer."""
+        return self.folder if self.folder is not None else self
+
+    def _worker_pool(self, n_workers: int) -> MemmappingExecutor:
+        # Imported here: the process pool costs a one-worker run 0.1 s at start-up.
+        from joblib.executor import get_memmapping_executor
+
+        # Each worker loads the model as it starts, not on its first batch. joblib's own
+        # pool, the one its Parallel shares (the features' transformer), not loky's bare
+        # one: the two would take each other's workers for their own kind.
+        return get_memmapping_executor(
+            n_workers, initializer=_load_in_worker, initargs=(self._source(), self.settings())
+        )
 
     def score_frame(self, frame: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
         """A copy of `frame` with `score`, `label`, `reasons` (feature names, strongest first)
@@ -660,6 +676,12 @@ def _worker_scorer(folder: Path, settings: tuple[float | None, Policy, int]) -> 
     scorer = Scorer.load(folder, threshold=threshold, policy=policy)
     scorer.n_reasons = n_reasons
     return scorer
+
+
+def _effective_workers(n_jobs: int) -> int:
+    from joblib import effective_n_jobs
+
+    return int(effective_n_jobs(n_jobs))
 
 
 def _load_in_worker(source: Scorer | Path, settings: tuple[float | None, Policy, int]) -> None:

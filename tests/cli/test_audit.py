@@ -464,11 +464,6 @@ def test_a_small_audit_by_default_starts_no_worker_process(
     assert not isinstance(result.exception, WorkersStartedError), result.exception
     assert result.exit_code == 1, result.output  # the folder holds broken files
     assert len(pd.read_parquet(out / "results.parquet")) == n_documents
-    # A count given is obeyed: two workers are asked for, and started.
-    asked = runner.invoke(
-        app, ["audit", str(root), "--out", str(out), "--model", str(tiny_model_dir), "--jobs", "2"]
-    )
-    assert isinstance(asked.exception, WorkersStartedError)
 
 
 def test_jobs_for_input_keeps_every_item_and_counts_text(tmp_path: Path) -> None:

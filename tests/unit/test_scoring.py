@@ -75,6 +75,33 @@ def test_score_many_streams_in_order_and_matches_score(tiny_model_dir: Path) -> 
     assert [s.score for s in parallel] == pytest.approx([s.score for s in streamed])
 
 
+def test_workers_start_with_the_first_full_batch_and_score_as_this_process_does(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import joblib.executor
+
+    pools: list[int] = []
+    make_pool = joblib.executor.get_memmapping_executor
+
+    def counted(n_jobs: int, **options: object) -> object:
+        pools.append(n_jobs)
+        return make_pool(n_jobs, **options)
+
+    monkeypatch.setattr(joblib.executor, "get_memmapping_executor", counted)
+    scorer = Scorer.load(tiny_model_dir)
+    rng = random.Random(14)
+    short = [substantive_text(rng) for _ in range(150)]  # under the 3 batches held back
+    assert [s.score for s in scorer.score_many(short, n_jobs=2)] == pytest.approx(
+        [s.score for s in scorer.score_many(short)]
+    )
+    assert pools == []
+    longer = short + [farm_text(rng) for _ in range(150)]
+    assert [s.score for s in scorer.score_many(longer, n_jobs=2)] == pytest.approx(
+        [s.score for s in scorer.score_many(longer)]
+    )
+    assert pools == [2]
+
+
 def test_score_batch_equals_the_stream_and_refuses_texts_without_words(
     tiny_model_dir: Path,
 ) -> None:
@@ -113,7 +140,7 @@ def test_worker_batches_send_what_they_hold_when_the_stream_pauses() -> None:
     assert batches[0] == first[:TAIL_BATCH_SIZE]
 
 
-def test_a_paused_feed_gets_its_rows_from_the_workers_before_it_resumes(
+def test_a_paused_feed_under_two_jobs_gets_its_rows_before_it_resumes(
     tiny_model_dir: Path,
 ) -> None:
     # The feed sends two documents and then waits for their scores before sending more, as a

@@ -76,8 +76,8 @@ AuditJobsOption = Annotated[
         help=f"Worker processes. -1: every core, except that with --engine local fewer than "
         f"{MIN_DOCUMENTS_FOR_WORKERS:,} documents holding under "
         f"{MIN_TEXT_CHARS_FOR_WORKERS:,} characters are scored in this process (starting "
-        "workers, each loading the model, would cost more than they save). 1 or more: that "
-        "many.",
+        "workers, each loading the model, would cost more than they save). 1 or more: up to "
+        "that many, started once the input fills the first batches.",
         callback=checked_jobs,
     ),
 ]

@@ -96,7 +96,10 @@ PolicyOption = Annotated[
         "the machine head's threshold.",
     ),
 ]
-JOBS_HELP = "Worker processes (-1: every core)."
+JOBS_HELP = (
+    "Worker processes (-1: every core), started once the input fills a few batches of 64: "
+    "a short input, or a slow feed's rows, are scored in this process."
+)
 
 
 def checked_jobs(jobs: int) -> int:
