@@ -25,10 +25,15 @@ def _data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def _trees(monotonic: list[int] | None = None) -> CalibratedTrees:
+def _trees(monotonic: list[int] | None = None, min_samples_leaf: int = 20) -> CalibratedTrees:
     X, y = _data()
     calibrated = CalibratedClassifierCV(
-        HistGradientBoostingClassifier(max_iter=25, max_leaf_nodes=8, monotonic_cst=monotonic),
+        HistGradientBoostingClassifier(
+            max_iter=25,
+            max_leaf_nodes=8,
+            monotonic_cst=monotonic,
+            min_samples_leaf=min_samples_leaf,
+        ),
         method="sigmoid",
         cv=3,
         ensemble=False,
@@ -133,15 +138,8 @@ def test_no_rows_or_one_row(n_rows: int) -> None:
 
 def test_trees_that_never_split_contribute_nothing() -> None:
     # A model folder written before `train` refused such trees must still score.
-    X, y = _data()
-    calibrated = CalibratedClassifierCV(
-        HistGradientBoostingClassifier(max_iter=5, min_samples_leaf=len(X)),
-        method="sigmoid",
-        cv=3,
-        ensemble=False,
-    ).fit(X, y)
-    model = compile_estimator(calibrated, "boosted")
-    assert isinstance(model, CalibratedTrees)
+    X, _ = _data()
+    model = _trees(min_samples_leaf=len(X))
     contributions = TreeContributions(model).log_odds_contributions(
         X[:3], np.repeat(X[3:4], 3, axis=0)
     )
