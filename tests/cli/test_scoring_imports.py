@@ -69,3 +69,9 @@ def test_python_api_scores_without_heavy_packages() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert completed.stdout.strip() == "[]"
+
+
+def test_gate_with_workers_loads_the_pool_before_its_input_arrives() -> None:
+    # With no input at all, gate still warms up: its first row will not wait for joblib.
+    report = _imports_of(["gate", "--jobs", "2", "--reject", "/dev/null"], stdin="")
+    assert "joblib" in report["loaded"], report  # type: ignore[operator]

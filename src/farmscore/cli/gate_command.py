@@ -103,6 +103,8 @@ def gate(
         fail("give either --reject FILE or --drop-rejected, not both")
     _check_distinct(source, {"--accept": accept, "--reject": reject, "--errors": errors})
     scorer = load_scorer(model, threshold, policy)
+    # While the input may still be on its way: a feed's first row should not pay for it.
+    scorer.warm_up(jobs)
     with ExitStack() as files:
         try:
             stream = files.enter_context(open_input(source)) if source != STDIN else None
