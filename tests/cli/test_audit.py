@@ -466,36 +466,10 @@ def test_a_small_audit_by_default_starts_no_worker_process(
     assert len(pd.read_parquet(out / "results.parquet")) == n_documents
 
 
-def test_jobs_for_input_keeps_every_item_and_counts_text(tmp_path: Path) -> None:
-    from farmscore.audit.run import MIN_TEXT_CHARS_FOR_WORKERS, audit_items, jobs_for_input
-
-    rng = random.Random(8)
-    small = tmp_path / "small"
-    small.mkdir()
-    for name in ("a.txt", "b.txt", "c.txt"):
-        (small / name).write_text(substantive_text(rng), encoding="utf-8")
-    (small / "broken.txt").write_bytes(b"\xff\xfe not utf-8 \xff")
-    items, jobs = jobs_for_input(audit_items([str(small)]), -1)
-    assert jobs == 1
-    assert list(items) == list(audit_items([str(small)]))
-    # Two long texts hold enough work for the cores, however few they are.
-    long = tmp_path / "long"
-    long.mkdir()
-    paragraph = substantive_text(rng) + "\n\n"
-    for name in ("a.txt", "b.txt"):
-        text = paragraph * (MIN_TEXT_CHARS_FOR_WORKERS // 2 // len(paragraph) + 1)
-        (long / name).write_text(text, encoding="utf-8")
-    items, jobs = jobs_for_input(audit_items([str(long)]), -1)
-    assert jobs == -1
-    assert list(items) == list(audit_items([str(long)]))
-    items, jobs = jobs_for_input(audit_items([str(small)]), 3)
-    assert jobs == 3
-
-
 def test_the_help_states_when_an_audit_stays_in_one_process() -> None:
     result = runner.invoke(app, ["audit", "--help"], terminal_width=200)
     text = " ".join(result.output.split())
-    assert "fewer than 500 documents holding under 500,000 characters are scored in this" in text
+    assert "a short input, or a slow feed's rows, are scored in this process" in text
 
 
 def test_folders_named_in_bytes_that_are_not_utf8_and_ids_with_lone_surrogates_are_audited(

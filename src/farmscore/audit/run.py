@@ -17,7 +17,6 @@ partition in a worker and merges the parts.
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -72,12 +71,6 @@ REASONS_IN_TEXT = 5
 # Documents per task of a distributed audit: big enough that a task's overhead (a few
 # milliseconds) is small beside scoring it, small enough that a lost task is cheap to redo.
 DEFAULT_PARTITION_SIZE = 1000
-# With --jobs -1 (every core, the default), an input of fewer documents than this and less
-# text is scored in this process: each worker process loads the model (1-2.5 s on 2 cores),
-# and 500 short documents score in about 2 s in-process, so workers would cost more than they
-# save (16 documents: 2.4 s in-process, 3.4-4.8 s in workers). A count given is obeyed.
-MIN_DOCUMENTS_FOR_WORKERS = 500
-MIN_TEXT_CHARS_FOR_WORKERS = 500_000
 
 FeatureValues = dict[str, float]
 Row = dict[str, Any]
@@ -244,13 +237,12 @@ def run_audit(
     top: int = TOP_FLAGGED,
 ) -> AuditResult:
     """Audit every document under `paths` (see `iter_input_records`) with `scorer`, using
-    `n_jobs` processes (-1: every core, or this process alone for a small input:
-    `jobs_for_input`). `on_row` is called once per finished row, for a
+    `n_jobs` processes (-1: every core; workers start only once the input fills a batch,
+    see `Scorer.score_documents`). `on_row` is called once per finished row, for a
     progress bar. Files under `exclude` are not read."""
     result = AuditResult(scorer.name, scorer.threshold, feature_names())
     flagged = FlaggedTally(scorer.threshold, top)
     items = audit_items(paths, exclude=exclude, follow_links=follow_links)
-    items, n_jobs = jobs_for_input(items, n_jobs)
     rows = score_items(items, scorer, n_jobs=n_jobs)
     for position, (row, scored) in enumerate(rows):
         result.rows.append(row)
@@ -262,24 +254,6 @@ def run_audit(
     result.borderline = flagged.best_borderline()
     result.reason_counts = flagged.reason_counts
     return result
-
-
-def jobs_for_input(items: Iterator[AuditItem], n_jobs: int) -> tuple[Iterator[AuditItem], int]:
-    """The same items, and `n_jobs`; but when `n_jobs` counts from the cores (-1: every
-    core), 1 for items fewer than `MIN_DOCUMENTS_FOR_WORKERS` (documents and the error rows
-    of unreadable ones) holding under `MIN_TEXT_CHARS_FOR_WORKERS` characters of text: too
-    little work to pay for starting worker processes. Reads ahead only until either limit
-    is reached."""
-    if n_jobs > 0:
-        return items, n_jobs
-    read: list[AuditItem] = []
-    chars = 0
-    for item in items:
-        read.append(item)
-        chars += len(item.text) if isinstance(item, PendingDocument) else 0
-        if len(read) >= MIN_DOCUMENTS_FOR_WORKERS or chars >= MIN_TEXT_CHARS_FOR_WORKERS:
-            return itertools.chain(read, items), n_jobs
-    return iter(read), 1
 
 
 def audit_items(

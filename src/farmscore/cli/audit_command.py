@@ -31,8 +31,6 @@ from farmscore.audit.result_files import (
 )
 from farmscore.audit.run import (
     DEFAULT_PARTITION_SIZE,
-    MIN_DOCUMENTS_FOR_WORKERS,
-    MIN_TEXT_CHARS_FOR_WORKERS,
     TOP_FLAGGED,
     AuditResult,
     label_counts,
@@ -43,11 +41,11 @@ from farmscore.audit.run import (
 from farmscore.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
+    JobsOption,
     ModelOption,
     PolicyChoice,
     PolicyOption,
     ThresholdOption,
-    checked_jobs,
     fail,
     load_scorer,
 )
@@ -69,19 +67,6 @@ class AuditEngine(StrEnum):
     dask = "dask"
 
 
-AuditJobsOption = Annotated[
-    int,
-    typer.Option(
-        "--jobs",
-        help=f"Worker processes. -1: every core, except that with --engine local fewer than "
-        f"{MIN_DOCUMENTS_FOR_WORKERS:,} documents holding under "
-        f"{MIN_TEXT_CHARS_FOR_WORKERS:,} characters are scored in this process (starting "
-        "workers, each loading the model, would cost more than they save). 1 or more: up to "
-        "that many, started once the input fills the first batches.",
-        callback=checked_jobs,
-    ),
-]
-
 # Called with the number of rows just finished.
 Advance = Callable[[int], None]
 
@@ -99,7 +84,7 @@ def audit(
         typer.Option("--out", help="Folder for results.parquet, results.csv and report.html."),
     ],
     model: ModelOption = None,
-    jobs: AuditJobsOption = -1,
+    jobs: JobsOption = -1,
     output_format: Annotated[
         AuditFormat,
         typer.Option("--format", help="What to print at the end: a table or the JSON summary."),

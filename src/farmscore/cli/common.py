@@ -102,7 +102,7 @@ JOBS_HELP = (
 )
 
 
-def checked_jobs(jobs: int) -> int:
+def _checked_jobs(jobs: int) -> int:
     """--jobs as joblib takes it: 1, 2, ... processes, or -1 (every core), -2 (all but
     one)... 0 would mean no process at all."""
     if jobs == 0:
@@ -110,7 +110,7 @@ def checked_jobs(jobs: int) -> int:
     return jobs
 
 
-JobsOption = Annotated[int, typer.Option("--jobs", help=JOBS_HELP, callback=checked_jobs)]
+JobsOption = Annotated[int, typer.Option("--jobs", help=JOBS_HELP, callback=_checked_jobs)]
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
