@@ -84,19 +84,6 @@ def hang_up(port: int, requests: dict[str, bytes], wait_s: float, reset: bool) -
         time.sleep(wait_s)
 
 
-def log_entries(log_path: Path) -> list[dict[str, object]]:
-    """The server log's JSON lines (uvicorn's first lines are plain text)."""
-    entries = []
-    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict):
-            entries.append(entry)
-    return entries
-
-
 def read_outcome(entries: list[dict[str, object]], request_ids: set[str]) -> ServeOutcome:
     """The status and stopping time the log gives each of `request_ids`."""
     outcome = ServeOutcome()
@@ -118,14 +105,14 @@ def settled(outcome: ServeOutcome, request_ids: set[str]) -> bool:
     return set(outcome.statuses) == request_ids and cancelled <= set(outcome.stop_ms)
 
 
-def wait_for_outcome(log_path: Path, request_ids: set[str]) -> ServeOutcome:
+def wait_for_outcome(server: ServerProcess, request_ids: set[str]) -> ServeOutcome:
     """The log's account of the requests, waited for: a line is written once scoring has let
     go, which may be after the next request was sent."""
     deadline = time.monotonic() + LOG_WAIT_S
-    outcome = read_outcome(log_entries(log_path), request_ids)
+    outcome = read_outcome(server.log_entries(), request_ids)
     while not settled(outcome, request_ids) and time.monotonic() < deadline:
         time.sleep(0.2)
-        outcome = read_outcome(log_entries(log_path), request_ids)
+        outcome = read_outcome(server.log_entries(), request_ids)
     return outcome
 
 
@@ -156,7 +143,7 @@ def log_problems(server: ServerProcess) -> list[str]:
     problems = []
     if "Traceback" in text:
         problems.append(f"a traceback in the log: {text[text.index('Traceback') :][:400]}")
-    errors = [e for e in log_entries(server.log_path) if e.get("level") in ("error", "critical")]
+    errors = [e for e in server.log_entries() if e.get("level") in ("error", "critical")]
     if errors:
         problems.append(f"{len(errors)} error lines in the log, first {str(errors[0])[:300]}")
     if server.count_ready_lines() > server.workers:
@@ -204,7 +191,7 @@ def fuzz_disconnects(
             return
         report.inputs[way_in] += len(request_ids)
         unanswered = still_answers(server, rng)
-        outcome = wait_for_outcome(server.log_path, request_ids)
+        outcome = wait_for_outcome(server, request_ids)
         crashes = [unanswered] if unanswered else []
         crashes += log_problems(server)
     report.crashes.extend(Finding(way_in, server.command_line, problem) for problem in crashes)

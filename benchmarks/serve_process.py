@@ -14,6 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -149,17 +150,24 @@ class ServerProcess:
         self.workers_ready_logged = self.count_ready_lines()
         return self.ready_seconds
 
-    def count_ready_lines(self) -> int:
-        """Workers that have logged themselves ready so far."""
-        count = 0
-        for line in self.log_path.read_text(errors="replace").splitlines():
+    def log_entries(self) -> list[dict[str, Any]]:
+        """The log's JSON lines so far (uvicorn's first lines and any traceback are plain
+        text, and the last line may still be being written)."""
+        entries = []
+        for line in self.log_path.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
                 entry = json.loads(line)
             except ValueError:
-                continue  # uvicorn's own lines before logging is set up, tracebacks
-            if isinstance(entry, dict) and entry.get("message") == WORKER_READY_MESSAGE:
-                count += 1
-        return count
+                continue
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries
+
+    def count_ready_lines(self) -> int:
+        """Workers that have logged themselves ready so far."""
+        return sum(
+            1 for entry in self.log_entries() if entry.get("message") == WORKER_READY_MESSAGE
+        )
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL to the process group after `SHUTDOWN_GRACE_SECONDS`;

@@ -4,7 +4,6 @@ and every worker ready before the test starts."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
@@ -36,16 +35,7 @@ class RunningServer:
         return self.process.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
 
     def log_entries(self) -> list[dict[str, Any]]:
-        """The log's JSON lines (uvicorn's first lines and any traceback are plain text)."""
-        entries = []
-        for line in self.log_lines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue  # plain text, or a line still being written
-            if isinstance(entry, dict):
-                entries.append(entry)
-        return entries
+        return self.process.log_entries()
 
     def wait_for_log_entry(self, **fields: object) -> dict[str, Any]:
         """The first JSON log line holding all of `fields`, waited for: a line about a request
