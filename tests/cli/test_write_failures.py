@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from farmscore.cli.lifecycle import EXIT_WRITE_FAILED
+from farmscore.cli.common import EXIT_WRITE_FAILED
 from tests.conftest import farm_text, substantive_text
 
 resource = pytest.importorskip("resource", reason="file size limits need POSIX")

@@ -15,10 +15,13 @@ from farmscore.reading.files import STDIN
 from farmscore.scoring import Scorer
 from farmscore.types import InputError
 
-# Exit codes: every record processed; some records could not be read; the command was misused.
+# Exit codes: every record processed; some records could not be read; the command was misused;
+# an output could not be written (a full disk, a quota, an I/O error, a file over its size
+# limit, a read-only file system), distinct from 1, which a pipeline may choose to accept.
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
+EXIT_WRITE_FAILED = 3
 
 
 class TableFormat(StrEnum):

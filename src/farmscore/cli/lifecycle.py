@@ -12,8 +12,8 @@ its own exit code.
 
 Exit codes of every command: 0 done; 1 some records could not be read or scored (and a
 reader downstream that closed the pipe early); 2 a usage error or a refusal before any
-work (common.py's EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE); 3 an output could not be written
-(`EXIT_WRITE_FAILED`); 130 interrupted (Ctrl-C); 143 stopped by SIGTERM.
+work; 3 an output could not be written (these four in common.py); 130 interrupted (Ctrl-C);
+143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
@@ -29,11 +29,7 @@ from types import FrameType
 from typing import NoReturn, TextIO
 
 from farmscore.atomic_files import OutputWriteError, discard_unwritten
-
-# An output could not be written: a full disk, a quota, an I/O error, a file over its size
-# limit, a read-only file system. Distinct from 1, "some records were errors", which a
-# pipeline may choose to accept.
-EXIT_WRITE_FAILED = 3
+from farmscore.cli.common import EXIT_WRITE_FAILED
 
 # Causes that only writing raises: an OSError with one of these that no writer named still
 # means an output (a table, a JSON summary) could not be written.
