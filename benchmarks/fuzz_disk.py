@@ -26,7 +26,7 @@ from benchmarks.fuzz_report import (
     note_bad_ending,
 )
 from benchmarks.hostile import prose
-from farmscore.cli.lifecycle import EXIT_WRITE_FAILED
+from farmscore.cli.common import EXIT_WRITE_FAILED
 
 DEV_FULL = Path("/dev/full")
 TMPFS_SIZE = "256k"
