@@ -7,13 +7,21 @@ import html
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from farmscore.audit.plots import png_data_uri, reason_bars_png, score_histogram_png
+from farmscore.audit.plots import (
+    FARM_COLOUR,
+    HISTOGRAM_BINS,
+    SUBSTANTIVE_COLOUR,
+    integer_ticks,
+    reason_bars_svg,
+    score_histogram_svg,
+)
 from farmscore.audit.report import (
     EXCERPT_CHARS,
     feature_colours,
@@ -49,7 +57,7 @@ def chromium_argv(tmp_path: Path, *args: str) -> list[str]:
     ]
 
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def ev(start: int, end: int, feature: str = "f", note: str = "n") -> Evidence:
@@ -124,15 +132,115 @@ def test_an_early_span_keeps_the_text_from_its_start_and_spans_past_the_excerpt_
     assert html.count("<mark") == 1
 
 
-def test_plots_are_pngs_and_survive_empty_input() -> None:
-    for png in (
-        score_histogram_png([0.1, 0.5, 0.97, 1.0], threshold=0.5),
-        score_histogram_png([], threshold=0.9),
-        reason_bars_png([("a_feature", 3), ("b_feature", 1)], total=4),
-        reason_bars_png([], total=0),
+def svg_root(svg: str) -> ET.Element:
+    """The chart parsed as XML: it must be well-formed to be parsed at all."""
+    return ET.fromstring(svg)
+
+
+def chart_parts(root: ET.Element, css_class: str) -> list[ET.Element]:
+    return [e for e in root.iter() if e.get("class") == css_class]
+
+
+def texts(root: ET.Element) -> list[str]:
+    return [e.text or "" for e in root.iter(f"{SVG}text")]
+
+
+def test_histogram_has_a_bar_per_bin_counts_each_score_once_and_colours_farm_bins() -> None:
+    scores = [0.01, 0.02, 0.33, 0.5, 0.51, 0.97, 1.0, 1.5, -0.2]
+    root = svg_root(score_histogram_svg(scores, threshold=0.5))
+    bins = chart_parts(root, "chart-bin")
+    assert len(bins) == HISTOGRAM_BINS
+    counts = [int(b.get("data-count", "")) for b in bins]
+    # Scores out of range are clipped into the end bins; 1.0 falls in the last bin.
+    assert (counts[0], counts[6], counts[10], counts[19]) == (3, 1, 2, 3)
+    assert sum(counts) == len(scores)
+    colours = [b.get("fill") for b in bins]
+    assert colours == [SUBSTANTIVE_COLOUR] * 10 + [FARM_COLOUR] * 10
+    # Taller bars for more documents, none for an empty bin.
+    heights = [float(b.get("height", "")) for b in bins]
+    assert heights[0] == heights[19] > heights[10] > heights[6] > 0 == heights[1]
+
+
+def test_histogram_threshold_line_sits_at_the_threshold_and_is_labelled() -> None:
+    for threshold, farm_bins in [(0.5, 10), (0.9, 2), (0.0, 20)]:
+        root = svg_root(score_histogram_svg([0.2, 0.95], threshold=threshold))
+        bins = chart_parts(root, "chart-bin")
+        (line,) = chart_parts(root, "chart-threshold")
+        assert line.get("x1") == line.get("x2")
+        assert line.get("stroke-dasharray")
+        # The bins run from 0 to 1: the line is at the left edge of the first bin it flags.
+        first_farm = HISTOGRAM_BINS - farm_bins
+        assert line.get("x1") == bins[first_farm].get("x")
+        assert [b.get("fill") for b in bins].count(FARM_COLOUR) == farm_bins
+        assert f"threshold {threshold:.2f}" in texts(root)
+
+
+def test_histogram_y_ticks_are_whole_numbers_and_axes_are_named() -> None:
+    root = svg_root(score_histogram_svg([0.31, 0.32, 0.33], threshold=0.5))
+    shown = texts(root)
+    assert [t for t in shown if t.isdigit()] == ["0", "1", "2", "3"]
+    assert "score (probability of content farm)" in shown
+    assert "documents" in shown
+    assert [t for t in shown if "." in t][:6] == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+
+
+@pytest.mark.parametrize(
+    ("limit", "expected"),
+    [
+        (0.5, [0]),
+        (1.18, [0, 1]),
+        (5.9, [0, 1, 2, 3, 4, 5]),
+        (11.8, [0, 2, 4, 6, 8, 10]),
+        (236.0, [0, 50, 100, 150, 200]),
+        (1_180_000.0, [0, 200_000, 400_000, 600_000, 800_000, 1_000_000]),
+    ],
+)
+def test_integer_ticks(limit: float, expected: list[int]) -> None:
+    assert integer_ticks(limit) == expected
+
+
+def test_reason_bars_one_bar_per_reason_longest_on_top_with_count_and_share() -> None:
+    counts = [("a_feature", 30), ("b_feature", 15), ("c_feature", 3)]
+    root = svg_root(reason_bars_svg(counts, total=40))
+    bars = chart_parts(root, "chart-bar")
+    assert len(bars) == 3
+    assert [int(b.get("data-count", "")) for b in bars] == [30, 15, 3]
+    assert {b.get("fill") for b in bars} == {FARM_COLOUR}
+    widths = [float(b.get("width", "")) for b in bars]
+    assert widths[0] == pytest.approx(2 * widths[1], abs=0.2)
+    assert widths[0] == pytest.approx(10 * widths[2], abs=1.0)
+    tops = [float(b.get("y", "")) for b in bars]
+    assert tops == sorted(tops)
+    shown = texts(root)
+    for label in (
+        "a_feature",
+        "30 (75%)",
+        "15 (38%)",
+        "3 (8%)",
+        "flagged documents with this reason",
     ):
-        assert png.startswith(PNG_MAGIC)
-    assert png_data_uri(b"abc") == "data:image/png;base64,YWJj"
+        assert label in shown
+
+
+def test_chart_text_is_escaped_and_charts_say_what_they_show() -> None:
+    name = '<script>x("y")</script>&co'
+    svg = reason_bars_svg([(name, 2)], total=0)
+    assert "<script" not in svg
+    root = svg_root(svg)
+    assert name in texts(root)
+    assert "2" in texts(root)  # no share without a total
+    assert root.get("role") == "img"
+    title = root.find(f"{SVG}title")
+    assert title is not None
+    assert name in (title.text or "")
+    assert name in root.get("aria-label", "")
+
+
+def test_charts_survive_empty_input() -> None:
+    empty_histogram = svg_root(score_histogram_svg([], threshold=0.9))
+    assert len(chart_parts(empty_histogram, "chart-bin")) == HISTOGRAM_BINS
+    assert "Histogram of 0 document scores" in empty_histogram.get("aria-label", "")
+    assert chart_parts(svg_root(reason_bars_svg([], total=0)), "chart-bar") == []
 
 
 def make_result(sites: list[str], texts: list[str]) -> AuditResult:
@@ -187,7 +295,12 @@ def test_report_is_self_contained_escaped_and_holds_every_section() -> None:
     assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", page, re.IGNORECASE)
     assert "<script" not in page.lower()
     assert "<link" not in page.lower()
-    assert page.count('src="data:image/png;base64,') == 2
+    charts = re.findall(r'<svg class="plot".*?</svg>', page, re.DOTALL)
+    assert len(charts) == 2
+    histogram, reasons = (svg_root(chart) for chart in charts)
+    assert len(chart_parts(histogram, "chart-bin")) == HISTOGRAM_BINS
+    assert len(chart_parts(reasons, "chart-bar")) == len(result.reason_counts)
+    assert "<img" not in page
     assert f'<mark class="{feature_colours(result)[feature_names()[0]]}" title="' in page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
     assert "doc&lt;1&gt;" in page
@@ -208,14 +321,14 @@ def test_one_site_has_no_site_table_and_no_flags_says_so() -> None:
     assert "Most frequent reasons" not in page
 
 
-def test_rendering_does_not_import_pyplot() -> None:
-    """pyplot keeps a global figure registry and backend; the report must not touch them."""
+def test_rendering_does_not_import_matplotlib() -> None:
+    """The charts are our own SVG: matplotlib would cost the audit about 30 MB of memory."""
     code = (
         "import sys\n"
         "from tests.unit.test_html_report import make_result, WHEN\n"
         "from farmscore.audit.report import render_report\n"
         "render_report(make_result(['a', 'b'], ['t one', 't two']), inputs=['x'], generated=WHEN)\n"
-        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n"
     )
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(

@@ -1,4 +1,4 @@
-"""The audit report: one self-contained HTML page (inline CSS, plots as PNG data URIs, no
+"""The audit report: one self-contained HTML page (inline CSS, charts as inline SVG, no
 script and no network reference) that a person can open, mail or archive.
 
 Every piece of input text is escaped with `html.escape`; evidence spans are wrapped in
@@ -18,7 +18,7 @@ from datetime import datetime
 
 import numpy as np
 
-from farmscore.audit.plots import png_data_uri, reason_bars_png, score_histogram_png
+from farmscore.audit.plots import reason_bars_svg, score_histogram_svg
 from farmscore.audit.run import (
     LABEL_ERROR,
     AuditResult,
@@ -195,14 +195,13 @@ def _histogram_section(result: AuditResult) -> str:
     scores = [row["score"] for row in result.rows if row["error"] is None]
     if not scores:
         return '<section><h2>Scores</h2><p class="empty">No document could be scored.</p></section>'
-    uri = png_data_uri(score_histogram_png(scores, result.threshold))
     median = float(np.median(scores))
     return (
         "<section><h2>Scores</h2>"
         f'<p class="lede">How many documents fell in each score range. Bars right of the '
         f"dashed line ({result.threshold:.2f}) are labelled content farm. Median score "
         f"{median:.2f}.</p>"
-        f'<img class="plot" src="{uri}" alt="histogram of scores with the threshold marked">'
+        f"{score_histogram_svg(scores, result.threshold)}"
         "</section>"
     )
 
@@ -213,7 +212,6 @@ def _reasons_section(result: AuditResult, n_flagged: int) -> str:
     common = result.reason_counts.most_common(MAX_REASONS_SHOWN)
     if not common:
         return ""
-    uri = png_data_uri(reason_bars_png(common, n_flagged))
     definitions = {spec.name: spec for spec in feature_specs()}
     rows = "".join(
         f"<tr><td>{_esc(definitions[name].title if name in definitions else name)}"
@@ -225,7 +223,7 @@ def _reasons_section(result: AuditResult, n_flagged: int) -> str:
         "<section><h2>Most frequent reasons</h2>"
         f'<p class="lede">Among the {n_flagged:,} documents labelled content farm: how often '
         "each feature was one of the reasons pushing the score toward content farm.</p>"
-        f'<img class="plot" src="{uri}" alt="bar chart of the most frequent reasons">'
+        f"{reason_bars_svg(common, n_flagged)}"
         "<details><summary>What these features measure</summary>"
         '<table class="definitions"><thead><tr><th>feature</th><th class="num">documents</th>'
         f"<th>what it measures</th></tr></thead><tbody>{rows}</tbody></table></details>"
@@ -427,7 +425,7 @@ section.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 14px;
   letter-spacing: 0.04em; }
 .card .number { font-size: 30px; font-weight: 650; line-height: 1.2; }
 .card .note { font-size: 13px; color: var(--muted); }
-img.plot { display: block; width: 100%; max-width: 760px; height: auto; margin: 0 auto; }
+svg.plot { display: block; width: 100%; max-width: 760px; height: auto; margin: 0 auto; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; margin-top: 8px; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line);
   vertical-align: top; }
