@@ -41,12 +41,16 @@ test: lint typecheck
 # Speed, scaling and memory beside the peers (datatrove's Gopher filters, textstat); prints a
 # table and writes reports/bench/latest.json. BENCH_ARGS=--quick for a short run.
 # Then the limits (a slow feed's row delay, --jobs 2 memory over a 200 MB stream of real
-# articles, a server worker's memory for one 10 MB document) and the fuzz campaign: 10,000
-# seeded hostile inputs through every command (FUZZ_INPUTS).
+# articles, a server worker's memory for one 10 MB document), the pipeline steps (the
+# datatrove filter beside `score --jobs 2`; the batch adapter under each table engine
+# installed) and the fuzz campaign: 10,000 seeded hostile inputs through every command
+# (FUZZ_INPUTS).
 FUZZ_INPUTS ?= 10000
 bench: bench-setup
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.limits
+	$(BIN)/python -m benchmarks.pipelines
+	$(BIN)/python -m benchmarks.engines
 	$(BIN)/python -m benchmarks.fuzz --inputs $(FUZZ_INPUTS)
 
 # Rebuild the shipped model and its evaluation from ../shared/data (about 25 minutes).
