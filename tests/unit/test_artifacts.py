@@ -67,6 +67,11 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
             "Certainly! Below is a revised version of your text.\n\nThe mayor resigned.",
             {"prompter_address": 1},
         ),
+        # A first line that only points at what follows its colon, with no word of the task.
+        (
+            "Here is a breakdown of the main points in this case:\n\nThe court ruled.",
+            {"prompter_address": 1},
+        ),
         (
             "Okay, here's the rewritten article with the keyword included:\n\nRates fell.",
             {"prompter_address": 1},
@@ -218,6 +223,9 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         'The mayor said "[the city] will recover" next year.',
         "Would you like to go? Sure, what time?\nSure. At six.",
         "Here is the full text of the statement:",
+        "Here is the full text of the statement:\n\nWe regret the delay.",
+        "Here's what we know so far:\n\nThe fire started at noon.",
+        "The panel met on Monday.\n\nHere are the results from the recent matches:\n\nA won.",
         "The company said it cannot provide that information at this time.",
         "Of course the council disagreed, here and elsewhere.",
         "Let me know what you think in the comments below.",

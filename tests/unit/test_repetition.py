@@ -421,3 +421,25 @@ def test_a_run_of_sentences_pasted_elsewhere_is_found_with_both_copies() -> None
 def test_single_sentences_and_short_lines_are_not_pasted_passages(text: str) -> None:
     words, _ = _passage(text)
     assert words == 0.0
+
+
+def test_a_body_that_repeats_a_line_many_times_itself_is_still_one_pasted_run() -> None:
+    # A scraped page whose body repeats its own furniture line more often than the copies a
+    # run starts from: the second copy of the body is still followed to its end.
+    furniture = "Share this story with a friend today please."
+    body = "\n".join(part for sentence in _STORY for part in (sentence, *[furniture] * 3))
+    words, _ = _passage(f"{body}\n\n{body}")
+    assert words == len(body.split())
+
+
+def test_a_sentence_without_words_does_not_cut_a_pasted_body_in_two() -> None:
+    body = " ".join(_STORY[:2]) + "\n\n***\n\n" + " ".join(_STORY[2:])
+    words, _ = _passage(f"{body}\n\n{body}")
+    assert words == len(" ".join(_STORY).split())
+
+
+def test_a_long_single_sentence_pasted_twice_is_a_passage_and_a_shorter_one_is_not() -> None:
+    lone = " ".join(["The committee heard from residents about the plan"] * 3) + "."  # 24 words
+    longer = lone[:-1] + " and the county's other plans for roads and bridges."  # 33 words
+    assert _passage(f"{lone}\n\n{lone}")[0] == 0.0
+    assert _passage(f"{longer}\n\n{longer}")[0] == len(longer.split())

@@ -31,6 +31,8 @@ MAX_TASK_LINE_WORDS = 60
 # A hand-over comes in a line's first words ("Below is a news article written in AP style"),
 # and right after a chat reply's first word ("Okay, here's the rewritten article").
 HAND_OVER_REACH_CHARS = 30
+# A page's first line that only hands over what follows its colon is this short.
+HANDING_LINE_WORDS = 25
 OPENER_GAP_CHARS = 30
 
 
@@ -271,6 +273,13 @@ _EXCLAIMED_OPENER = re.compile(
 )
 # Openers that hand something over by themselves.
 _HANDING = re.compile(r"[\W_]{0,6}(?:here you go|here you are|there you go)\b")
+# Lead-ins a reporter writes before a list or a document, which a page may open with: "Here's
+# what we know:", "Here is the full text of the statement:".
+_NEWS_LEAD_IN = re.compile(r"\s+(?:what|why|how|where|when|who|whom|whose|which)\b")
+_SOMEONE_ELSES_WORDS = re.compile(
+    r"\b(?:full text|transcript|statement|remarks|speech|testimony|letter|interview"
+    r"|announcement|press release|text of (?:the|his|her|their|its))\b"
+)
 # A line's words up to its first colon: a hand-over ends there when the piece follows.
 _FIRST_CLAUSE = re.compile(r"[^:\n]{1,400}:")
 # The first words of a chat reply.
@@ -529,6 +538,7 @@ def _hand_over_at(unit: _Unit, text: str) -> int | None:
     if unit.line_number >= OPENING_LINES:
         return None
     # The hand-over is the line's first clause; the piece may follow on the same line.
+    line = text
     clause = _FIRST_CLAUSE.match(text)
     if clause is not None:
         text = clause.group(0)
@@ -543,6 +553,18 @@ def _hand_over_at(unit: _Unit, text: str) -> int | None:
         return len(text) - len(text.lstrip(" \t\"'([*>-"))
     if present is None or present.start() > reach:
         return None
+    # The page's first line, short, handing over what follows its colon: "Here is the
+    # reworked passage:", "Here are the key points:". An article opens with its headline
+    # or its lede, not with a line that only points at the rest.
+    if (
+        unit.line_number == 0
+        and unit.n_words <= HANDING_LINE_WORDS
+        and clause is not None
+        and not line[clause.end() :].strip()
+        and not _NEWS_LEAD_IN.match(text, present.end())
+        and not _SOMEONE_ELSES_WORDS.search(text)
+    ):
+        return present.start()
     if opener is not None and _TASK_WORD.search(text, present.start()):
         return len(text) - len(text.lstrip(" \t\"'([*>-"))
     sentence_end = _SENTENCE_END.search(text, present.end())
@@ -695,7 +717,10 @@ def find_task_talk(doc: AnalyzedText, vocabulary: frozenset[str] | None = None) 
                 echo.append((start + at, end))
                 continue
         at = _answer_start_at(line, text, number == 0)
-        if at is None and line.kinds & (CueKind.OPENER | CueKind.TASK | CueKind.META):
+        if at is None and (
+            line.kinds & (CueKind.OPENER | CueKind.TASK | CueKind.META)
+            or (number == 0 and text.rstrip().endswith(":"))
+        ):
             at = _hand_over_at(line, text)
         if at is not None:
             address.append((start + at, end))

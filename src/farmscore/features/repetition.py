@@ -48,10 +48,14 @@ CHAR_RUN_MIN_CHARS = 10  # "MMMMMMMMMM", "zzzzzzzzzzzz": one letter or digit hel
 
 NEAR_DUPLICATE_MIN_WORDS = 6  # shorter sentences ("Read more here.") repeat by nature
 # A pasted passage is a run of sentences of this many words or more: shorter ones ("Photo:
-# AP.", "1 cup sugar") repeat on honest pages. One sentence alone counts from the second size.
+# AP.", "1 cup sugar") repeat on honest pages. One such sentence alone counts from the
+# second size: a one-sentence body pasted twice is a paste, and on human pages of every
+# corpus no repeated sentence of 30 words or more is a pasted-twice tell (as a caption or
+# teaser repeating the lede is a small share of its page).
 PASSAGE_MIN_SENTENCE_WORDS = 4
-PASSAGE_SINGLE_SENTENCE_WORDS = 60
+PASSAGE_LONE_SENTENCE_WORDS = 30
 PASSAGE_MAX_COPIES = 8
+PASSAGE_MAX_OPEN_RUNS = 4 * PASSAGE_MAX_COPIES
 NEAR_DUPLICATE_MIN_CONTENT_WORDS = 3
 # Spinning swaps synonyms and reorders clauses, which breaks word shingles: on pairs of LLM
 # rewrites of one text, 3-word shingles at Jaccard 0.5 flagged 6% of texts, content-word sets
@@ -683,34 +687,48 @@ class _PastedRun:
 
 def _pasted_runs(doc: AnalyzedText) -> list[_PastedRun]:
     """Every run of consecutive sentences (short ones included, so that "Photo: AP." does not
-    cut a run in two) that repeats an earlier run in the same order. A sentence may repeat
-    several earlier ones; each is followed as its own run, at its own distance back, up to
-    `PASSAGE_MAX_COPIES` of them (a line repeated a thousand times stays linear)."""
+    cut a run in two) that repeats an earlier run in the same order. A run starts at a
+    sentence said before, at the distance back of each of its last `PASSAGE_MAX_COPIES`
+    copies, and goes on while the sentence that distance back is the same: a body pasted
+    again stays one run even where it repeats a line many times itself. At most
+    `PASSAGE_MAX_OPEN_RUNS` runs are followed at once, so a line repeated a thousand times
+    stays linear."""
     words = doc.words_lower
+    keys: list[tuple[str, ...]] = []
     seen: dict[tuple[str, ...], list[int]] = {}
     open_runs: dict[int, _PastedRun] = {}  # distance back -> run ending at the last sentence
     finished: list[_PastedRun] = []
-    for index, (first, end) in enumerate(doc.sentence_word_ranges):
-        key = tuple(words[first:end])
-        earlier = seen.setdefault(key, []) if key else []
+    for index, ((first, end), (start, stop)) in enumerate(
+        zip(doc.sentence_word_ranges, doc.sentences, strict=True)
+    ):
+        # A sentence without words ("***", "2.", an emoji) is keyed by its characters, so
+        # that it carries a run across rather than cutting a pasted body in two.
+        key = tuple(words[first:end]) or (doc.text[start:stop].strip(),)
+        keys.append(key)
         length = end - first
         full = int(length >= PASSAGE_MIN_SENTENCE_WORDS)
         continuing: dict[int, _PastedRun] = {}
-        for copy in earlier[-PASSAGE_MAX_COPIES:]:
-            distance = index - copy
-            run = open_runs.pop(distance, None)
-            if run is None:
-                run = _PastedRun(index, index, 0, 0, distance)
+        if key != ("",):
+            for distance, run in open_runs.items():
+                if keys[index - distance] == key:
+                    continuing[distance] = run
+            earlier = seen.setdefault(key, [])
+            for copy in earlier[-PASSAGE_MAX_COPIES:]:
+                if index - copy not in continuing:
+                    continuing[index - copy] = _PastedRun(index, index, 0, 0, index - copy)
+            earlier.append(index)
+        for run in continuing.values():
             run.end, run.words, run.full_sentences = (
                 index + 1,
                 run.words + length,
                 run.full_sentences + full,
             )
-            continuing[distance] = run
-        finished.extend(open_runs.values())
+        finished.extend(run for distance, run in open_runs.items() if distance not in continuing)
+        if len(continuing) > PASSAGE_MAX_OPEN_RUNS:
+            ranked = sorted(continuing.values(), key=lambda run: run.words, reverse=True)
+            finished.extend(ranked[PASSAGE_MAX_OPEN_RUNS:])
+            continuing = {run.distance: run for run in ranked[:PASSAGE_MAX_OPEN_RUNS]}
         open_runs = continuing
-        if key:
-            earlier.append(index)
     finished.extend(open_runs.values())
     return finished
 
@@ -721,8 +739,7 @@ def _repeated_passage(doc: AnalyzedText, evidence: EvidenceCollector) -> tuple[f
     the share of the page's words in sentences said again."""
     best: _PastedRun | None = None
     for run in _pasted_runs(doc):
-        one_long_sentence = run.end - run.start == 1 and run.words >= PASSAGE_SINGLE_SENTENCE_WORDS
-        if run.full_sentences < 2 and not one_long_sentence:
+        if run.full_sentences < 2 and run.words < PASSAGE_LONE_SENTENCE_WORDS:
             continue
         if best is None or run.words > best.words:
             best = run
