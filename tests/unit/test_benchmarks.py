@@ -514,6 +514,7 @@ def test_the_gopher_command_judges_each_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pytest.importorskip("datatrove", reason="datatrove is in the bench extra: make bench-setup")
+    pytest.importorskip("spacy", reason="spaCy is in the bench extra: make bench-setup")
     (tmp_path / "b.txt").write_text("Too short.")
     (tmp_path / "a.txt").write_text(news_article(300, seed=4))
     (tmp_path / "notes.md").write_text("Not a .txt file.")
@@ -669,6 +670,7 @@ def test_a_tiny_run_writes_every_figure(tmp_path: Path) -> None:
 @pytest.mark.shared
 def test_a_tiny_real_text_run_times_every_kind_and_length(tmp_path: Path) -> None:
     pytest.importorskip("datatrove", reason="datatrove is in the bench extra: make bench-setup")
+    pytest.importorskip("spacy", reason="spaCy is in the bench extra: make bench-setup")
     plan = replace(
         full_plan(sections=frozenset({"realtext"}), repeats=1, real_data_dir=shared_path("data")),
         realtext_own_length_docs=3,
