@@ -59,27 +59,6 @@ def model_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(shutil.copytree(default_model_dir(), tmp_path_factory.mktemp("adapter") / "m"))
 
 
-@pytest.fixture
-def fresh_model(tmp_path: Path) -> Path:
-    """The shipped model under a path of its own: no process has loaded it yet."""
-    return Path(shutil.copytree(default_model_dir(), tmp_path / "model"))
-
-
-@pytest.fixture
-def counted_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every `Scorer.load` of this process from now on, by folder."""
-    loads: list[str] = []
-    load = Scorer.load.__func__
-
-    def counting(cls: type[Scorer], path: Any = None, **options: Any) -> Scorer:
-        loads.append(str(path))
-        scorer: Scorer = load(cls, path, **options)
-        return scorer
-
-    monkeypatch.setattr(Scorer, "load", classmethod(counting))
-    return loads
-
-
 def texts_and_errors() -> pd.DataFrame:
     rng = random.Random(3)
     good = [substantive_text(rng), farm_text(rng), AI_DISCLAIMER + substantive_text(rng)]

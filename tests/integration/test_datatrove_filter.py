@@ -13,7 +13,6 @@ import json
 import pickle
 import random
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -34,7 +33,6 @@ from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 
-from farmscore.model.folder import default_model_dir
 from farmscore.model.verdict import LABEL_FARM, LABEL_SUBSTANTIVE
 from farmscore.pipelines.datatrove_filter import UNSCORABLE, FarmscoreFilter
 from farmscore.pipelines.verdict_fields import verdict_fields
@@ -247,7 +245,7 @@ def test_verdicts_are_the_scorers_own(filtered: PipelineRun) -> None:
 
 
 def test_annotate_only_keeps_and_annotates_every_page(
-    records: list[dict[str, str]], filtered: PipelineRun, model_copy: Path, tmp_path: Path
+    records: list[dict[str, str]], filtered: PipelineRun, fresh_model: Path, tmp_path: Path
 ) -> None:
     # One process (this one) runs both tasks, each on its own deep copy of the pipeline, and
     # loads the model for the first only.
@@ -255,7 +253,7 @@ def test_annotate_only_keeps_and_annotates_every_page(
         records,
         tmp_path,
         workers=1,
-        model_dir=model_copy,
+        model_dir=fresh_model,
         annotate_only=True,
         metadata_key="quality",
     )
@@ -311,39 +309,18 @@ def test_bad_settings_fail_when_the_pipeline_is_built(
         FarmscoreFilter(**options)
 
 
-@pytest.fixture
-def model_copy(tmp_path: Path) -> Path:
-    """The shipped model under a path of its own: no process has loaded it yet."""
-    return Path(shutil.copytree(default_model_dir(), tmp_path / "model"))
-
-
-@pytest.fixture
-def counted_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every `Scorer.load` of this process from now on, by folder."""
-    loads: list[str] = []
-    load = Scorer.load.__func__
-
-    def counting(cls: type[Scorer], path: Any = None, **options: Any) -> Scorer:
-        loads.append(str(path))
-        scorer: Scorer = load(cls, path, **options)
-        return scorer
-
-    monkeypatch.setattr(Scorer, "load", classmethod(counting))
-    return loads
-
-
 def pages(n: int, seed: int = 1) -> list[DatatroveDocument]:
     rng = random.Random(seed)
     make = (substantive_text, farm_text)
     return [DatatroveDocument(text=make[i % 2](rng), id=f"p{i}") for i in range(n)]
 
 
-def test_the_filter_pickles_without_its_model(model_copy: Path, counted_loads: list[str]) -> None:
-    step = FarmscoreFilter(model_copy, batch_size=8)
+def test_the_filter_pickles_without_its_model(fresh_model: Path, counted_loads: list[str]) -> None:
+    step = FarmscoreFilter(fresh_model, batch_size=8)
     before = pickle.dumps(step)
     step.filter_batch(pages(8))
-    assert counted_loads == [str(model_copy)]
-    model_bytes = (model_copy / "model.npz").stat().st_size
+    assert counted_loads == [str(fresh_model)]
+    model_bytes = (fresh_model / "model.npz").stat().st_size
     # After scoring, pickle, dill (datatrove's executor pickles tasks with it, through
     # multiprocess) and deepcopy (its one-worker path) carry the settings and stats, never
     # the loaded model.
@@ -351,29 +328,29 @@ def test_the_filter_pickles_without_its_model(model_copy: Path, counted_loads: l
         assert len(dumped) < model_bytes / 100
         assert len(dumped) < len(before) + 1_000
     for clone in (pickle.loads(pickle.dumps(step)), dill.loads(dill.dumps(step))):
-        assert clone.model_dir == str(model_copy)
+        assert clone.model_dir == str(fresh_model)
         assert vars(clone)["_scorer"] is None
     assert vars(copy.deepcopy(step))["_scorer"] is None
 
 
 def test_the_model_loads_once_per_process_across_batches_and_copies(
-    model_copy: Path, counted_loads: list[str]
+    fresh_model: Path, counted_loads: list[str]
 ) -> None:
-    step = FarmscoreFilter(model_copy, batch_size=8, exclusion_writer=None)
+    step = FarmscoreFilter(fresh_model, batch_size=8, exclusion_writer=None)
     assert counted_loads == []  # building the pipeline loads nothing
     out = list(step.run(iter(pages(80))))
     # A second task in the same process: a fresh unpickled copy, as datatrove makes one.
-    again = pickle.loads(pickle.dumps(FarmscoreFilter(model_copy, batch_size=8)))
+    again = pickle.loads(pickle.dumps(FarmscoreFilter(fresh_model, batch_size=8)))
     out += list(again.run(iter(pages(40, seed=2))))
-    assert counted_loads == [str(model_copy)]
+    assert counted_loads == [str(fresh_model)]
     assert step.stats["batches"].total == 10
     assert step.stats["model_loads"].total == 1
     assert "model_loads" not in again.stats.stats
     assert step.scorer() is again.scorer()
     assert len(out) > 0
     # Other settings need a scorer of their own, from the same folder.
-    FarmscoreFilter(model_copy, policy="machine").filter_batch(pages(2))
-    assert counted_loads == [str(model_copy)] * 2
+    FarmscoreFilter(fresh_model, policy="machine").filter_batch(pages(2))
+    assert counted_loads == [str(fresh_model)] * 2
 
 
 # ---- the recipe -------------------------------------------------------------------------
