@@ -37,6 +37,20 @@ def reason_to_dict(reason: Reason, text: str | None) -> dict[str, Any]:
     return row
 
 
+def verdict_head(score: Score) -> dict[str, Any]:
+    """The verdict as every output writes it: score and threshold rounded to 6 places, label,
+    band, policy and the answer that decided. Shared by the rows of `farmscore score` and the
+    pipeline steps' fields, so their scores are equal to the last digit."""
+    return {
+        "score": round(score.score, 6),
+        "label": score.label,
+        "threshold": round(score.threshold, 6),
+        "band": score.band,
+        "policy": score.policy,
+        "decided_by": score.decided_by,
+    }
+
+
 def score_to_dict(score: Score, text: str | None = None) -> dict[str, Any]:
     """`{"id", "score", "label", "reasons", ...}`: one JSONL row of `farmscore score`.
 
@@ -48,12 +62,7 @@ def score_to_dict(score: Score, text: str | None = None) -> dict[str, Any]:
     to the score's, and `explained_share` is the part the reasons shown account for."""
     return {
         "id": score.id,
-        "score": round(score.score, 6),
-        "label": score.label,
-        "threshold": round(score.threshold, 6),
-        "band": score.band,
-        "policy": score.policy,
-        "decided_by": score.decided_by,
+        **verdict_head(score),
         "machine": None
         if score.machine is None
         else {

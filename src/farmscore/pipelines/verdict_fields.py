@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from farmscore.model.verdict import DECIDED_BY_TELL
+from farmscore.score_rows import verdict_head
 from farmscore.types import Score
 from farmscore.words import NO_WORDS_REASON, has_words
 
@@ -36,12 +37,7 @@ def verdict_fields(score: Score, reasons: int = TOP_REASONS) -> dict[str, Any]:
     """The verdict, both answers, the band and threshold that applied, and the top reasons
     (feature, plain title, contribution in log-odds), as JSON-ready values."""
     return {
-        "score": round(score.score, 6),
-        "label": score.label,
-        "threshold": round(score.threshold, 6),
-        "band": score.band,
-        "policy": score.policy,
-        "decided_by": score.decided_by,
+        **verdict_head(score),
         "machine": None if score.machine is None else round(score.machine, 6),
         "machine_threshold": None
         if score.machine_threshold is None
