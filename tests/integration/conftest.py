@@ -1,9 +1,10 @@
-"""Fixtures shared by the pipeline tests: a model no process has loaded yet, and a count of
-every model load."""
+"""What the pipeline tests share: pages planted with a tell, a model no process has loaded
+yet, and a count of every model load."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,22 @@ import pytest
 
 from farmscore.model.folder import default_model_dir
 from farmscore.scoring import Scorer
+
+AI_DISCLAIMER = "As an AI language model, I cannot verify these reports.\n\n"
+
+
+def planted_tells(
+    to_paste: Sequence[dict[str, str]], under_disclaimer: Sequence[dict[str, str]]
+) -> list[dict[str, str]]:
+    """Records carrying a tell: each of `to_paste` with its body twice (id `<id>/pasted`), each
+    of `under_disclaimer` after an AI disclaimer (id `<id>/ai`)."""
+    pasted = [
+        {"id": f"{row['id']}/pasted", "text": f"{row['text']}\n\n{row['text']}"} for row in to_paste
+    ]
+    disclaimed = [
+        {"id": f"{row['id']}/ai", "text": AI_DISCLAIMER + row["text"]} for row in under_disclaimer
+    ]
+    return pasted + disclaimed
 
 
 @pytest.fixture

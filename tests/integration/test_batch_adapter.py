@@ -41,9 +41,9 @@ from farmscore.scoring import Scorer  # noqa: E402
 from farmscore.types import Document  # noqa: E402
 from farmscore.words import NO_WORDS_REASON  # noqa: E402
 from tests.conftest import REPO, farm_text, shared_path, substantive_text  # noqa: E402
+from tests.integration.conftest import AI_DISCLAIMER, planted_tells  # noqa: E402
 
 RECIPES = REPO / "docs" / "recipes.md"
-AI_DISCLAIMER = "As an AI language model, I cannot verify these reports.\n\n"
 # Rows that cannot be scored, and the start of the error each must carry.
 UNSCORABLE = {"missing": None, "empty": "", "punctuation": "!!! ??? ... —"}
 NO_TEXT = "no text: column 'text' holds no value"
@@ -296,14 +296,7 @@ def corpus_records() -> list[dict[str, Any]]:
     picked += rng.sample(rows("l2r.jsonl"), 40) + rng.sample(rows("localnews.jsonl"), 30)
     picked += rng.sample(rows("opinion.jsonl"), 30)
     records = [{"id": row["id"], "text": row["text"]} for row in picked]
-    records += [
-        {"id": f"{row['id']}/pasted", "text": f"{row['text']}\n\n{row['text']}"}
-        for row in rng.sample(bbc, 8)
-    ]
-    records += [
-        {"id": f"{row['id']}/ai", "text": AI_DISCLAIMER + row["text"]}
-        for row in rng.sample(human, 8)
-    ]
+    records += planted_tells(rng.sample(bbc, 8), rng.sample(human, 8))
     records += [{"id": f"unscorable/{name}", "text": text} for name, text in UNSCORABLE.items()]
     rng.shuffle(records)
     return records

@@ -40,11 +40,11 @@ from farmscore.scoring import Scorer
 from farmscore.types import Document
 from farmscore.words import NO_WORDS_REASON
 from tests.conftest import REPO, farm_text, shared_path, substantive_text
+from tests.integration.conftest import planted_tells
 
 RECIPES = REPO / "docs" / "recipes.md"
 # Where datatrove's BaseFilter records why a page went to the exclusion writer.
 FILTER_REASON = "filter_reason"
-AI_DISCLAIMER = "As an AI language model, I cannot verify these reports.\n\n"
 WORDLESS = {"wordless/blank": "   \n\n  ", "wordless/punctuation": "!!! ??? ... —"}
 # Pages planted with a tell, and the reason each must be dropped for.
 PLANTED = {"pasted": "tell_pasted_twice", "ai": "tell_ai_disclosure"}
@@ -62,14 +62,7 @@ def corpus_records() -> list[dict[str, str]]:
     machine = [row for row in xsum if row["label"] == LABEL_FARM]
     rows = rng.sample(human, 100) + rng.sample(machine, 110) + rng.sample(bbc, 60)
     records = [{"id": row["id"], "text": row["text"]} for row in rows]
-    records += [
-        {"id": f"{row['id']}/pasted", "text": f"{row['text']}\n\n{row['text']}"}
-        for row in rng.sample(bbc, 12)
-    ]
-    records += [
-        {"id": f"{row['id']}/ai", "text": AI_DISCLAIMER + row["text"]}
-        for row in rng.sample(human, 12)
-    ]
+    records += planted_tells(rng.sample(bbc, 12), rng.sample(human, 12))
     records += [{"id": id_, "text": text} for id_, text in WORDLESS.items()]
     rng.shuffle(records)
     return records
