@@ -14,6 +14,7 @@ import argparse
 import itertools
 import json
 import random
+import re
 import statistics
 import subprocess
 import tempfile
@@ -26,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks.documents import news_article
-from benchmarks.memory import descendants, status_kib, tree_rss_kib
+from benchmarks.memory import PROC, descendants, status_kib
 from benchmarks.plan import MB
 from benchmarks.real_texts import DEFAULT_REAL_DATA_DIR
 from benchmarks.serve_process import ServerProcess
@@ -129,8 +130,51 @@ def slow_feed(texts: list[str], jobs: int) -> SlowFeed:
 
 
 @dataclass(frozen=True)
+class RssTrend:
+    """Resident memory after a stream's first minute, in MB: the first sample, the largest,
+    the last, the medians of the first and last third of the samples, and the least-squares
+    slope through all of them. Each batch's working memory comes and goes between samples, so
+    the largest sample swings; growth shows as a rising median and a slope above zero."""
+
+    at_first_minute_mb: float
+    max_mb: float
+    at_end_mb: float
+    median_first_third_mb: float
+    median_last_third_mb: float
+    slope_mb_per_min: float
+
+
+def rss_trend(samples: list[tuple[float, float]]) -> RssTrend:
+    """The trend of (seconds, MB) samples from `SETTLED_AFTER_S` on; of the last sample alone
+    when the stream ended sooner.
+
+    >>> trend = rss_trend([(30, 90.0), (60, 100.0), (90, 101.0), (120, 102.0), (150, 103.0)])
+    >>> trend.at_first_minute_mb, trend.median_last_third_mb, trend.slope_mb_per_min
+    (100.0, 103.0, 2.0)
+    """
+    settled = [(at, mb) for at, mb in samples if at >= SETTLED_AFTER_S] or samples[-1:]
+    values = [mb for _, mb in settled]
+    third = max(1, len(values) // 3)
+    return RssTrend(
+        at_first_minute_mb=round(values[0], 1),
+        max_mb=round(max(values), 1),
+        at_end_mb=round(values[-1], 1),
+        median_first_third_mb=round(statistics.median(values[:third]), 1),
+        median_last_third_mb=round(statistics.median(values[-third:]), 1),
+        slope_mb_per_min=round(_slope_per_s(settled) * 60, 2),
+    )
+
+
+def _slope_per_s(samples: list[tuple[float, float]]) -> float:
+    if len(samples) < 2:
+        return 0.0
+    return statistics.linear_regression([at for at, _ in samples], [mb for _, mb in samples]).slope
+
+
+@dataclass(frozen=True)
 class StreamMemory:
-    """`gate --jobs 2` over a stream of real articles: its tree's resident memory."""
+    """`gate --jobs 2` over a stream of real articles: its tree's resident memory (each
+    process's VmRSS summed, sampled every `SAMPLE_EVERY_S`), and each process's own."""
 
     stream_mb: float
     records: int
@@ -139,6 +183,11 @@ class StreamMemory:
     rss_max_after_first_minute_mb: float
     rss_at_end_mb: float
     growth_after_first_minute_mb: float
+    rss_median_first_third_mb: float
+    rss_median_last_third_mb: float
+    rss_slope_mb_per_min: float
+    # The same figures for each process of the tree by name, gate first: its workers, trackers.
+    processes: dict[str, RssTrend]
 
 
 def write_stream(path: Path, texts: list[str], size_mb: float) -> int:
@@ -153,29 +202,60 @@ def write_stream(path: Path, texts: list[str], size_mb: float) -> int:
     raise AssertionError("records() never ends")
 
 
+def process_name(pid: int, root: int) -> str | None:
+    """What a process of `gate`'s tree is: `gate` itself, a worker by the name its pool gave
+    it (LokyProcess-1), or the module it runs (a resource tracker); None while its command
+    line cannot be read (a process starting or gone)."""
+    if pid == root:
+        return "gate"
+    try:
+        args = (PROC / str(pid) / "cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return None
+    for option in ("--process-name", "-m", "-c"):
+        if option in args[:-1]:
+            value = args[args.index(option) + 1]
+            # `python -c "from multiprocessing.resource_tracker import main; main(11)"`
+            imported = re.match(r"from ([\w.]+) import", value)
+            return imported.group(1) if imported else value[:60]
+    return args[0] or None
+
+
 def stream_memory(texts: list[str], size_mb: float, workdir: Path) -> StreamMemory:
     stream = workdir / "stream.jsonl"
     n_records = write_stream(stream, texts, size_mb)
     argv = [*farmscore_command(), "gate", "-", "--jobs", "2", "--accept", "/dev/null"]
     argv += ["--drop-rejected"]
-    samples: list[tuple[float, float]] = []
+    tree: list[tuple[float, float]] = []
+    by_process: dict[str, list[tuple[float, float]]] = {}
+    names: dict[int, str] = {}
     with stream.open("rb") as stdin:
         started = time.perf_counter()
         gate = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL)
         while gate.poll() is None:
-            samples.append((time.perf_counter() - started, tree_rss_kib(gate.pid) * KIB / MB))
+            at = time.perf_counter() - started
+            sample = {pid: status_kib(pid, "VmRSS") for pid in [gate.pid, *descendants(gate.pid)]}
+            for pid, kib in sample.items():
+                name = names.get(pid) or process_name(pid, gate.pid)
+                if name is not None and kib is not None:
+                    names[pid] = name
+                    by_process.setdefault(name, []).append((at, kib * KIB / MB))
+            tree.append((at, sum(kib or 0 for kib in sample.values()) * KIB / MB))
             time.sleep(SAMPLE_EVERY_S)
         seconds = time.perf_counter() - started
-    settled = [rss for at, rss in samples if at >= SETTLED_AFTER_S]
-    at_minute = settled[0] if settled else samples[-1][1]
+    trend = rss_trend(tree)
     return StreamMemory(
         stream_mb=round(stream.stat().st_size / MB, 1),
         records=n_records,
         seconds=round(seconds, 1),
-        rss_at_first_minute_mb=round(at_minute, 1),
-        rss_max_after_first_minute_mb=round(max(settled, default=at_minute), 1),
-        rss_at_end_mb=round(samples[-1][1], 1),
-        growth_after_first_minute_mb=round(max(settled, default=at_minute) - at_minute, 1),
+        rss_at_first_minute_mb=trend.at_first_minute_mb,
+        rss_max_after_first_minute_mb=trend.max_mb,
+        rss_at_end_mb=trend.at_end_mb,
+        growth_after_first_minute_mb=round(trend.max_mb - trend.at_first_minute_mb, 1),
+        rss_median_first_third_mb=trend.median_first_third_mb,
+        rss_median_last_third_mb=trend.median_last_third_mb,
+        rss_slope_mb_per_min=trend.slope_mb_per_min,
+        processes={name: rss_trend(samples) for name, samples in by_process.items()},
     )
 
 
@@ -288,9 +368,20 @@ def main(argv: list[str] | None = None) -> int:
             f"gate --jobs 2 over {memory.stream_mb} MB ({memory.records:,} records, "
             f"{memory.seconds} s): {memory.rss_at_first_minute_mb} MB at the first minute, "
             f"at most {memory.rss_max_after_first_minute_mb} MB after it "
-            f"(+{memory.growth_after_first_minute_mb} MB), {memory.rss_at_end_mb} MB at the end",
+            f"(+{memory.growth_after_first_minute_mb} MB), {memory.rss_at_end_mb} MB at the end; "
+            f"median {memory.rss_median_first_third_mb} MB in the first third after the first "
+            f"minute, {memory.rss_median_last_third_mb} MB in the last, slope "
+            f"{memory.rss_slope_mb_per_min:+} MB/min",
             flush=True,
         )
+        for name, process in memory.processes.items():
+            print(
+                f"  {name}: {process.at_first_minute_mb} MB at the first minute, median "
+                f"{process.median_first_third_mb} then {process.median_last_third_mb} MB, at "
+                f"most {process.max_mb} MB, {process.at_end_mb} MB at the end, slope "
+                f"{process.slope_mb_per_min:+} MB/min",
+                flush=True,
+            )
         text = document_at_the_limit(texts)
         for workers in (1, 2):
             worker = worker_memory(text, workers, workdir)
