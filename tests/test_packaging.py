@@ -39,6 +39,7 @@ def test_the_wheel_holds_the_default_model_and_data_files(tmp_path: Path) -> Non
         "farmscore/models/default/model_card.json",
         "farmscore/data/lexicon.json",
         "farmscore/data/page_furniture.json",
+        "farmscore/data/tell_lines.npz",
         "farmscore/py.typed",
     }
     assert expected <= names, expected - names

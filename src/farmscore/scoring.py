@@ -60,7 +60,9 @@ if TYPE_CHECKING:
     import pandas as pd
     from joblib.executor import MemmappingExecutor
 
+# Two lines, so that the learned tell-line scorer (which reads the lines of a page) loads too.
 _WARM_UP_TEXT = (
+    "Harbour bridge to be repaired\n\n"
     "The council voted 5-2 on Tuesday to repair the harbour bridge, the mayor said. "
     '"We counted 3,400 crossings a day last year," she told reporters.'
 )
@@ -199,8 +201,8 @@ class Scorer:
         return self._score_batch([_judgeable(Document(id=id, text=text))])[0][0]
 
     def warm_up(self, n_jobs: int = 1) -> None:
-        """Score one short built-in text, so that the word tables and dictionaries every text
-        needs load now (about 0.1 s) rather than delaying the first document's row; with
+        """Score one short built-in text, so that the word tables, dictionaries and weights every
+        text needs load now (about 0.1 s) rather than delaying the first document's row; with
         `n_jobs` other than 1, load the worker pool's modules too (about 0.06 s)."""
         self.score(text=_WARM_UP_TEXT)
         if n_jobs != 1:

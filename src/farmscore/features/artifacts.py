@@ -15,6 +15,7 @@ set lookups.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from farmscore.features.base import (
 )
 from farmscore.features.prompter_lines import TaskTalk, find_task_talk
 from farmscore.features.quoted_speech import is_quoted_report, is_reported
+from farmscore.features.tell_lines import LEARNED_NOTE
 from farmscore.features.text import AnalyzedText, Span
 from farmscore.words import WORD_PATTERN
 
@@ -1283,6 +1285,25 @@ def _find_spans(
     return merged
 
 
+def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Span]]) -> set[Span]:
+    """Add to each kind's spans the lines the learned scorer gives it (`tell_lines`) that no
+    pattern of any kind already found: a line is counted once, under its first finder.
+    Returns the spans added."""
+    taken = sorted(span for spans in found.values() for span in spans)
+    starts = [start for start, _ in taken]
+    added: set[Span] = set()
+    for name, lines in learned.items():
+        if name not in found:
+            continue
+        for start, end in lines:
+            if any(taken_end > start for _, taken_end in taken[: bisect_left(starts, end)]):
+                continue  # overlaps a span found by a pattern
+            found[name].append((start, end))
+            added.add((start, end))
+        found[name].sort()
+    return added
+
+
 def _note(kind: _Kind, text: str, span: Span) -> str:
     quoted = " ".join(text[span[0] : span[1]].split())
     if len(quoted) > NOTE_MAX_CHARS:
@@ -1305,18 +1326,24 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     evidence = EvidenceCollector()
     values: dict[str, float] = {}
     total = quoted = 0
+    found = {
+        kind.name: _find_spans(kind, talk, text, lower, vocabulary, labelled) for kind in KINDS
+    }
+    learned = _add_learned_lines(found, doc.tell_lines)
     for kind in KINDS:
-        spans = _find_spans(kind, talk, text, lower, vocabulary, labelled)
+        spans = found[kind.name]
         name = _count_name(kind)
         own = 0
         for start, end in spans:
+            note = _note(kind, text, (start, end))
+            if (start, end) in learned:
+                note += LEARNED_NOTE
             if kind.decisive and kind.reported(text, start):
                 quoted += 1
-                note = _note(kind, text, (start, end))
                 evidence.add(QUOTED_COUNT, start, end, f"quoted or reported {note}")
                 continue
             own += 1
-            evidence.add(name, start, end, _note(kind, text, (start, end)))
+            evidence.add(name, start, end, note)
         values[name] = float(own)
         values[_rate_name(kind)] = rare_event_rate(own, doc.n_words)
         total += own

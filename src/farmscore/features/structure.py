@@ -27,6 +27,7 @@ from farmscore.features.base import (
     rare_event_rate,
     safe_ratio,
 )
+from farmscore.features.tell_lines import LEARNED_NOTE, PROMOTION_KIND
 from farmscore.features.text import AnalyzedText, Span
 
 # FineWeb's short-line threshold: lines this short are menus, captions and headings.
@@ -809,8 +810,11 @@ def _injected_promotions(doc: AnalyzedText, evidence: EvidenceCollector) -> int:
     found = 0
     lines = doc.lines
     calls_to_action = _short_calls_to_action(doc)
+    # Lines the learned tell-line scorer reads as promotion (their spans start at a word).
+    learned = [start for start, _ in doc.tell_lines.get(PROMOTION_KIND, ())]
     for index, (start, end) in enumerate(lines):
-        if index not in calls_to_action and _PROMOTION.match(text, start, end) is None:
+        by_pattern = index in calls_to_action or _PROMOTION.match(text, start, end) is not None
+        if not by_pattern and not any(start <= at < end for at in learned):
             continue
         # An item of a list of links or resources is part of the page's furniture.
         neighbours = lines[max(0, index - 1) : index + 2]
@@ -823,7 +827,8 @@ def _injected_promotions(doc: AnalyzedText, evidence: EvidenceCollector) -> int:
         if _is_widget_label(doc, index):
             continue
         found += 1
-        evidence.add(INJECTED_PROMOTION, start, end, _note("promotion", text, (start, end)))
+        note = _note("promotion", text, (start, end))
+        evidence.add(INJECTED_PROMOTION, start, end, note if by_pattern else note + LEARNED_NOTE)
     return found
 
 

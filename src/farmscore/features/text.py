@@ -137,6 +137,15 @@ class AnalyzedText:
         return Vocabulary.of(self.word_counts)
 
     @cached_property
+    def tell_lines(self) -> dict[str, list[Span]]:
+        """The short lines the learned tell-line scorer finds, by kind of leaked text; read by
+        the artifact and structure families alike, so scored once."""
+        # Imported here: the scorer reads its lines through this module.
+        from farmscore.features.tell_lines import find_tell_lines
+
+        return find_tell_lines(self)
+
+    @cached_property
     def whitespace_tokens(self) -> list[str]:
         """Runs of non-space characters (Gopher's and textstat's tokens, not words)."""
         return self.text.split()

@@ -1,0 +1,251 @@
+"""The learned tell-line scorer: its line features, its file, and what it adds to the counts."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import random
+
+import numpy as np
+import pytest
+
+from farmscore.features import tell_lines
+from farmscore.features.artifacts import _add_learned_lines
+from farmscore.features.extractor import analyze_text
+from farmscore.features.tell_lines import (
+    LEARNED_NOTE,
+    MAX_LINE_WORDS,
+    LineUnit,
+    TellLineScorer,
+    TellLinesFormatError,
+    line_features,
+    line_units,
+    packaged_scorer,
+    save,
+)
+from farmscore.features.tells import tells_in
+from farmscore.features.text import AnalyzedText
+from farmscore.scoring import Scorer
+from farmscore.training.tell_line_fitting import FitSettings, fit_tell_lines, plant
+
+BODY = (
+    "The council met on Tuesday to set next year's budget. Councillor Ann Reyes said the "
+    "roads fund would rise by 4% to £2.1m, paid for by a cut in the events budget.\n\n"
+    "Residents of Mill Lane, where a burst main closed the road for nine days in March, told "
+    "the meeting that repairs had come too late. The vote was 31 to 12."
+)
+
+
+def test_line_features_are_words_pairs_marks_position_and_length() -> None:
+    features = line_features(["use", "code", "save15"], "use code SAVE15!", True, False)
+    assert features == [
+        "w use",
+        "w code",
+        "w save15",
+        "b use code",
+        "b code save15",
+        "c !",
+        "@first",
+        "@len<=5",
+    ]
+
+
+def test_line_units_skip_long_lines_and_start_at_the_first_word() -> None:
+    long_line = " ".join(["word"] * (MAX_LINE_WORDS + 1))
+    text = f'  "Quoted start," she said.\n{long_line}\nLast line.'
+    units = list(line_units(AnalyzedText(text)))
+    assert [text[start:end] for start, end in (unit.span for unit in units)] == [
+        'Quoted start," she said.',
+        "Last line.",
+    ]
+    assert "@first" in units[0].features
+    assert "@last" in units[1].features
+
+
+def _file(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "format_version": 1,
+        "bias": -3.0,
+        "kind_thresholds": [0.0, 0.5],
+        "weights": {"w lmk": 6.0},
+        "kinds": ["format_note", "prompter_address"],
+        "kind_bias": [0.0, 0.0],
+        "kind_weights": {"w lmk": [-1.0, 1.0]},
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_weights_file_of_another_format_or_with_ragged_rows_is_refused() -> None:
+    with pytest.raises(TellLinesFormatError, match=r"fit_tell_lines\.py"):
+        TellLineScorer.from_json(_file(format_version=2))
+    with pytest.raises(TellLinesFormatError, match="one weight per kind"):
+        TellLineScorer.from_json(_file(kind_weights={"w lmk": [1.0]}))
+
+
+def test_log_odds_scale_by_the_line_length_and_the_kind_is_the_best_row() -> None:
+    scorer = TellLineScorer.from_json(_file())
+    assert scorer.log_odds(["w lmk"]) == pytest.approx(3.0)
+    assert scorer.log_odds(["w lmk", "w ok", "w then", "w bye"]) == pytest.approx(0.0)
+    assert scorer.kind(["w lmk"]) == "prompter_address"
+
+
+def test_a_line_is_a_tell_line_at_its_own_kinds_threshold_and_a_hand_over_at_an_edge() -> None:
+    scorer = TellLineScorer.from_json(
+        _file(kind_thresholds=[0.0, 3.5], kind_weights={"w lmk": [-1.0, 1.0], "w ok": [1, -1]})
+    )
+    hand_over = LineUnit((0, 3), ["w lmk"], at_edge=True)
+    assert scorer.log_odds(hand_over.features) == pytest.approx(3.0)
+    assert scorer.tell_kind(hand_over) is None  # under prompter_address's 3.5
+    louder = dataclasses.replace(scorer, kind_thresholds=np.array([0.0, 2.5]), threshold=0.0)
+    assert louder.tell_kind(hand_over) == "prompter_address"
+    assert louder.tell_kind(dataclasses.replace(hand_over, at_edge=False)) is None
+    note = LineUnit((0, 3), ["w lmk", "w ok"], at_edge=False)
+    assert louder.kind(note.features) == "format_note"
+    assert louder.tell_kind(note) == "format_note"
+
+
+def test_a_learned_line_is_not_counted_again_where_a_pattern_found_it() -> None:
+    found: dict[str, list[tuple[int, int]]] = {"format_note": [(10, 50)], "prompter_address": []}
+    _add_learned_lines(found, {"prompter_address": [(20, 40), (60, 90)], "other": [(0, 5)]})
+    assert found == {"format_note": [(10, 50)], "prompter_address": [(60, 90)]}
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        (
+            "hope this works for you! happy to trim it down to 300 words if the slot is small",
+            "prompter_address",
+        ),
+        (
+            "Feel free to cut the second paragraph if space is tight, or I can rework it.",
+            "prompter_address",
+        ),
+    ],
+)
+def test_the_packaged_scorer_finds_a_sign_off_no_pattern_names(
+    line: str, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not tells_in(*_values(BODY))
+    assert [tell.kind for tell in tells_in(*_values(f"{BODY}\n\n{line}"))] == [kind]
+    # The patterns alone miss it: the scorer, silenced, leaves the page without a tell.
+    scorer = packaged_scorer()
+    silenced = dataclasses.replace(
+        scorer, kind_thresholds=np.full(len(scorer.kinds), np.inf), threshold=np.inf
+    )
+    monkeypatch.setattr(tell_lines, "packaged_scorer", lambda: silenced)
+    assert not tells_in(*_values(f"{BODY}\n\n{line}"))
+
+
+def test_the_packaged_scorer_leaves_newsroom_lines_alone() -> None:
+    for line in (
+        "Read more: Council approves new cycle lanes on Mill Lane",
+        "Additional reporting by Tom Price.",
+        "This article was amended on 3 March to correct the councillor's name.",
+    ):
+        assert not tells_in(*_values(f"{BODY}\n\n{line}")), line
+
+
+def _values(text: str) -> tuple[dict[str, float], int]:
+    result = analyze_text(text)
+    return result.values, result.n_words
+
+
+def test_the_packaged_file_records_its_threshold_rule_and_sources() -> None:
+    scorer = packaged_scorer()
+    assert scorer.threshold > 0
+    assert set(scorer.kinds) == {
+        "format_note",
+        "prompt_echo",
+        "prompter_address",
+        "promotion",
+    }
+
+
+def test_the_fit_holds_its_threshold_rule_on_the_validation_pages() -> None:
+    rng = random.Random(3)
+    vocabulary = [
+        "the",
+        "a",
+        "council",
+        "road",
+        "vote",
+        "budget",
+        "rose",
+        "fell",
+        "said",
+        "town",
+        "river",
+        "club",
+        "match",
+        "year",
+    ]
+
+    def article() -> str:
+        return "\n\n".join(
+            " ".join(rng.choice(vocabulary) for _ in range(rng.randint(8, 30))) + "."
+            for _ in range(rng.randint(2, 6))
+        )
+
+    dev = {
+        "signoff": [f"let me know if you want changes {n}" for n in range(12)],
+        "promo": [f"use code SAVE{n} for {n}0% off now" for n in range(12)],
+        "newsroom_furniture": [f"Read more: town vote {n}" for n in range(12)],
+    }
+    human = [article() for _ in range(150)]
+    machine = [article() for _ in range(40)]
+    validation = [article() for _ in range(500)]
+    content, report = fit_tell_lines([dev], human, machine, validation, FitSettings(c=1.0))
+    scorer = TellLineScorer.from_json(json.loads(json.dumps(content)))
+    assert report.validation_pages == 500
+    validation_lines = [unit for text in validation for unit in line_units(AnalyzedText(text))]
+    assert not any(scorer.tell_kind(unit) for unit in validation_lines)
+    assert set(scorer.kinds) == {"prompter_address", "promotion"}
+    signed_off = AnalyzedText(
+        plant("signoff", "let me know if you want a shorter one", human[0], rng)
+    )
+    assert "prompter_address" in {scorer.tell_kind(unit) for unit in line_units(signed_off)}
+
+
+def test_a_saved_weights_file_loads_as_the_same_scorer() -> None:
+    content = _file(weights={"w lmk": 6.0, "w ok": -0.5}, kind_weights={"w lmk": [-1.0, 1.0]})
+    written = io.BytesIO()
+    save(content, written)
+    written.seek(0)
+    loaded = TellLineScorer.load(written)
+    direct = TellLineScorer.from_json(content)
+    for features in (["w lmk"], ["w lmk", "w ok"], ["w nothing"]):
+        assert loaded.log_odds(features) == pytest.approx(direct.log_odds(features))
+        assert loaded.kind(features) == direct.kind(features)
+
+
+def test_a_weights_file_whose_arrays_disagree_is_refused() -> None:
+    written = io.BytesIO()
+    save(_file(), written)
+    arrays = dict(np.load(io.BytesIO(written.getvalue())))
+    arrays["weights"] = np.zeros(3, dtype=np.float32)
+    broken = io.BytesIO()
+    np.savez(broken, **arrays)
+    broken.seek(0)
+    with pytest.raises(TellLinesFormatError, match="do not match"):
+        TellLineScorer.load(broken)
+
+
+def test_a_text_of_one_line_has_no_page_to_tell_a_line_apart_from() -> None:
+    assert list(line_units(AnalyzedText("Let me know what you think in the comments below."))) == []
+    assert len(list(line_units(AnalyzedText("A title\n\nLet me know what you think.")))) == 2
+
+
+def test_the_warm_up_loads_the_tell_line_weights_before_the_first_document() -> None:
+    packaged_scorer.cache_clear()
+    Scorer.load().warm_up()
+    assert packaged_scorer.cache_info().currsize == 1
+
+
+def test_a_line_only_the_scorer_found_says_so_in_its_evidence() -> None:
+    line = "hope this works for you! happy to trim it down to 300 words if the slot is small"
+    result = analyze_text(f"{BODY}\n\n{line}")
+    (span,) = [e for e in result.evidence if e.feature == "artifacts_prompter_address_count"]
+    assert span.note.endswith(LEARNED_NOTE)
