@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c", type=float, default=defaults.c)
     parser.add_argument("--positive-weight", type=float, default=defaults.positive_weight)
     parser.add_argument("--min-weight", type=float, default=defaults.min_weight)
+    parser.add_argument("--plants", type=int, default=defaults.plants_per_line)
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument(
         "--created", default=datetime.date.today().isoformat(), help="date recorded in the file"
@@ -139,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         c=args.c,
         positive_weight=args.positive_weight,
         min_weight=args.min_weight,
+        plants_per_line=args.plants,
         seed=args.seed,
     )
     content, report = fit_tell_lines(
