@@ -55,8 +55,8 @@ class FitSettings:
     kind_c: float = 2.0
     # Weight of a planted line against one negative line.
     positive_weight: float = 5.0
-    # Weights smaller than this are dropped, which halves the file: with 0.02, 0.05, 0.1 or 0.2
-    # the scorer caught the same development lines within one line a kind.
+    # Weights smaller than this are dropped, to keep the file small: with 0.05, 0.1 or 0.2 the
+    # scorer caught the same development lines, within one line a kind.
     min_weight: float = 0.1
     seed: int = 0
 
