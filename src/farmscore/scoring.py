@@ -80,11 +80,6 @@ BATCH_SIZE = 64
 # workers finish together: with full batches one may score a last 64 while the other idles.
 # (The model costs 0.25 ms per document in batches of 16, 0.24 ms in batches of 64.)
 TAIL_BATCH_SIZE = 16
-# A batch's Shapley contributions are computed this many rows at a time: their temporaries
-# take about 0.4 MB a row, so 64 rows at once lifted a worker's memory by 25 MB with every
-# batch (and glibc kept up to 8 MB of it between batches). 16 rows take 5 MB and stay in the
-# CPU cache: the model then costs 0.24 ms a document in a batch of 64, not 0.36 ms.
-CONTRIBUTION_ROWS = 16
 # A stream that pauses this long has the documents it holds scored: the rows of a slow feed
 # come out within about this much of their record, not when a batch fills.
 PAUSE_SECONDS = 0.2
@@ -384,22 +379,13 @@ class Scorer:
             X = np.column_stack([X, [m.wording_log_odds for m in measured]])
         bands = np.array([band_index(m.features.n_words) for m in measured], dtype=np.intp)
         probabilities = self.model.predict_proba(X)
-        contributions = self._contributions(X, bands)
+        contributions = self.model.contributions(X, bands)
         return [
             (self._make_score(doc, m, row, float(p), int(band), contribution_row), m.features)
             for doc, m, row, p, band, contribution_row in zip(
                 documents, measured, X, probabilities, bands, contributions, strict=True
             )
         ]
-
-    def _contributions(self, X: np.ndarray, bands: np.ndarray) -> np.ndarray:
-        """The model's contributions for each row of `X`, `CONTRIBUTION_ROWS` rows at a time."""
-        if len(X) <= CONTRIBUTION_ROWS:
-            return self.model.contributions(X, bands)
-        rows = [
-            slice(start, start + CONTRIBUTION_ROWS) for start in range(0, len(X), CONTRIBUTION_ROWS)
-        ]
-        return np.concatenate([self.model.contributions(X[at], bands[at]) for at in rows])
 
     def _measure(self, text: str) -> _Measured:
         return self._read_wording(*analyze_document(text))

@@ -34,6 +34,11 @@ from farmscore.model.tree_forest import CalibratedLinear, CalibratedTrees, signe
 
 # The largest number of distinct features on one tree path the weight tables cover.
 _MAX_PATH_FEATURES = 64
+# Rows are explained this many at a time: a row's temporaries take about 0.4 MB with the
+# shipped trees, so 64 rows at once lifted a scoring worker's memory by 25 MB with every batch
+# (and glibc kept up to 8 MB of it between batches). 16 rows take 5 MB and stay in the CPU
+# cache: the model then costs 0.24 ms a document in a batch of 64, not 0.36 ms.
+CONTRIBUTION_ROWS = 16
 
 
 def _weight_tables() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -152,6 +157,15 @@ class TreeContributions:
         return self._raw(X, self._reference_holds(references)[:, which])
 
     def _raw(self, X: NDArray[np.float64], r_ok: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """`_raw_block` over `CONTRIBUTION_ROWS` rows at a time (`r_ok`: the references'
+        `_group_holds`, a column per row)."""
+        n_rows = X.shape[0]
+        if n_rows <= CONTRIBUTION_ROWS:
+            return self._raw_block(X, r_ok)
+        blocks = [slice(at, at + CONTRIBUTION_ROWS) for at in range(0, n_rows, CONTRIBUTION_ROWS)]
+        return np.concatenate([self._raw_block(X[rows], r_ok[:, rows]) for rows in blocks])
+
+    def _raw_block(self, X: NDArray[np.float64], r_ok: NDArray[np.bool_]) -> NDArray[np.float64]:
         n_rows = X.shape[0]
         result = np.zeros((self.n_features, n_rows))
         if n_rows == 0 or self.group_starts.size == 0:
