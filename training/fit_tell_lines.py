@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import hashlib
 import json
 import random
 import sys
@@ -20,11 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from farmscore.features.tell_lines import TellLineScorer, line_units, save
 from farmscore.features.text import AnalyzedText
-from farmscore.training.corpora import load_corpora, strip_shared_openings
-from farmscore.training.corpus_files import read_corpus_file, read_manifest
+from farmscore.model.folder import sha256_file
+from farmscore.training.corpora import (
+    load_corpora,
+    load_repository_corpora,
+    strip_shared_openings,
+)
+from farmscore.training.corpus_sources import ROLE_TRAIN
 from farmscore.training.pages import assemble_human_pages, matched_lengths
 from farmscore.training.splits import is_test_group, is_validation_group
 from farmscore.training.tell_line_fitting import (
@@ -36,35 +41,26 @@ from farmscore.training.tell_line_fitting import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
-CORPORA = REPO / "training" / "corpora"
 TRIALS = REPO / "training" / "trials"
 DEV_FILES = tuple(f"tells_dev{number}.json" for number in ("", "2", "3", "4", "5", "6", "7", "8"))
 LOOKALIKE_FILES = ("human_lookalikes.json",)
-LABEL_FARM = "content_farm"
 FIT_PAGES = 3000
 VALIDATION_PAGES = 1000
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def training_split(shared: pd.DataFrame) -> pd.DataFrame:
+    """The training split of the story groups of the shared corpora and the repository's
+    training corpora, with `validation` marking the validation groups' rows."""
+    repository = load_repository_corpora()
+    table = pd.concat([shared, repository[repository["role"] == ROLE_TRAIN]], ignore_index=True)
+    table = table[~table["group"].map(is_test_group)]
+    return table.assign(validation=table["group"].map(is_validation_group))
 
 
-def training_rows(data: Path) -> list[tuple[str, int, str]]:
-    """(text, label, group) of the shared corpora and the repository's training corpora."""
-    table = load_corpora(data)
-    rows = list(zip(table.text, table.label.astype(int), table.group, strict=True))
-    for entry in read_manifest(CORPORA):
-        if entry["role"] != "train":
-            continue
-        for row in read_corpus_file(CORPORA / entry["file"], entry["sha256"]):
-            rows.append((row["text"], int(row["label"] == LABEL_FARM), row["group"]))
-    return rows
-
-
-def human_pages(data: Path, seed: int) -> tuple[list[str], list[str]]:
+def human_pages(shared: pd.DataFrame, seed: int) -> tuple[list[str], list[str]]:
     """Assembled human pages from the shared corpora's training split: `FIT_PAGES` from the
     groups the fit reads, `VALIDATION_PAGES` from the validation groups."""
-    table = strip_shared_openings(load_corpora(data))
+    table = strip_shared_openings(shared)
     human = table[(table["label"] == 0) & ~table["group"].map(is_test_group)]
     in_validation = human["group"].map(is_validation_group)
     rng = np.random.default_rng(seed)
@@ -122,16 +118,17 @@ def main(argv: list[str] | None = None) -> int:
     if not any(args.data.glob("*.jsonl")):
         print(f"no *.jsonl files in {args.data}; pass the corpora folder", file=sys.stderr)
         return 2
-    rows = [row for row in training_rows(args.data) if not is_test_group(row[2])]
-    fit = [row for row in rows if not is_validation_group(row[2])]
-    validation = [text for text, label, group in rows if label == 0 and is_validation_group(group)]
-    human_fit = [text for text, label, _ in fit if label == 0]
+    shared = load_corpora(args.data)
+    table = training_split(shared)
+    human = table["label"] == 0
+    human_fit = list(table.loc[human & ~table["validation"], "text"])
+    machine_fit = list(table.loc[~human & ~table["validation"], "text"])
+    validation = list(table.loc[human & table["validation"], "text"])
     # Human pages with a news site's honest furniture (captions, "Read more:" links,
     # trailers), assembled from each side's own rows: the corpora's texts carry none.
-    fit_pages, validation_pages = human_pages(args.data, args.seed)
+    fit_pages, validation_pages = human_pages(shared, args.seed)
     human_fit += fit_pages
     validation += validation_pages
-    machine_fit = [text for text, label, _ in fit if label == 1]
     dev_paths = [TRIALS / name for name in args.dev]
     dev_sets = [json.loads(path.read_text(encoding="utf-8")) for path in dev_paths]
     lookalike_paths = [TRIALS / name for name in args.lookalikes]
@@ -149,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     content["provenance"] = {
         "created": args.created,
         "fitted_by": "training/fit_tell_lines.py",
-        "development_files": {path.name: _sha256(path) for path in dev_paths},
-        "lookalike_files": {path.name: _sha256(path) for path in lookalike_paths},
+        "development_files": {path.name: sha256_file(path) for path in dev_paths},
+        "lookalike_files": {path.name: sha256_file(path) for path in lookalike_paths},
         "corpora": "the shared corpora and the repository's training corpora (role train), "
         "training split of the story groups; human validation groups set the threshold",
         "fit_rows": report.counts,

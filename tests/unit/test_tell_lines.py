@@ -153,7 +153,7 @@ def _values(text: str) -> tuple[dict[str, float], int]:
     return result.values, result.n_words
 
 
-def test_the_packaged_file_records_its_threshold_rule_and_sources() -> None:
+def test_the_packaged_file_loads_with_a_threshold_and_the_four_kinds_it_finds() -> None:
     scorer = packaged_scorer()
     assert scorer.threshold > 0
     assert set(scorer.kinds) == {
@@ -249,3 +249,15 @@ def test_a_line_only_the_scorer_found_says_so_in_its_evidence() -> None:
     result = analyze_text(f"{BODY}\n\n{line}")
     (span,) = [e for e in result.evidence if e.feature == "artifacts_prompter_address_count"]
     assert span.note.endswith(LEARNED_NOTE)
+
+
+def test_a_weights_file_whose_names_are_not_one_string_is_refused() -> None:
+    written = io.BytesIO()
+    save(_file(), written)
+    arrays = dict(np.load(io.BytesIO(written.getvalue())))
+    arrays["features"] = np.frombuffer(str(arrays["features"]).encode("utf-8"), dtype=np.uint8)
+    broken = io.BytesIO()
+    np.savez(broken, **arrays)
+    broken.seek(0)
+    with pytest.raises(TellLinesFormatError, match="one string"):
+        TellLineScorer.load(broken)

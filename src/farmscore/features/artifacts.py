@@ -1289,6 +1289,8 @@ def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Spa
     """Add to each kind's spans the lines the learned scorer gives it (`tell_lines`) that no
     pattern of any kind already found: a line is counted once, under its first finder.
     Returns the spans added."""
+    if not learned:
+        return set()
     taken = sorted(span for spans in found.values() for span in spans)
     starts = [start for start, _ in taken]
     added: set[Span] = set()

@@ -158,49 +158,63 @@ class TellLineScorer:
     def from_json(cls, data: Mapping[str, Any]) -> TellLineScorer:
         """From the fit's content: `weights` {feature: weight}, `kind_weights` {feature: a
         weight per kind}, and the scalars."""
-        _check_format(data)
-        kinds = tuple(data["kinds"])
         kind_weights = data["kind_weights"]
-        if any(len(row) != len(kinds) for row in kind_weights.values()):
+        if any(len(row) != len(data["kinds"]) for row in kind_weights.values()):
             raise TellLinesFormatError("a kind weight row does not have one weight per kind")
-        return cls(
-            bias=float(data["bias"]),
+        return cls._build(
+            data,
             weights={name: float(w) for name, w in data["weights"].items()},
-            kinds=kinds,
-            kind_thresholds=_kind_thresholds(data, kinds),
-            kind_bias=np.asarray(data["kind_bias"], dtype=np.float64),
             kind_rows={name: row for row, name in enumerate(kind_weights)},
             kind_matrix=np.asarray(list(kind_weights.values()), dtype=np.float64).reshape(
-                len(kind_weights), len(kinds)
+                len(kind_weights), len(data["kinds"])
             ),
-            threshold=float(_kind_thresholds(data, kinds).min()),
         )
 
     @classmethod
     def load(cls, source: IO[bytes]) -> TellLineScorer:
-        """From a weights file written by `save`: the scalars as JSON, each feature's name once
-        and its weights as float32 arrays, so that loading builds nothing it does not keep."""
+        """From a weights file written by `save`, stored as a model file is
+        (`farmscore.model.file_format`): the scalars as one JSON string, the feature names
+        as one string of lines, their weights as float32 arrays."""
         with np.load(source, allow_pickle=False) as arrays:
-            meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
-            _check_format(meta)
-            names = arrays["features"].tobytes().decode("utf-8").split("\n")
+            meta = json.loads(_one_string(arrays["meta"]))
+            names = _one_string(arrays["features"]).split("\n")
             weights = arrays["weights"].astype(np.float64)
             kind_matrix = arrays["kind_matrix"].astype(np.float64)
-        kinds = tuple(meta["kinds"])
+        _check_format(meta)
         if not len(names) == len(weights) == len(kind_matrix) or kind_matrix.shape[1:] != (
-            len(kinds),
+            len(meta["kinds"]),
         ):
             raise TellLinesFormatError("the weights file's arrays do not match its features")
         with_kind = np.flatnonzero(np.abs(kind_matrix).max(axis=1) > 0)
-        return cls(
-            bias=float(meta["bias"]),
+        return cls._build(
+            meta,
             weights={name: float(w) for name, w in zip(names, weights, strict=True) if w},
-            kinds=kinds,
-            kind_thresholds=_kind_thresholds(meta, kinds),
-            kind_bias=np.asarray(meta["kind_bias"], dtype=np.float64),
             kind_rows={names[i]: row for row, i in enumerate(with_kind)},
             kind_matrix=kind_matrix[with_kind],
-            threshold=float(_kind_thresholds(meta, kinds).min()),
+        )
+
+    @classmethod
+    def _build(
+        cls,
+        meta: Mapping[str, Any],
+        weights: dict[str, float],
+        kind_rows: dict[str, int],
+        kind_matrix: np.ndarray,
+    ) -> TellLineScorer:
+        _check_format(meta)
+        kinds = tuple(meta["kinds"])
+        thresholds = np.asarray(meta["kind_thresholds"], dtype=np.float64)
+        if thresholds.shape != (len(kinds),):
+            raise TellLinesFormatError("the weights file does not have one threshold per kind")
+        return cls(
+            bias=float(meta["bias"]),
+            weights=weights,
+            kinds=kinds,
+            kind_thresholds=thresholds,
+            kind_bias=np.asarray(meta["kind_bias"], dtype=np.float64),
+            kind_rows=kind_rows,
+            kind_matrix=kind_matrix,
+            threshold=float(thresholds.min()),
         )
 
 
@@ -211,8 +225,9 @@ def save(content: Mapping[str, Any], destination: IO[bytes]) -> None:
     meta = {key: value for key, value in content.items() if "weights" not in key}
     np.savez_compressed(
         destination,
-        meta=np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8),
-        features=np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8),
+        meta=np.array(json.dumps(meta, sort_keys=True)),
+        # Feature names never hold a line break, so one string of lines holds them all.
+        features=np.array("\n".join(names)),
         weights=np.asarray([content["weights"].get(n, 0.0) for n in names], dtype=np.float32),
         kind_matrix=np.asarray(
             [content["kind_weights"].get(n, zero) for n in names], dtype=np.float32
@@ -220,11 +235,10 @@ def save(content: Mapping[str, Any], destination: IO[bytes]) -> None:
     )
 
 
-def _kind_thresholds(data: Mapping[str, Any], kinds: tuple[str, ...]) -> np.ndarray:
-    thresholds = np.asarray(data["kind_thresholds"], dtype=np.float64)
-    if thresholds.shape != (len(kinds),):
-        raise TellLinesFormatError("the weights file does not have one threshold per kind")
-    return thresholds
+def _one_string(array: np.ndarray) -> str:
+    if array.dtype.kind != "U" or array.shape != ():
+        raise TellLinesFormatError("the weights file holds an array where one string belongs")
+    return str(array)
 
 
 def _check_format(data: Mapping[str, Any]) -> None:

@@ -72,7 +72,9 @@ class FitReport:
 
 
 def plant(dev_kind: str, line: str, text: str, rng: random.Random) -> str:
-    """`text` with `line` where a line of its kind sits."""
+    """`text` with `line` where a line of its kind sits. Not `trials.place`, which puts a line
+    amid the body at its middle word: the fit plants at any paragraph boundary, so that it does
+    not learn the trials' one position."""
     if dev_kind in ("preamble", "prompt_echo"):
         return f"{line}\n\n{text}"
     if dev_kind.endswith("signoff") or (dev_kind in AT_EITHER_END and rng.random() < 0.5):
