@@ -685,26 +685,18 @@ class _PastedRun:
     distance: int  # sentences back to the earlier copy
 
 
-def _pasted_runs(doc: AnalyzedText) -> list[_PastedRun]:
+def _pasted_runs(doc: AnalyzedText, keys: list[tuple[str, ...]]) -> list[_PastedRun]:
     """Every run of consecutive sentences (short ones included, so that "Photo: AP." does not
     cut a run in two) that repeats an earlier run in the same order. A run starts at a
     sentence said before, at the distance back of each of its last `PASSAGE_MAX_COPIES`
     copies, and goes on while the sentence that distance back is the same: a body pasted
     again stays one run even where it repeats a line many times itself. At most
     `PASSAGE_MAX_OPEN_RUNS` runs are followed at once, so a line repeated a thousand times
-    stays linear."""
-    words = doc.words_lower
-    keys: list[tuple[str, ...]] = []
+    stays linear. `keys` are the sentences' `_sentence_keys`."""
     seen: dict[tuple[str, ...], list[int]] = {}
     open_runs: dict[int, _PastedRun] = {}  # distance back -> run ending at the last sentence
     finished: list[_PastedRun] = []
-    for index, ((first, end), (start, stop)) in enumerate(
-        zip(doc.sentence_word_ranges, doc.sentences, strict=True)
-    ):
-        # A sentence without words ("***", "2.", an emoji) is keyed by its characters, so
-        # that it carries a run across rather than cutting a pasted body in two.
-        key = tuple(words[first:end]) or (doc.text[start:stop].strip(),)
-        keys.append(key)
+    for index, ((first, end), key) in enumerate(zip(doc.sentence_word_ranges, keys, strict=True)):
         length = end - first
         full = int(length >= PASSAGE_MIN_SENTENCE_WORDS)
         continuing: dict[int, _PastedRun] = {}
@@ -737,13 +729,16 @@ def _repeated_passage(doc: AnalyzedText, evidence: EvidenceCollector) -> tuple[f
     """Words in the longest passage pasted again (a run of two or more sentences, or one long
     sentence, repeating an earlier run in the same order), with both copies as evidence, and
     the share of the page's words in sentences said again."""
+    keys = _sentence_keys(doc)
+    if len(set(keys)) == len(keys):
+        return 0.0, 0.0  # no sentence is said twice: most pages, at the cost of one set
     best: _PastedRun | None = None
-    for run in _pasted_runs(doc):
+    for run in _pasted_runs(doc, keys):
         if run.full_sentences < 2 and run.words < PASSAGE_LONE_SENTENCE_WORDS:
             continue
         if best is None or run.words > best.words:
             best = run
-    repeated_share = safe_ratio(_repeated_sentence_words(doc), doc.n_words)
+    repeated_share = safe_ratio(_repeated_sentence_words(doc, keys), doc.n_words)
     if best is None:
         return 0.0, repeated_share
     sentences = doc.sentences
@@ -757,18 +752,28 @@ def _repeated_passage(doc: AnalyzedText, evidence: EvidenceCollector) -> tuple[f
     return float(best.words), repeated_share
 
 
-def _repeated_sentence_words(doc: AnalyzedText) -> int:
-    """Words in sentences equal to an earlier sentence."""
-    words = doc.words_lower
+def _repeated_sentence_words(doc: AnalyzedText, keys: list[tuple[str, ...]]) -> int:
+    """Words in sentences equal to an earlier sentence (`keys` are their `_sentence_keys`)."""
     seen: set[tuple[str, ...]] = set()
     repeated = 0
-    for first, end in doc.sentence_word_ranges:
-        key = tuple(words[first:end])
+    for (first, end), key in zip(doc.sentence_word_ranges, keys, strict=True):
         if key in seen:
             repeated += end - first
         else:
             seen.add(key)
     return repeated
+
+
+def _sentence_keys(doc: AnalyzedText) -> list[tuple[str, ...]]:
+    """Each sentence's lowercase words. A sentence without words ("***", "2.", an emoji) is
+    keyed by its characters, so that it carries a pasted run across rather than cutting a
+    pasted body in two; it adds no words where words are counted."""
+    words = doc.words_lower
+    text = doc.text
+    return [
+        tuple(words[first:end]) or (text[start:stop].strip(),)
+        for (first, end), (start, stop) in zip(doc.sentence_word_ranges, doc.sentences, strict=True)
+    ]
 
 
 def _zlib_ratio(lines: list[str]) -> float:
