@@ -25,6 +25,18 @@ def reason_to_dict(reason: Reason, text: str | None) -> dict[str, Any]:
     }
     if reason.note:
         row["note"] = reason.note
+    if reason.parts:
+        row["parts"] = [
+            {
+                "feature": part.feature,
+                "title": part.title,
+                "contribution": round(part.contribution, 4),
+                "value": round(part.value, 4),
+                "typical": round(part.typical, 4),
+                **({"note": part.note} if part.note else {}),
+            }
+            for part in reason.parts
+        ]
     row["evidence"] = [
         {
             "start": span.start,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from farmscore.features import feature_specs
+from farmscore.features import feature_specs, measures
 from farmscore.features.extractor import TextFeatures, analyze_document, feature_names
 from farmscore.features.specificity import SUBSTANCE, is_sourced
 from farmscore.features.tells import Tell, tells_in
@@ -35,8 +35,10 @@ from farmscore.long_texts import (
 )
 from farmscore.model.card import ModelCard, ModelVerificationError
 from farmscore.model.farm_model import FarmModel
+from farmscore.model.feature_directions import monotonic_constraints
 from farmscore.model.folder import default_model_dir, load_model_folder
 from farmscore.model.length_bands import BAND_NAMES, band_index
+from farmscore.model.measure_groups import MeasureGroups
 from farmscore.model.verdict import (
     DEFAULT_POLICY,
     POLICIES,
@@ -53,7 +55,7 @@ from farmscore.model.wording import (
 )
 from farmscore.reading.language import judgeability_warnings
 from farmscore.reading.read_ahead import PAUSE, Pause, read_ahead
-from farmscore.types import Document, Evidence, Reason, Score
+from farmscore.types import Document, Evidence, Reason, ReasonPart, Score
 from farmscore.words import NO_WORDS_REASON, has_words
 
 if TYPE_CHECKING:
@@ -122,6 +124,10 @@ class Scorer:
         self.n_reasons = n_reasons
         self.policy: Policy = policy
         self._base_log_odds = model.reference_log_odds()
+        self._measures = MeasureGroups.for_columns(
+            model.feature_names, measures(), feature_titles()
+        )
+        self._directions = monotonic_constraints(model.feature_names)
         # Where the model was loaded from, so worker processes can load it themselves.
         self.folder: Path | None = None
 
@@ -424,9 +430,10 @@ class Scorer:
             self.policy,
             label_threshold=self.threshold_override,
         )
-        shown = self._reasons(measured, row, band, contributions, verdict, tells)
-        # Every part of the score: each tell's share of the lift, the relief, each feature.
-        total = abs(verdict.lift) + abs(verdict.relief) + float(np.abs(contributions).sum())
+        by_measure = self._measures.sums(contributions)
+        shown = self._reasons(measured, row, band, contributions, by_measure, verdict, tells)
+        # Every part of the score: each tell's share of the lift, the relief, each measure.
+        total = abs(verdict.lift) + abs(verdict.relief) + float(np.abs(by_measure).sum())
         return Score(
             id=doc.id,
             score=verdict.score,
@@ -458,20 +465,23 @@ class Scorer:
         row: np.ndarray,
         band: int,
         contributions: np.ndarray,
+        by_measure: np.ndarray,
         verdict: Verdict,
         tells: Sequence[Tell],
     ) -> list[Reason]:
         """The reasons shown, in the order a reader needs them: the tells that decided, the
-        substance that protected machine prose, then the machine head's features by size.
-        With the features not shown (counted in `explained_share`), their contributions and the
-        band's base add up to the score's log-odds."""
+        substance that protected machine prose, then the machine head's measures by size.
+        With the measures not shown (counted in `explained_share`), their contributions and
+        the band's base add up to the score's log-odds."""
         features = measured.features
         names = self.model.feature_names
-        typical = self.model.reference_rows()[band]
+        measures, directions = self._measures, self._directions
         # Only the reasons shown are built; the rest count in the explained share alone.
         room = max(0, self.n_reasons - len(tells) - (verdict.relief != 0.0))
-        order = [j for j in np.argsort(-np.abs(contributions))[:room] if contributions[j] != 0.0]
-        shown = {names[j] for j in order}
+        order = [
+            k for k in np.argsort(-np.abs(by_measure), kind="stable")[:room] if by_measure[k] != 0.0
+        ]
+        shown = {names[j] for k in order for j in measures.columns[k]}
         tell_features = {name for tell in tells for name in tell.features}
         evidence = _reason_evidence(shown | tell_features | {SUBSTANCE}, features.evidence)
         wording_at = len(names) - 1 if self.model.wording is not None else -1
@@ -515,21 +525,31 @@ class Scorer:
                     ),
                 )
             )
+        typical = self.model.reference_rows()[band]
         titles = feature_titles()
-        for j in order:
-            name = names[j]
-            contribution = float(contributions[j])
-            reasons.append(
-                Reason(
-                    feature=name,
+        for k in order:
+            parts = [
+                ReasonPart(
+                    feature=names[j],
+                    title=titles.get(names[j], names[j]),
                     value=float(row[j]),
                     typical=float(typical[j]),
-                    contribution=contribution,
-                    evidence=tuple(evidence.get(name, ())),
-                    title=titles.get(name, name),
-                    note=_direction_note(float(row[j]), float(typical[j]), contribution),
+                    contribution=float(contributions[j]),
+                    note=_direction_note(
+                        float(row[j]), float(typical[j]), float(contributions[j]), directions[j]
+                    ),
                 )
-            )
+                for j in measures.columns[k]
+                if contributions[j] != 0.0
+            ]
+            if len(measures.columns[k]) == 1:
+                reasons.append(_feature_reason(parts[0], evidence))
+            else:
+                reasons.append(
+                    _measure_reason(
+                        measures.names[k], measures.titles[k], float(by_measure[k]), parts, evidence
+                    )
+                )
         return reasons[: self.n_reasons]
 
     def _wording_evidence(self, measured: _Measured, direction: int) -> list[Evidence]:
@@ -563,6 +583,47 @@ class Scorer:
         return found
 
 
+def _feature_reason(part: ReasonPart, evidence: dict[str, list[Evidence]]) -> Reason:
+    """The reason for a measure taken in one form: its feature's."""
+    return Reason(
+        feature=part.feature,
+        value=part.value,
+        typical=part.typical,
+        contribution=part.contribution,
+        evidence=tuple(evidence.get(part.feature, ())),
+        title=part.title,
+        note=part.note,
+    )
+
+
+def _measure_reason(
+    name: str,
+    title: str,
+    contribution: float,
+    parts: list[ReasonPart],
+    evidence: dict[str, list[Evidence]],
+) -> Reason:
+    """The reason for a measure taken in several forms: the forms that moved the score as
+    parts, led by the largest that pushes the measure's way, with the spans of all of them."""
+    parts.sort(key=lambda part: (part.contribution * contribution <= 0, -abs(part.contribution)))
+    lead = parts[0]
+    spans: dict[tuple[int, int], Evidence] = {}
+    for part in parts:
+        for span in evidence.get(part.feature, ()):
+            spans.setdefault((span.start, span.end), span)
+    note = lead.note if lead.contribution * contribution > 0 else ""
+    return Reason(
+        feature=name,
+        value=lead.value,
+        typical=lead.typical,
+        contribution=contribution,
+        evidence=tuple(sorted(spans.values(), key=lambda span: span.start))[:EVIDENCE_PER_REASON],
+        title=title,
+        note=f"{note} (value and typical: {lead.title})" if note else "",
+        parts=tuple(parts),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Measured:
     """What scoring keeps of one analysed text: its features, its lowered text with the
@@ -580,13 +641,24 @@ class _Measured:
         return self.reading.log_odds
 
 
-def _direction_note(value: float, typical: float, contribution: float) -> str:
-    """Why a feature pushes the way it does when that is not its value's side of the typical
-    value: the head reads some features together with others, not each on its own."""
-    if value == typical or contribution == 0.0 or (value > typical) == (contribution > 0):
+def _direction_note(value: float, typical: float, contribution: float, direction: int) -> str:
+    """Why a feature pushes the way it does when its value's side of the typical value does not
+    say so. `direction` is the feature's own (`feature_directions`): more of a farm-like
+    feature (+1) points toward content farm, more sourced specifics (-1) toward substantive.
+    A feature with no side of its own (0: readability, word variety, layout) is read as a
+    reader would at first, more of it toward content farm, and says so when it differs."""
+    if value == typical or contribution == 0.0:
+        return ""
+    expected_up = (value > typical) == (direction >= 0)
+    if expected_up == (contribution > 0):
         return ""
     side = "above" if value > typical else "below"
     toward = "content farm" if contribution > 0 else "substantive"
+    if direction == 0:
+        return (
+            f"{side} the typical value and toward {toward}: neither side of this measure is "
+            f"farm-like in itself; the machine head learned which is, together with others"
+        )
     return (
         f"{side} the typical value yet toward {toward}: the machine head weighs this "
         f"feature together with others, not on its own"

@@ -43,13 +43,32 @@ class InputError:
 
 
 @dataclass(frozen=True, slots=True)
+class ReasonPart:
+    """One form of a measure that a reason shows as a whole: its feature, value, typical
+    value and contribution in log-odds."""
+
+    feature: str
+    title: str
+    value: float
+    typical: float
+    contribution: float
+    # Why the direction differs from the value's side of the typical value, when it does.
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Reason:
     """One thing that moved a score: its value beside the typical value, how far it moved the
     score in log-odds (positive: toward content farm), and the spans behind it.
 
     `axis` says which answer it belongs to: "tell" (evidence that decides on its own),
-    "substance" (sourced substance that protects machine prose) or "machine" (a feature of
-    the machine head, measured from the median human text of the page's length band)."""
+    "substance" (sourced substance that protects machine prose) or "machine" (a measure of
+    the machine head, from the median human text of the page's length band).
+
+    A machine reason is one measure. When the measure comes in several forms (a count and its
+    rate, eight readability formulas), `feature` names the measure, `parts` hold each form
+    that moved the score, largest first, and `contribution` is their sum; `value` and
+    `typical` are those of the first part, the largest that pushes the measure's way."""
 
     feature: str
     value: float
@@ -62,6 +81,7 @@ class Reason:
     axis: str = "machine"
     # Why the direction differs from the value's side of the typical value, when it does.
     note: str = ""
+    parts: tuple[ReasonPart, ...] = ()
 
     @property
     def direction(self) -> str:

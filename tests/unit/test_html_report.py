@@ -37,7 +37,7 @@ from farmscore.audit.run import (
 )
 from farmscore.features import feature_specs
 from farmscore.features.extractor import feature_names
-from farmscore.types import Evidence, Reason, Score
+from farmscore.types import Evidence, Reason, ReasonPart, Score
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -429,3 +429,30 @@ def test_the_report_fits_a_400_pixel_screen_in_a_real_browser(tmp_path: Path) ->
     assert width is not None, shown.stderr[-2000:]
     # No sideways scrolling of the page: wide tables scroll inside themselves.
     assert int(width.group(1)) <= 400
+
+
+def test_a_measure_reason_marks_the_spans_of_its_forms_in_its_colour_and_lists_them() -> None:
+    result = make_result(["a"], ["Text."])  # documents 0 (kept substantive), no flag
+    text = "As an AI model I wrote this. As an AI model I wrote it twice."
+    spans = (
+        Evidence("artifacts_self_reference_count", 0, 11, "Text calling itself an AI"),
+        Evidence("artifacts_self_reference_per_1k_words", 29, 40, "rate"),
+    )
+    parts = (
+        ReasonPart("artifacts_self_reference_count", "Text calling itself an AI", 2.0, 0.0, 0.5),
+        ReasonPart("artifacts_self_reference_per_1k_words", "... (rate)", 150.0, 0.0, 0.25),
+    )
+    reason = Reason(
+        "artifacts_self_reference", 2.0, 0.0, 0.75, spans, "Text calling itself an AI", parts=parts
+    )
+    other = Reason(feature_names()[0], 0.4, 0.1, 0.2)
+    for name, reasons in (("m", (other, reason)), ("n", (other,))):
+        score = Score(name, 0.9, "content_farm", 0.5, reasons, "tiny", 12)
+        result.flagged.append(FlaggedDocument(name, f"in/{name}.txt", "a", text, score))
+    colours = feature_colours(result)
+    # Not the first colour, which a span of no reason would get too.
+    assert colours["artifacts_self_reference"] != colours[feature_names()[0]]
+    page = render_report(result, inputs=["in"], generated=WHEN)
+    marks = re.findall(r'<mark class="(\w+)"', page)
+    assert marks == [colours["artifacts_self_reference"]] * 2
+    assert "2 forms: Text calling itself an AI +0.500, ... (rate) +0.250" in page

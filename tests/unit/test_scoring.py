@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from farmscore.features import measures
 from farmscore.features.extractor import analyze_text
 from farmscore.model.card import ModelVerificationError
 from farmscore.model.verdict import LABEL_FARM, LABEL_SUBSTANTIVE
@@ -47,8 +48,10 @@ def test_reasons_carry_direction_size_and_spans_into_the_text(tiny_model_dir: Pa
     assert spans, "a flagged farm page must show some evidence"
     for reason in result.reasons:
         assert reason.direction == ("content_farm" if reason.contribution > 0 else "substantive")
+        # A measure's spans carry the form of it that counted them.
+        features = {reason.feature, *(part.feature for part in reason.parts)}
         for span in reason.evidence:
-            assert span.feature == reason.feature
+            assert span.feature in features
             assert 0 <= span.start < span.end <= len(text)
 
 
@@ -271,7 +274,7 @@ def test_a_total_shows_the_spans_of_its_parts_with_their_titles() -> None:
 
 def test_every_reason_has_a_title_and_says_what_typical_means(tiny_model_dir: Path) -> None:
     result = Scorer.load(tiny_model_dir).score(text=farm_text(random.Random(12)))
-    titles = feature_titles()
+    titles = feature_titles() | {measure.name: measure.title for measure in measures()}
     assert all(reason.title == titles[reason.feature] for reason in result.reasons)
     assert all(reason.title and reason.title != reason.feature for reason in result.reasons)
     assert titles["wording_machine_log_odds"].startswith("Machine-like wording")

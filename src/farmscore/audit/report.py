@@ -30,7 +30,7 @@ from farmscore.audit.run import (
 from farmscore.features import feature_specs
 from farmscore.model.verdict import LABEL_FARM, LABEL_SUBSTANTIVE
 from farmscore.reading.paths import name_of
-from farmscore.types import Evidence, Score
+from farmscore.types import Evidence, Reason, Score
 
 # Characters of a flagged article shown around its evidence: enough to judge it, short
 # enough that twenty of them still make a readable page.
@@ -319,15 +319,22 @@ def _flagged_article(
     score = doc.score
     classes = {r.feature: colours.get(r.feature, OTHER_MARK_CLASS) for r in score.reasons}
     spans = [span for reason in score.reasons for span in reason.evidence]
+    # A span is marked in its reason's colour, whichever feature or form of it counted it.
+    span_classes = {
+        span.feature: classes[reason.feature]
+        for reason in reversed(score.reasons)
+        for span in reason.evidence
+    }
     reasons = "".join(
         f'<tr><td><span class="swatch {classes[r.feature]}"></span>{_esc(r.title or r.feature)}'
-        f"<br><code>{_esc(r.feature)}</code></td><td class='num'>{r.value:.3g}</td>"
+        f"<br><code>{_esc(r.feature)}</code>{_reason_parts(r)}</td>"
+        f"<td class='num'>{r.value:.3g}</td>"
         f"<td class='num'>{r.typical:.3g}</td>"
         f"<td class='num {'up' if r.contribution > 0 else 'down'}'>{_signed(r.contribution)}</td>"
         f"<td class='num'>{len(r.evidence)}</td></tr>"
         for r in score.reasons
     )
-    excerpt = highlight_evidence(doc.text, spans, classes)
+    excerpt = highlight_evidence(doc.text, spans, span_classes)
     unmarked = (
         ""
         if spans
@@ -346,6 +353,14 @@ def _flagged_article(
         f'<th class="num">spans</th></tr></thead><tbody>{reasons}</tbody></table>'
         f'{unmarked}<div class="excerpt">{excerpt}</div></article>'
     )
+
+
+def _reason_parts(reason: Reason) -> str:
+    """The forms of a measure that a reason shows as one, with their own effects."""
+    if not reason.parts:
+        return ""
+    items = ", ".join(f"{_esc(part.title)} {_signed(part.contribution)}" for part in reason.parts)
+    return f'<br><span class="parts">{len(reason.parts)} forms: {items}</span>'
 
 
 def _verdict_line(score: Score) -> str:
@@ -450,6 +465,7 @@ article .head { display: flex; align-items: center; gap: 12px; }
   border-radius: 6px; padding: 2px 8px; font-variant-numeric: tabular-nums; }
 .title { min-width: 0; word-break: break-all; }
 .where { color: var(--muted); font-size: 13px; word-break: break-word; }
+.parts { color: var(--muted); font-size: 12px; }
 table.reasons { margin: 10px 0; }
 table.reasons td.up { color: var(--farm); }
 table.reasons td.down { color: var(--substantive); }

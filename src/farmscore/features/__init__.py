@@ -24,7 +24,7 @@ from farmscore.features import (
     specificity,
     structure,
 )
-from farmscore.features.base import FeatureSpec
+from farmscore.features.base import FeatureSpec, Measure
 
 FAMILIES: dict[str, ModuleType] = {
     "repetition": repetition,
@@ -42,4 +42,16 @@ def feature_specs() -> list[FeatureSpec]:
     return [spec for family in FAMILIES.values() for spec in family.FEATURES]
 
 
-__all__ = ["FAMILIES", "FeatureSpec", "feature_specs"]
+def measures() -> list[Measure]:
+    """Every measure, in the column order of its first feature: the families' measures taken
+    in several forms (`Measure`), and each other feature as a measure of its own."""
+    declared = [measure for family in FAMILIES.values() for measure in family.MEASURES]
+    measure_of = {name: measure for measure in declared for name in measure.features}
+    found: dict[str, Measure] = {}
+    for spec in feature_specs():
+        measure = measure_of.get(spec.name, Measure(spec.name, spec.title, (spec.name,)))
+        found.setdefault(measure.name, measure)
+    return list(found.values())
+
+
+__all__ = ["FAMILIES", "FeatureSpec", "Measure", "feature_specs", "measures"]

@@ -23,6 +23,7 @@ from farmscore.features.base import (
     EvidenceCollector,
     FamilyResult,
     FeatureSpec,
+    Measure,
     rare_event_rate,
     with_rare_event_note,
 )
@@ -1227,6 +1228,15 @@ def _specs() -> tuple[FeatureSpec, ...]:
 
 
 FEATURES: tuple[FeatureSpec, ...] = with_rare_event_note(_specs())
+# Each kind's count and its rate are one measure; so are the totals, and the quoted lines.
+MEASURES: tuple[Measure, ...] = (
+    *(
+        Measure(f"artifacts_{kind.name}", kind.title, (_count_name(kind), _rate_name(kind)))
+        for kind in KINDS
+    ),
+    Measure("artifacts_quoted", "Quoted chatbot lines", (QUOTED_COUNT, QUOTED_RATE)),
+    Measure("artifacts_total", "Leaked LLM text, all kinds", (TOTAL_COUNT, TOTAL_RATE)),
+)
 
 
 def label_lines(lower: str) -> list[Span]:

@@ -25,6 +25,18 @@ class FeatureSpec:
     evidence_from: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One thing a family measures in several forms: a count and its rate, eight readability
+    formulas, the top 2-, 3- and 4-word phrase. A model splits its credit among such near
+    copies as it happens to split its trees, so a reader is shown the measure as one reason:
+    its features' contributions summed, the largest of them named."""
+
+    name: str
+    title: str
+    features: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class FamilyResult:
     """Values for every feature a family declares, plus the spans behind them."""

@@ -19,6 +19,7 @@ from farmscore.features.base import (
     EvidenceCollector,
     FamilyResult,
     FeatureSpec,
+    Measure,
     rare_event_rate,
     with_rare_event_note,
 )
@@ -150,6 +151,19 @@ _SPECS: tuple[FeatureSpec, ...] = (
     ),
 )
 FEATURES: tuple[FeatureSpec, ...] = with_rare_event_note(_SPECS)
+
+# The forms of one measure, explained to a reader as one reason (`Measure`).
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "filler_weighted_tells",
+        "Filler and LLM tells, weighted",
+        (
+            "filler_weighted_score_per_1k_words",
+            "filler_distinct_weighted_phrase_count",
+            "filler_any_candidate_rate_per_1k_words",
+        ),
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,13 @@ from functools import reduce
 from itertools import compress
 from operator import add, and_, mul
 
-from farmscore.features.base import EvidenceCollector, FamilyResult, FeatureSpec, safe_ratio
+from farmscore.features.base import (
+    EvidenceCollector,
+    FamilyResult,
+    FeatureSpec,
+    Measure,
+    safe_ratio,
+)
 from farmscore.features.text import AnalyzedText
 from farmscore.features.vocabulary import Vocabulary
 
@@ -97,6 +103,24 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Tables, symbol runs, link lists and encoding garbage have many tokens without "
         "letters; prose has almost none.",
         title="Tokens that are words",
+    ),
+)
+
+# The forms of one measure, explained to a reader as one reason (`Measure`).
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "lexical_variety",
+        "Variety of words",
+        (
+            "lexical_window_type_token_ratio",
+            "lexical_mtld_words",
+            "lexical_unigram_entropy_bits",
+        ),
+    ),
+    Measure(
+        "lexical_rarity",
+        "How common the words are",
+        ("lexical_zipf_frequency_mean", "lexical_unlisted_word_fraction"),
     ),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from operator import and_
 
-from farmscore.features.base import FamilyResult, FeatureSpec, safe_ratio
+from farmscore.features.base import FamilyResult, FeatureSpec, Measure, safe_ratio
 from farmscore.features.text import AnalyzedText
 
 # textstat ignores "sentences" of two words or fewer when counting sentences: fragments such
@@ -149,6 +149,38 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "The raw ingredient of the Flesch indices, kept so the model can weigh vocabulary "
         "apart from sentence length.",
         title="Syllables per word",
+    ),
+)
+
+# The forms of one measure, explained to a reader as one reason (`Measure`).
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "readability_grade",
+        "Reading grade (8 formulas)",
+        (
+            "readability_flesch_reading_ease_points",
+            "readability_flesch_kincaid_grade_level",
+            "readability_gunning_fog_grade_level",
+            "readability_smog_grade_level",
+            "readability_coleman_liau_grade_level",
+            "readability_automated_readability_grade_level",
+            "readability_dale_chall_score_points",
+            "readability_lix_score_points",
+        ),
+    ),
+    Measure(
+        "readability_sentence_lengths",
+        "Sentence lengths",
+        (
+            "readability_sentence_length_mean_words",
+            "readability_sentence_length_std_words",
+            "readability_sentence_length_cv_ratio",
+        ),
+    ),
+    Measure(
+        "readability_word_length",
+        "Word length",
+        ("readability_word_length_mean_chars", "readability_syllables_per_word_mean"),
     ),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)

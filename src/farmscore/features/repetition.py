@@ -32,7 +32,13 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from farmscore.features.base import EvidenceCollector, FamilyResult, FeatureSpec, safe_ratio
+from farmscore.features.base import (
+    EvidenceCollector,
+    FamilyResult,
+    FeatureSpec,
+    Measure,
+    safe_ratio,
+)
 from farmscore.features.stopwords import ENGLISH_STOP_WORDS
 from farmscore.features.text import AnalyzedText, Span
 
@@ -206,6 +212,54 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "A body pasted twice is half the page; captions, teasers and pull quotes are a small "
         "share of an honest page.",
         title="Share of the page said again word for word",
+    ),
+)
+
+# The forms of one measure, explained to a reader as one reason (`Measure`).
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "repetition_repeated_lines",
+        "Repeated lines",
+        ("repetition_duplicate_line_fraction", "repetition_duplicate_line_char_fraction"),
+    ),
+    Measure(
+        "repetition_repeated_paragraphs",
+        "Repeated paragraphs",
+        (
+            "repetition_duplicate_paragraph_fraction",
+            "repetition_duplicate_paragraph_char_fraction",
+        ),
+    ),
+    Measure(
+        "repetition_top_phrases",
+        "Most repeated phrases",
+        (
+            "repetition_top_2gram_char_fraction",
+            "repetition_top_3gram_char_fraction",
+            "repetition_top_4gram_char_fraction",
+        ),
+    ),
+    Measure(
+        "repetition_repeated_runs",
+        "Text in repeated word runs",
+        (
+            "repetition_duplicate_5gram_char_fraction",
+            "repetition_duplicate_7gram_char_fraction",
+            "repetition_duplicate_10gram_char_fraction",
+        ),
+    ),
+    Measure(
+        "repetition_story_retold",
+        "The story told again",
+        ("repetition_halves_content_cosine", "repetition_max_section_content_cosine"),
+    ),
+    Measure(
+        "repetition_pasted_again",
+        "Text pasted again",
+        (
+            "repetition_repeated_passage_word_count",
+            "repetition_repeated_sentence_word_fraction",
+        ),
     ),
 )
 

@@ -16,6 +16,7 @@ from farmscore.features.base import (
     EvidenceCollector,
     FamilyResult,
     FeatureSpec,
+    Measure,
     per_thousand_words,
     rare_event_rate,
     safe_ratio,
@@ -190,6 +191,33 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "The substance of reporting: what a reader can check and who vouches for it. It is "
         "what thin or padded pages lack, however fluent their prose.",
         title="Sourced substance",
+    ),
+)
+
+# The forms of one measure, explained to a reader as one reason (`Measure`).
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "specificity_numbers",
+        "Numbers and amounts",
+        ("specificity_number_rate_per_1k_words", "specificity_quantity_rate_per_1k_words"),
+    ),
+    Measure(
+        "specificity_names",
+        "Names",
+        (
+            "specificity_proper_noun_rate_per_1k_words",
+            "specificity_multiword_name_rate_per_1k_words",
+        ),
+    ),
+    Measure(
+        "specificity_attribution",
+        "Attributed quotes and sources",
+        (
+            "specificity_attributed_quote_rate_per_1k_words",
+            "specificity_named_source_rate_per_1k_words",
+            NAMED_SPEAKER_QUOTES,
+            NAMED_SPEAKERS,
+        ),
     ),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(spec.name for spec in FEATURES)

@@ -24,6 +24,7 @@ from farmscore.features.base import (
     EvidenceCollector,
     FamilyResult,
     FeatureSpec,
+    Measure,
     rare_event_rate,
     safe_ratio,
 )
@@ -448,6 +449,40 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Captions, bylines and datelines come with real reporting; the feature lets the model "
         "credit them instead of punishing all furniture.",
         title="News furniture (captions, bylines, datelines)",
+    ),
+)
+
+# The forms of one measure, explained to a reader as one reason (`Measure`).
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "structure_headings",
+        "Heading lines",
+        ("structure_heading_line_fraction", "structure_heading_lines_per_1k_words"),
+    ),
+    Measure(
+        "structure_title",
+        "Clickbait title",
+        (
+            "structure_title_clickbait_marker_count",
+            "structure_title_caps_word_fraction",
+            "structure_title_exclamation_flag",
+            "structure_title_question_flag",
+            "structure_title_listicle_flag",
+        ),
+    ),
+    Measure(
+        "structure_recap",
+        "Recap paragraphs",
+        ("structure_recap_paragraph_count", "structure_closing_recap_flag"),
+    ),
+    Measure(
+        "structure_line_shape",
+        "Line and paragraph shape",
+        (
+            "structure_terminal_punctuation_line_fraction",
+            "structure_short_line_fraction",
+            "structure_mean_paragraph_words",
+        ),
     ),
 )
 

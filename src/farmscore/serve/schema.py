@@ -110,12 +110,23 @@ class EvidenceOut(BaseModel):
     text: str | None = None
 
 
-class ReasonOut(BaseModel):
+class ReasonPartOut(BaseModel):
     feature: str
+    title: str
+    contribution: float
+    value: float
+    typical: float
+    note: str | None = None
+
+
+class ReasonOut(BaseModel):
+    feature: str = Field(
+        description="The feature, or the measure when it is taken in several forms (parts)."
+    )
     title: str
     axis: Literal["tell", "substance", "machine"] = Field(
         description="tell: evidence that decides alone; substance: sourced substance that "
-        "kept machine prose substantive; machine: a feature of the machine head."
+        "kept machine prose substantive; machine: a measure of the machine head."
     )
     direction: Literal["content_farm", "substantive"]
     contribution: float = Field(description="Log-odds this reason added to the score.")
@@ -125,6 +136,11 @@ class ReasonOut(BaseModel):
     )
     note: str | None = Field(default=None, description="Why, when the direction needs it.")
     evidence: list[EvidenceOut]
+    parts: list[ReasonPartOut] | None = Field(
+        default=None,
+        description="A measure taken in several forms: each form that moved the score, the "
+        "first giving value and typical; their contributions add up to the reason's.",
+    )
 
 
 class MachineOut(BaseModel):

@@ -19,6 +19,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from farmscore.model.farm_model import FarmModel
+from farmscore.model.feature_directions import monotonic_constraints
 from farmscore.model.length_bands import LENGTH_BANDS_WORDS, length_band
 from farmscore.model.wording import WORDING_FEATURE, WordingCounts, count_texts, tokens_of
 from farmscore.training.examples import (
@@ -34,7 +35,6 @@ from farmscore.training.fitting import (
     baseline_pipeline,
     classification_metrics,
     fit_calibrated,
-    monotonic_constraints,
     with_wording_column,
 )
 
