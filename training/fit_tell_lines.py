@@ -43,7 +43,7 @@ from farmscore.training.tell_line_fitting import (
 REPO = Path(__file__).resolve().parent.parent
 TRIALS = REPO / "training" / "trials"
 DEV_FILES = tuple(f"tells_dev{number}.json" for number in ("", "2", "3", "4", "5", "6", "7", "8"))
-LOOKALIKE_FILES = ("human_lookalikes.json",)
+LOOKALIKE_FILES = ("human_lookalikes.json", "human_lookalikes2.json")
 FIT_PAGES = 3000
 VALIDATION_PAGES = 1000
 
@@ -153,13 +153,14 @@ def main(argv: list[str] | None = None) -> int:
         "fit_rows": report.counts,
         "human_fit_articles": len(human_fit),
         "machine_fit_articles": len(machine_fit),
-        "threshold_rule": "each kind's threshold sits just above the highest line of that "
-        "kind on the human validation pages, as they are: none of them holds a tell line",
+        "threshold_rule": "each kind's threshold sits just above its model's highest line on "
+        "the human validation pages, as they are (a hand-over's or an echo's among the lines "
+        "at a page's edge): none of them holds a tell line",
         "validation_pages": report.validation_pages,
         "highest_validation_line_by_kind": report.highest_by_kind,
         "settings": {
             "c": settings.c,
-            "kind_c": settings.kind_c,
+            "extra_kinds": list(settings.extra_kinds),
             "positive_weight": settings.positive_weight,
             "plants_per_line": settings.plants_per_line,
             "min_weight": settings.min_weight,

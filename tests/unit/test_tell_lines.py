@@ -19,6 +19,7 @@ from farmscore.features.tell_lines import (
     LineUnit,
     TellLineScorer,
     TellLinesFormatError,
+    extra_features,
     line_features,
     line_units,
     packaged_scorer,
@@ -63,15 +64,28 @@ def test_line_units_skip_long_lines_and_start_at_the_first_word() -> None:
     assert "@last" in units[1].features
 
 
+def test_extra_features_are_letter_grams_of_long_words_shapes_and_the_first_word() -> None:
+    assert extra_features(["grab", "£10", "bonus", "@deals", "https://x.io"]) == [
+        "g <bon",
+        "g bonu",
+        "g onus",
+        "g nus>",
+        "s number",
+        "s handle",
+        "s link",
+        "f grab",
+    ]
+    assert extra_features([]) == []
+
+
 def _file(**changes: object) -> dict[str, object]:
     data: dict[str, object] = {
-        "format_version": 1,
-        "bias": -3.0,
-        "kind_thresholds": [0.0, 0.5],
-        "weights": {"w lmk": 6.0},
+        "format_version": 2,
         "kinds": ["format_note", "prompter_address"],
-        "kind_bias": [0.0, 0.0],
-        "kind_weights": {"w lmk": [-1.0, 1.0]},
+        "kind_thresholds": [0.0, 0.5],
+        "kind_bias": [-3.0, -3.0],
+        "extra_kinds": ["format_note"],
+        "weights": {"w lmk": [0.0, 6.0], "g <bon": [6.0, 0.0]},
     }
     data.update(changes)
     return data
@@ -79,31 +93,39 @@ def _file(**changes: object) -> dict[str, object]:
 
 def test_a_weights_file_of_another_format_or_with_ragged_rows_is_refused() -> None:
     with pytest.raises(TellLinesFormatError, match=r"fit_tell_lines\.py"):
-        TellLineScorer.from_json(_file(format_version=2))
+        TellLineScorer.from_json(_file(format_version=1))
     with pytest.raises(TellLinesFormatError, match="one weight per kind"):
-        TellLineScorer.from_json(_file(kind_weights={"w lmk": [1.0]}))
+        TellLineScorer.from_json(_file(weights={"w lmk": [1.0]}))
+    with pytest.raises(TellLinesFormatError, match="one threshold per kind"):
+        TellLineScorer.from_json(_file(kind_bias=[0.0]))
+    with pytest.raises(TellLinesFormatError, match="not all kinds"):
+        TellLineScorer.from_json(_file(extra_kinds=["promotion"]))
 
 
-def test_log_odds_scale_by_the_line_length_and_the_kind_is_the_best_row() -> None:
+def test_each_kind_scales_by_the_features_it_reads() -> None:
     scorer = TellLineScorer.from_json(_file())
-    assert scorer.log_odds(["w lmk"]) == pytest.approx(3.0)
-    assert scorer.log_odds(["w lmk", "w ok", "w then", "w bye"]) == pytest.approx(0.0)
-    assert scorer.kind(["w lmk"]) == "prompter_address"
+    assert scorer.log_odds(LineUnit((0, 3), ["w lmk"], True)).tolist() == pytest.approx([-3.0, 3.0])
+    # Four features read by both kinds: 6 / sqrt(4) for the hand-over.
+    four = LineUnit((0, 3), ["w lmk", "w ok", "w then", "w bye"], True)
+    assert scorer.log_odds(four).tolist() == pytest.approx([-3.0, 0.0])
+    # An extra feature counts for the kind that reads it (6 / sqrt(2)), not for the other.
+    with_gram = LineUnit((0, 3), ["w lmk"], True, extra=["g <bon"])
+    assert scorer.log_odds(with_gram).tolist() == pytest.approx([-3.0 + 6 / 2**0.5, 3.0])
 
 
 def test_a_line_is_a_tell_line_at_its_own_kinds_threshold_and_a_hand_over_at_an_edge() -> None:
-    scorer = TellLineScorer.from_json(
-        _file(kind_thresholds=[0.0, 3.5], kind_weights={"w lmk": [-1.0, 1.0], "w ok": [1, -1]})
-    )
+    scorer = TellLineScorer.from_json(_file(kind_thresholds=[0.0, 3.5]))
     hand_over = LineUnit((0, 3), ["w lmk"], at_edge=True)
-    assert scorer.log_odds(hand_over.features) == pytest.approx(3.0)
-    assert scorer.tell_kind(hand_over) is None  # under prompter_address's 3.5
-    louder = dataclasses.replace(scorer, kind_thresholds=np.array([0.0, 2.5]), threshold=0.0)
+    assert scorer.tell_kind(hand_over) is None  # 3.0, under prompter_address's 3.5
+    louder = TellLineScorer.from_json(_file(kind_thresholds=[0.0, 2.5]))
     assert louder.tell_kind(hand_over) == "prompter_address"
     assert louder.tell_kind(dataclasses.replace(hand_over, at_edge=False)) is None
-    note = LineUnit((0, 3), ["w lmk", "w ok"], at_edge=False)
-    assert louder.kind(note.features) == "format_note"
-    assert louder.tell_kind(note) == "format_note"
+    note = LineUnit((0, 3), ["w ok"], at_edge=False, extra=["g <bon"])
+    assert louder.tell_kind(note) == "format_note"  # -3 + 6 / sqrt(2) = 1.24 >= 0
+    # Of two kinds it clears, the line is the one it clears by more.
+    both = LineUnit((0, 3), ["w lmk"], at_edge=True, extra=["g <bon"])
+    assert louder.log_odds(both).tolist() == pytest.approx([-3.0 + 6 / 2**0.5, 3.0])
+    assert louder.tell_kind(both) == "format_note"  # 1.24 over 0.0 beats 3.0 over 2.5
 
 
 def test_a_learned_line_is_not_counted_again_where_a_pattern_found_it() -> None:
@@ -132,9 +154,7 @@ def test_the_packaged_scorer_finds_a_sign_off_no_pattern_names(
     assert [tell.kind for tell in tells_in(*_values(f"{BODY}\n\n{line}"))] == [kind]
     # The patterns alone miss it: the scorer, silenced, leaves the page without a tell.
     scorer = packaged_scorer()
-    silenced = dataclasses.replace(
-        scorer, kind_thresholds=np.full(len(scorer.kinds), np.inf), threshold=np.inf
-    )
+    silenced = dataclasses.replace(scorer, thresholds=np.full(len(scorer.kinds), np.inf))
     monkeypatch.setattr(tell_lines, "packaged_scorer", lambda: silenced)
     assert not tells_in(*_values(f"{BODY}\n\n{line}"))
 
@@ -155,7 +175,9 @@ def _values(text: str) -> tuple[dict[str, float], int]:
 
 def test_the_packaged_file_loads_with_a_threshold_and_the_four_kinds_it_finds() -> None:
     scorer = packaged_scorer()
-    assert scorer.threshold > 0
+    assert (scorer.thresholds > 0).all()
+    reading = [kind for kind, extra in zip(scorer.kinds, scorer.reads_extra, strict=True) if extra]
+    assert reading == ["promotion"]
     assert set(scorer.kinds) == {
         "format_note",
         "prompt_echo",
@@ -209,23 +231,60 @@ def test_the_fit_holds_its_threshold_rule_on_the_validation_pages() -> None:
     assert "prompter_address" in {scorer.tell_kind(unit) for unit in line_units(signed_off)}
 
 
+@pytest.mark.parametrize("legit_lines_set_thresholds", [True, False])
+def test_a_legitimate_line_that_reads_like_a_tell_holds_its_kinds_threshold_up(
+    legit_lines_set_thresholds: bool,
+) -> None:
+    rng = random.Random(5)
+    words = ["the", "council", "road", "vote", "budget", "said", "town", "river", "year"]
+
+    def article() -> str:
+        return "\n\n".join(
+            " ".join(rng.choice(words) for _ in range(rng.randint(8, 30))) + "."
+            for _ in range(rng.randint(2, 5))
+        )
+
+    dev = {"promo": [f"use code SAVE{n} for {n}0% off now" for n in range(12)]}
+    # One honest line in the words of promotion (a charity's own code, say).
+    lookalikes = {"outlet_self_promo": ["use code SAVE9 for 90% off now"]}
+    human, validation = [article() for _ in range(150)], [article() for _ in range(300)]
+    content, _ = fit_tell_lines(
+        [dev],
+        human,
+        [article() for _ in range(40)],
+        validation,
+        FitSettings(legit_lines_set_thresholds=legit_lines_set_thresholds),
+        [lookalikes],
+    )
+    scorer = TellLineScorer.from_json(content)
+    page = AnalyzedText(plant("promo", lookalikes["outlet_self_promo"][0], validation[0], rng))
+    read_as_tell = any(scorer.tell_kind(unit) for unit in line_units(page))
+    assert read_as_tell is not legit_lines_set_thresholds
+
+
 def test_a_saved_weights_file_loads_as_the_same_scorer() -> None:
-    content = _file(weights={"w lmk": 6.0, "w ok": -0.5}, kind_weights={"w lmk": [-1.0, 1.0]})
+    content = _file(weights={"w lmk": [-1.0, 6.0], "w ok": [0.5, -0.5], "g <bon": [4.0, 0.0]})
     written = io.BytesIO()
     save(content, written)
     written.seek(0)
     loaded = TellLineScorer.load(written)
     direct = TellLineScorer.from_json(content)
-    for features in (["w lmk"], ["w lmk", "w ok"], ["w nothing"]):
-        assert loaded.log_odds(features) == pytest.approx(direct.log_odds(features))
-        assert loaded.kind(features) == direct.kind(features)
+    for unit in (
+        LineUnit((0, 3), ["w lmk"], True),
+        LineUnit((0, 3), ["w lmk", "w ok"], False, extra=["g <bon"]),
+        LineUnit((0, 3), ["w nothing"], True),
+    ):
+        assert loaded.log_odds(unit).tolist() == pytest.approx(direct.log_odds(unit).tolist())
+        assert loaded.tell_kind(unit) == direct.tell_kind(unit)
+    assert loaded.kinds == direct.kinds
+    assert loaded.reads_extra.tolist() == direct.reads_extra.tolist() == [True, False]
 
 
 def test_a_weights_file_whose_arrays_disagree_is_refused() -> None:
     written = io.BytesIO()
     save(_file(), written)
     arrays = dict(np.load(io.BytesIO(written.getvalue())))
-    arrays["weights"] = np.zeros(3, dtype=np.float32)
+    arrays["weights"] = np.zeros((3, 2), dtype=np.float32)
     broken = io.BytesIO()
     np.savez(broken, **arrays)
     broken.seek(0)

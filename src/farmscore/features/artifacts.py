@@ -27,7 +27,11 @@ from farmscore.features.base import (
     rare_event_rate,
     with_rare_event_note,
 )
-from farmscore.features.prompter_lines import TaskTalk, find_task_talk
+from farmscore.features.prompter_lines import (
+    TaskTalk,
+    find_task_talk,
+    introduces_someone_elses_words,
+)
 from farmscore.features.quoted_speech import is_quoted_report, is_reported
 from farmscore.features.tell_lines import LEARNED_NOTE
 from farmscore.features.text import AnalyzedText, Span
@@ -1295,6 +1299,19 @@ def _find_spans(
     return merged
 
 
+def _own_learned_lines(learned: dict[str, list[Span]], lower: str) -> dict[str, list[Span]]:
+    """The learned scorer's lines, less the hand-overs that introduce someone else's words
+    ("Here is the full text of the statement:"), as the patterns leave them out."""
+    if _PROMPTER_ADDRESS.name not in learned:
+        return learned
+    kept = [
+        (start, end)
+        for start, end in learned[_PROMPTER_ADDRESS.name]
+        if not introduces_someone_elses_words(lower[start:end])
+    ]
+    return {**learned, _PROMPTER_ADDRESS.name: kept}
+
+
 def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Span]]) -> set[Span]:
     """Add to each kind's spans the lines the learned scorer gives it (`tell_lines`) that no
     pattern of any kind already found: a line is counted once, under its first finder.
@@ -1341,7 +1358,7 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     found = {
         kind.name: _find_spans(kind, talk, text, lower, vocabulary, labelled) for kind in KINDS
     }
-    learned = _add_learned_lines(found, doc.tell_lines)
+    learned = _add_learned_lines(found, _own_learned_lines(doc.tell_lines, lower))
     for kind in KINDS:
         spans = found[kind.name]
         name = _count_name(kind)

@@ -280,6 +280,14 @@ _SOMEONE_ELSES_WORDS = re.compile(
     r"\b(?:full text|transcript|statement|remarks|speech|testimony|letter|interview"
     r"|announcement|press release|text of (?:the|his|her|their|its))\b"
 )
+
+
+def introduces_someone_elses_words(line: str) -> bool:
+    """Whether a lowercase line introduces words that are not the page's own ("here is the
+    full text of the statement:"): a newsroom's lead-in, never a hand-over of the piece."""
+    return _SOMEONE_ELSES_WORDS.search(line) is not None
+
+
 # A line's words up to its first colon: a hand-over ends there when the piece follows.
 _FIRST_CLAUSE = re.compile(r"[^:\n]{1,400}:")
 # The first words of a chat reply.

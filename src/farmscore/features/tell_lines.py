@@ -4,20 +4,23 @@ The patterns of `artifacts` and `prompter_lines` find the phrasings someone wrot
 that hands the piece back to its prompter, echoes the prompt, notes its own formatting or
 splices in promotion comes in endless wordings ("hope this works for you! happy to
 trim it down to 300 words"). This scorer reads each short line's words and word pairs, a few
-marks and where the line stands on the page, and gives the log-odds that it is such a line,
-then which kind it is. Its weights come with the package (`farmscore/data/tell_lines.npz`),
-fitted by `training/fit_tell_lines.py` on the development phrasings of `training/trials/`
-planted in human training articles, against every other short line of the training corpora;
-the file records each kind's threshold, the rule that set them and what it was fitted on.
+marks and where the line stands on the page and, for each kind of tell line, gives the
+log-odds that the line is one: a logistic model per kind, so that a human line that looks a
+little like one kind (a newsletter sign-up, like promotion) does not raise the bar of another
+(a hand-over). Promotion's model also reads the letters of words and their shapes (a price, a
+code, a link): promotion in new words shares them with promotion in known ones. Its weights
+come with the package (`farmscore/data/tell_lines.npz`), fitted by `training/fit_tell_lines.py`
+on the development phrasings of `training/trials/` planted in human training articles, against
+every other short line of the training corpora; the file records each kind's threshold, the
+rule that set them and what it was fitted on.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import IO, Any
@@ -27,7 +30,7 @@ import numpy as np
 from farmscore.features.lexicon import normalized_words
 from farmscore.features.text import AnalyzedText, Span
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DATA_PACKAGE = "farmscore.data"
 RESOURCE = "tell_lines.npz"
 # Tell lines are short: the development phrasings run from 2 to 33 words. Longer lines are
@@ -42,6 +45,11 @@ EDGE_KINDS = frozenset({"prompter_address", "prompt_echo"})
 # Characters whose presence in a line is a feature: brackets of slots, the colon of labels,
 # the shouting and emoji of promotion.
 MARKS = ("!", "?", ":", "[", "]", "{", "}", "<", ">", "#", "@", "*", "$", "£", "€", "%", "🔥", "👉")
+# Words this long or longer are read as letter 4-grams too: "subscribe" and "subscription"
+# share "<sub", "subs" and "bscr"; shorter words are mostly their own single gram.
+MIN_GRAM_WORD_LETTERS = 5
+# Words recur by Zipf's law: their grams are kept for this many words (about 4 MB at most).
+GRAM_MEMO_WORDS = 16_384
 
 
 # The kind of spliced promotion, which the structure family counts.
@@ -65,8 +73,9 @@ def _length_bucket(n_words: int) -> str:
 
 
 def line_features(words: Sequence[str], line: str, first: bool, last: bool) -> list[str]:
-    """The features of one line: its lowercase words and word pairs, the marks it holds,
-    whether it opens or ends the page, and its length. Distinct, in a fixed order."""
+    """The features of one line that every kind reads: its lowercase words and word pairs, the
+    marks it holds, whether it opens or ends the page, and its length. Distinct, in a fixed
+    order."""
     features = dict.fromkeys(f"w {word}" for word in words)
     features.update(dict.fromkeys(f"b {a} {b}" for a, b in itertools.pairwise(words)))
     features.update(dict.fromkeys(f"c {mark}" for mark in MARKS if mark in line))
@@ -78,14 +87,65 @@ def line_features(words: Sequence[str], line: str, first: bool, last: bool) -> l
     return list(features)
 
 
+def extra_features(words: Sequence[str]) -> list[str]:
+    """The features only some kinds read (`TellLineScorer.reads_extra`): the letter 4-grams of
+    words of `MIN_GRAM_WORD_LETTERS` letters or more, each word's shape when it is not a plain
+    word (a number, a link, a handle, a hashtag, a symbol), and the first word. Distinct, in a
+    fixed order.
+
+    >>> extra_features(["grab", "£10", "bonus"])
+    ['g <bon', 'g bonu', 'g onus', 'g nus>', 's number', 'f grab']
+    """
+    features: dict[str, None] = {}
+    for word in words:
+        if len(word) >= MIN_GRAM_WORD_LETTERS:
+            features.update(dict.fromkeys(_letter_grams(word)))
+    for word in words:
+        shape = _shape(word)
+        if shape is not None:
+            features[f"s {shape}"] = None
+    if words:
+        features[f"f {words[0]}"] = None
+    return list(features)
+
+
+@lru_cache(maxsize=GRAM_MEMO_WORDS)
+def _letter_grams(word: str) -> tuple[str, ...]:
+    """The letter 4-grams of a word of letters, its ends marked ("<bon", "nus>"); none for a
+    word with other characters."""
+    if not word.isalpha():
+        return ()
+    padded = f"<{word}>"
+    return tuple(f"g {padded[i : i + 4]}" for i in range(len(padded) - 3))
+
+
+@lru_cache(maxsize=GRAM_MEMO_WORDS)
+def _shape(word: str) -> str | None:
+    if word.startswith(("http", "www")):
+        return "link"
+    if word.isalpha():
+        return None  # most words: a plain word has no shape feature
+    if word.startswith("@"):
+        return "handle"
+    if word.startswith("#"):
+        return "hashtag"
+    if any(character.isdigit() for character in word):
+        return "number"
+    if not any(character.isalpha() for character in word):
+        return "symbol"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class LineUnit:
-    """A short line of a page: its span (from its first word), its features, and whether it
-    is within `EDGE_LINES` of the page's start or end."""
+    """A short line of a page: its span (from its first word), the features every kind reads
+    and those only some read, and whether it is within `EDGE_LINES` of the page's start or
+    end."""
 
     span: Span
     features: list[str]
     at_edge: bool
+    extra: list[str] = field(default_factory=list)
 
 
 def line_units(doc: AnalyzedText) -> Iterator[LineUnit]:
@@ -105,133 +165,132 @@ def line_units(doc: AnalyzedText) -> Iterator[LineUnit]:
         n_words = end_word - first_word
         if n_words == 0 or n_words > MAX_LINE_WORDS:
             continue
-        features = line_features(
-            words[first_word:end_word], text[start:end], number == 0, number == last
-        )
+        line_words = words[first_word:end_word]
+        features = line_features(line_words, text[start:end], number == 0, number == last)
         at_edge = number < EDGE_LINES or number > last - EDGE_LINES
-        yield LineUnit((word_spans[first_word][0], end), features, at_edge)
+        yield LineUnit(
+            (word_spans[first_word][0], end), features, at_edge, extra_features(line_words)
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class TellLineScorer:
-    """Log-odds that a line is a tell line (a weight per feature, scaled by 1/sqrt of the
-    line's feature count), and which kind it is (a row of `kind_matrix` per feature, through
-    `kind_rows`). A line is a tell line of its kind at or above that kind's threshold."""
+    """For each kind of tell line, the log-odds that a line is one: a bias and a weight per
+    feature (a column of `matrix` per kind, its rows named by `rows`), scaled by 1/sqrt of the
+    number of features the kind reads in the line. A line is a tell line of a kind at or above
+    that kind's threshold, a hand-over or an echo only at the page's edge; of two kinds, it is
+    the one whose threshold it clears by more."""
 
-    bias: float
-    weights: Mapping[str, float]
     kinds: tuple[str, ...]
-    kind_thresholds: np.ndarray
-    kind_bias: np.ndarray
-    kind_rows: Mapping[str, int]
-    kind_matrix: np.ndarray
-    # The lowest kind threshold: no line under it is a tell line of any kind.
-    threshold: float
+    thresholds: np.ndarray
+    bias: np.ndarray
+    # Whether each kind reads the line's `extra` features, and whether it counts only at an edge.
+    reads_extra: np.ndarray
+    edge_only: np.ndarray
+    rows: Mapping[str, int]
+    # A row per feature of `rows`, and a last row of zeros.
+    matrix: np.ndarray
 
-    def log_odds(self, features: Sequence[str]) -> float:
-        weights = self.weights
-        total = sum(weights.get(feature, 0.0) for feature in features)
-        return self.bias + total / math.sqrt(len(features))
+    def log_odds(self, unit: LineUnit) -> np.ndarray:
+        """The log-odds of each kind (in `kinds` order) that `unit` is a tell line of it."""
+        log_odds: np.ndarray = self.log_odds_of([unit])[0]
+        return log_odds
+
+    def log_odds_of(self, units: Sequence[LineUnit]) -> np.ndarray:
+        """`log_odds` of many lines at once, a row per line: one pass over the weights."""
+        rows = self.rows
+        found: list[int] = []
+        starts: list[int] = []
+        for unit in units:
+            starts.append(len(found))
+            found += [rows[name] for name in unit.features if name in rows]
+            found += [rows[name] for name in unit.extra if name in rows]
+            found.append(len(rows))  # the zero row: no line sums nothing
+        totals = np.add.reduceat(self.matrix[found], starts, axis=0)
+        counts = np.array([len(unit.features) for unit in units])[:, None] + np.outer(
+            [len(unit.extra) for unit in units], self.reads_extra
+        )
+        # A kind that does not read the extra features has no weight on them.
+        log_odds: np.ndarray = self.bias + totals / np.sqrt(np.maximum(counts, 1))
+        return log_odds
 
     def tell_kind(self, unit: LineUnit) -> str | None:
         """The kind of tell line `unit` is, or None."""
-        log_odds = self.log_odds(unit.features)
-        if log_odds < self.threshold:
-            return None
-        kind = self.kind_at(unit)
-        if kind is None or log_odds < self.kind_thresholds[self.kinds.index(kind)]:
-            return None
-        return kind
+        return self.tell_kinds([unit])[0]
 
-    def kind_at(self, unit: LineUnit) -> str | None:
-        """The kind of a line taken as a tell line, or None where its kind cannot be (a
-        hand-over amid the page)."""
-        kind = self.kind(unit.features)
-        return kind if unit.at_edge or kind not in EDGE_KINDS else None
-
-    def kind(self, features: Sequence[str]) -> str:
-        rows = [self.kind_rows[feature] for feature in features if feature in self.kind_rows]
-        scores = self.kind_bias + self.kind_matrix[rows].sum(axis=0) / math.sqrt(len(features))
-        return self.kinds[int(np.argmax(scores))]
+    def tell_kinds(self, units: Sequence[LineUnit]) -> list[str | None]:
+        """`tell_kind` of many lines at once."""
+        if not units:
+            return []
+        margins = self.log_odds_of(units) - self.thresholds
+        inside = np.array([not unit.at_edge for unit in units])
+        margins[np.ix_(inside, self.edge_only)] = -np.inf
+        best = margins.argmax(axis=1)
+        return [
+            self.kinds[kind] if margins[row, kind] >= 0.0 else None for row, kind in enumerate(best)
+        ]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TellLineScorer:
-        """From the fit's content: `weights` {feature: weight}, `kind_weights` {feature: a
-        weight per kind}, and the scalars."""
-        kind_weights = data["kind_weights"]
-        if any(len(row) != len(data["kinds"]) for row in kind_weights.values()):
-            raise TellLinesFormatError("a kind weight row does not have one weight per kind")
-        return cls._build(
-            data,
-            weights={name: float(w) for name, w in data["weights"].items()},
-            kind_rows={name: row for row, name in enumerate(kind_weights)},
-            kind_matrix=np.asarray(list(kind_weights.values()), dtype=np.float64).reshape(
-                len(kind_weights), len(data["kinds"])
-            ),
-        )
+        """From the fit's content: `weights` {feature: a weight per kind}, and the rest as the
+        weights file's meta holds it."""
+        weights = data["weights"]
+        if any(len(row) != len(data["kinds"]) for row in weights.values()):
+            raise TellLinesFormatError("a weight row does not have one weight per kind")
+        matrix = np.asarray(list(weights.values()), dtype=np.float64)
+        return cls._build(data, list(weights), matrix.reshape(len(weights), len(data["kinds"])))
 
     @classmethod
     def load(cls, source: IO[bytes]) -> TellLineScorer:
         """From a weights file written by `save`, stored as a model file is
         (`farmscore.model.file_format`): the scalars as one JSON string, the feature names
-        as one string of lines, their weights as float32 arrays."""
+        as one string of lines, their weights as a float32 array, a column per kind."""
         with np.load(source, allow_pickle=False) as arrays:
             meta = json.loads(_one_string(arrays["meta"]))
             names = _one_string(arrays["features"]).split("\n")
-            weights = arrays["weights"].astype(np.float64)
-            kind_matrix = arrays["kind_matrix"].astype(np.float64)
+            matrix = arrays["weights"].astype(np.float64)
         _check_format(meta)
-        if not len(names) == len(weights) == len(kind_matrix) or kind_matrix.shape[1:] != (
-            len(meta["kinds"]),
-        ):
+        if matrix.shape != (len(names), len(meta["kinds"])):
             raise TellLinesFormatError("the weights file's arrays do not match its features")
-        with_kind = np.flatnonzero(np.abs(kind_matrix).max(axis=1) > 0)
-        return cls._build(
-            meta,
-            weights={name: float(w) for name, w in zip(names, weights, strict=True) if w},
-            kind_rows={names[i]: row for row, i in enumerate(with_kind)},
-            kind_matrix=kind_matrix[with_kind],
-        )
+        return cls._build(meta, names, matrix)
 
     @classmethod
     def _build(
-        cls,
-        meta: Mapping[str, Any],
-        weights: dict[str, float],
-        kind_rows: dict[str, int],
-        kind_matrix: np.ndarray,
+        cls, meta: Mapping[str, Any], names: Sequence[str], matrix: np.ndarray
     ) -> TellLineScorer:
         _check_format(meta)
         kinds = tuple(meta["kinds"])
-        thresholds = np.asarray(meta["kind_thresholds"], dtype=np.float64)
-        if thresholds.shape != (len(kinds),):
+        per_kind = {
+            key: np.asarray(meta[key], dtype=np.float64) for key in ("kind_thresholds", "kind_bias")
+        }
+        if any(values.shape != (len(kinds),) for values in per_kind.values()):
             raise TellLinesFormatError("the weights file does not have one threshold per kind")
+        extra = set(meta["extra_kinds"])
+        if not extra <= set(kinds):
+            raise TellLinesFormatError(f"extra_kinds {sorted(extra)} are not all kinds")
         return cls(
-            bias=float(meta["bias"]),
-            weights=weights,
             kinds=kinds,
-            kind_thresholds=thresholds,
-            kind_bias=np.asarray(meta["kind_bias"], dtype=np.float64),
-            kind_rows=kind_rows,
-            kind_matrix=kind_matrix,
-            threshold=float(thresholds.min()),
+            thresholds=per_kind["kind_thresholds"],
+            bias=per_kind["kind_bias"],
+            reads_extra=np.array([kind in extra for kind in kinds]),
+            edge_only=np.array([kind in EDGE_KINDS for kind in kinds]),
+            rows={name: row for row, name in enumerate(names)},
+            matrix=np.vstack([matrix, np.zeros((1, len(kinds)))]),
         )
 
 
 def save(content: Mapping[str, Any], destination: IO[bytes]) -> None:
     """Write the fit's content (see `TellLineScorer.from_json`) as a weights file."""
-    names = sorted(set(content["weights"]) | set(content["kind_weights"]))
-    zero = [0.0] * len(content["kinds"])
-    meta = {key: value for key, value in content.items() if "weights" not in key}
+    names = sorted(content["weights"])
+    meta = {key: value for key, value in content.items() if key != "weights"}
     np.savez_compressed(
         destination,
         meta=np.array(json.dumps(meta, sort_keys=True)),
         # Feature names never hold a line break, so one string of lines holds them all.
         features=np.array("\n".join(names)),
-        weights=np.asarray([content["weights"].get(n, 0.0) for n in names], dtype=np.float32),
-        kind_matrix=np.asarray(
-            [content["kind_weights"].get(n, zero) for n in names], dtype=np.float32
-        ).reshape(len(names), len(zero)),
+        weights=np.asarray([content["weights"][name] for name in names], dtype=np.float32).reshape(
+            len(names), len(content["kinds"])
+        ),
     )
 
 
@@ -259,10 +318,9 @@ def packaged_scorer() -> TellLineScorer:
 def find_tell_lines(doc: AnalyzedText) -> dict[str, list[Span]]:
     """The page's short lines the packaged scorer finds to be tell lines, by kind (the `kinds`
     of the weights file), in text order; hand-overs and echoes only at the page's edges."""
-    scorer = packaged_scorer()
+    units = list(line_units(doc))
     found: dict[str, list[Span]] = {}
-    for unit in line_units(doc):
-        kind = scorer.tell_kind(unit)
+    for unit, kind in zip(units, packaged_scorer().tell_kinds(units), strict=True):
         if kind is not None:
             found.setdefault(kind, []).append(unit.span)
     return found

@@ -7,10 +7,11 @@ line of the training corpora's human articles, the development lines of chatbots
 reported speech and of a newsroom's own furniture planted the same way, legitimate lines that
 resemble tells (`lookalike_sets`), and the inner lines of machine articles (their first and
 last lines may hold real leaks, so they are left out).
+Each kind has its own model: its planted lines against every negative line.
 Only the training split of the story groups is read (`farmscore.training.splits`); its
-validation groups fit nothing and set each kind's threshold just above the highest line of
-that kind on their human pages, as they are: a tell condemns a page, so the scorer is held to
-none of them (with about 3,900 pages, a rate under 1 in 3,900 a kind).
+validation groups fit nothing and set each kind's threshold just above its model's highest
+line on their human pages, as they are: a tell condemns a page, so the scorer is held to none
+of them (with about 3,900 pages, a rate under 1 in 3,900 a kind).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, diags, hstack
 from sklearn.linear_model import LogisticRegression
 
 from farmscore.features.tell_lines import FORMAT_VERSION, LineUnit, TellLineScorer, line_units
@@ -50,15 +51,22 @@ AT_EITHER_END = frozenset({"newsroom_furniture", "outlet_self_promo"})
 class FitSettings:
     # How many human articles each development line is planted in.
     plants_per_line: int = 6
-    # L2 regularisation strength (sklearn's C) of the tell-or-not and the which-kind models.
+    # L2 regularisation strength (sklearn's C) of each kind's model.
     c: float = 1.0
-    kind_c: float = 2.0
     # Weight of a planted line against one negative line.
     positive_weight: float = 5.0
     # Weights smaller than this are dropped, to keep the file small: with 0.05, 0.1 or 0.2 the
     # scorer caught the same development lines, within one line a kind.
     min_weight: float = 0.1
     seed: int = 0
+    # The kinds whose models also read a line's letter 4-grams and word shapes
+    # (`tell_lines.extra_features`). Across four authors' development files each left out of
+    # the fit in turn, promotion's model caught 148 of 340 lines with them and 64 without;
+    # hand-overs, echoes and notes caught fewer with them (their thresholds rose).
+    extra_kinds: tuple[str, ...] = ("promotion",)
+    # Whether the legitimate development lines (furniture, reported speech, look-alikes),
+    # planted in validation pages, also hold the thresholds up.
+    legit_lines_set_thresholds: bool = True
 
 
 @dataclass
@@ -100,7 +108,7 @@ def _planted_unit(text: str, line: str) -> LineUnit | None:
 
 
 class _Matrix:
-    """Rows of binary features scaled by 1/sqrt(count), as the scorer reads them."""
+    """Rows of binary features: a row per line, a column per feature name."""
 
     def __init__(self) -> None:
         self.columns: dict[str, int] = {}
@@ -115,12 +123,31 @@ class _Matrix:
 
     def build(self) -> csr_matrix:
         indptr = np.asarray(self.indptr)
-        scale = 1.0 / np.sqrt(np.maximum(np.diff(indptr), 1))
-        data = np.repeat(scale, np.diff(indptr))
         return csr_matrix(
-            (data, np.asarray(self.indices), indptr),
+            (np.ones(len(self.indices)), np.asarray(self.indices), indptr),
             shape=(len(indptr) - 1, len(self.columns)),
         )
+
+    def names(self) -> list[str]:
+        return sorted(self.columns, key=self.columns.__getitem__)
+
+
+@dataclass
+class _Rows:
+    """The fit's lines: the features every kind reads, the extra ones, label, kind, weight."""
+
+    features: _Matrix = field(default_factory=_Matrix)
+    extra: _Matrix = field(default_factory=_Matrix)
+    labels: list[int] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+
+    def add(self, unit: LineUnit, label: int, kind: str = "", weight: float = 1.0) -> None:
+        self.features.add(unit.features)
+        self.extra.add(unit.extra)
+        self.labels.append(label)
+        self.kinds.append(kind)
+        self.weights.append(weight)
 
 
 def fit_tell_lines(
@@ -133,20 +160,14 @@ def fit_tell_lines(
 ) -> tuple[dict[str, Any], FitReport]:
     """The weights file's content (without provenance) and what the fit saw. Every line of
     `lookalike_sets` is a legitimate line that resembles a tell (a blogger's sign-off to
-    readers, a tutorial's instruction): planted as a negative, as heavily as a positive."""
+    readers, a tutorial's instruction): planted as a negative, as heavily as a positive.
+
+    Each kind gets its own model, fitted on its planted lines against every negative line
+    (the other kinds' lines are neither): a human line that looks a little like one kind then
+    raises only that kind's threshold."""
     rng = random.Random(settings.seed)
     report = FitReport()
-    matrix = _Matrix()
-    labels: list[int] = []
-    kinds: list[str] = []
-    weights: list[float] = []
-
-    def add(unit: LineUnit, label: int, kind: str = "", weight: float = 1.0) -> None:
-        matrix.add(unit.features)
-        labels.append(label)
-        kinds.append(kind)
-        weights.append(weight)
-
+    rows = _Rows()
     hosts = list(human_fit)
 
     def planted(dev_kind: str, line: str) -> Iterator[LineUnit]:
@@ -160,59 +181,50 @@ def fit_tell_lines(
             for line in lines:
                 if dev_kind in KIND_OF_DEV_KIND:
                     for unit in planted(dev_kind, line):
-                        add(unit, 1, KIND_OF_DEV_KIND[dev_kind], settings.positive_weight)
+                        rows.add(unit, 1, KIND_OF_DEV_KIND[dev_kind], settings.positive_weight)
                 elif dev_kind in NEGATIVE_KEYS:
                     for unit in planted(dev_kind, line):
-                        add(unit, 0, weight=settings.positive_weight / 4)
+                        rows.add(unit, 0, weight=settings.positive_weight / 4)
     for lookalikes in lookalike_sets:
         for category, lines in lookalikes.items():
             for line in lines:
                 for unit in planted(category, line):
-                    add(unit, 0, weight=settings.positive_weight)
+                    rows.add(unit, 0, weight=settings.positive_weight)
     for text in human_fit:
         for unit in _units_of(text):
-            add(unit, 0)
+            rows.add(unit, 0)
     for text in machine_fit:
         units = _units_of(text)
         for unit in units[2:-2]:
-            add(unit, 0)
-    report.counts = dict(Counter("tell" if y else "other" for y in labels))
-    X = matrix.build()
-    y = np.asarray(labels)
-    model = LogisticRegression(C=settings.c, max_iter=3000)
-    model.fit(X, y, sample_weight=np.asarray(weights))
-    names = sorted(matrix.columns, key=matrix.columns.__getitem__)
-    # Weights as the file keeps them (float32), so that the threshold is set on what is shipped.
-    coefficients = model.coef_[0].astype(np.float32)
-    tell_weights = {
-        name: float(w)
-        for name, w in zip(names, coefficients, strict=True)
-        if abs(w) >= settings.min_weight
-    }
-    positive = y == 1
-    kind_names, kind_bias, kind_coef = _fit_kinds(
-        X[positive], np.asarray(kinds)[positive], settings.kind_c
-    )
-    kind_coef = kind_coef.astype(np.float32)
-    kind_rows = {
-        name: [float(w) for w in kind_coef[:, j]]
-        for j, name in enumerate(names)
-        if len(kind_names) > 1 and np.abs(kind_coef[:, j]).max() >= settings.min_weight
-    }
+            rows.add(unit, 0)
+    report.counts = dict(Counter(kind or "other" for kind in rows.kinds))
+    kinds = tuple(sorted({kind for kind in rows.kinds if kind}))
+    names, bias, matrix = _fit_kinds(rows, kinds, settings)
     content: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
-        "bias": float(model.intercept_[0]),
-        "kinds": list(kind_names),
-        "kind_thresholds": [-np.inf] * len(kind_names),
-        "kind_bias": list(kind_bias),
-        "weights": tell_weights,
-        "kind_weights": kind_rows,
+        "kinds": list(kinds),
+        "kind_thresholds": [np.inf] * len(kinds),
+        "kind_bias": bias,
+        "extra_kinds": [kind for kind in kinds if kind in settings.extra_kinds],
+        "weights": {name: [float(w) for w in row] for name, row in zip(names, matrix, strict=True)},
     }
-    highest = _highest_by_kind(TellLineScorer.from_json(content), human_validation)
-    # A kind no validation line reads as gets the highest threshold of the others.
+    scorer = TellLineScorer.from_json(content)
+    highest = _highest_by_kind(scorer, [_units_of(text) for text in human_validation])
+    if settings.legit_lines_set_thresholds:
+        # Every legitimate development line, planted in a validation page, must stay under its
+        # kind's threshold too: furniture and look-alikes are rare in the validation pages.
+        legit_sets = [
+            {key: lines for key, lines in dev.items() if key in NEGATIVE_KEYS} for dev in dev_sets
+        ]
+        legit = _planted_units(
+            [*legit_sets, *lookalike_sets], human_validation, random.Random(settings.seed + 1)
+        )
+        for kind, value in _highest_by_kind(scorer, [legit]).items():
+            highest[kind] = max(highest.get(kind, -np.inf), value)
+    # A kind no validation line can be (none stands at an edge) gets the highest threshold.
     ceiling = max(highest.values(), default=0.0)
     content["kind_thresholds"] = [
-        float(np.nextafter(highest.get(kind, ceiling), np.inf)) for kind in kind_names
+        float(np.nextafter(highest.get(kind, ceiling), np.inf)) for kind in kinds
     ]
     report.validation_pages = len(human_validation)
     report.highest_by_kind = highest
@@ -220,28 +232,64 @@ def fit_tell_lines(
 
 
 def _fit_kinds(
-    X: csr_matrix, kinds: np.ndarray, c: float
-) -> tuple[tuple[str, ...], tuple[float, ...], np.ndarray]:
-    """The kinds, and a score per kind (bias and a weight row per feature) whose largest names
-    a tell line's kind. One kind needs no model; two get sklearn's one row as two."""
-    names = tuple(sorted({str(kind) for kind in kinds}))
-    if len(names) == 1:
-        return names, (0.0,), np.zeros((1, X.shape[1]))
-    model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(X, kinds)
-    assert tuple(str(k) for k in model.classes_) == names
-    coef, bias = model.coef_, model.intercept_
-    if len(names) == 2:
-        coef, bias = np.vstack([np.zeros_like(coef[0]), coef[0]]), np.array([0.0, bias[0]])
-    return names, tuple(float(b) for b in bias), coef
+    rows: _Rows, kinds: Sequence[str], settings: FitSettings
+) -> tuple[list[str], list[float], np.ndarray]:
+    """Each kind's model: the feature names with a weight of at least `min_weight` in some
+    kind, their weights (a column per kind, float32 as the file keeps them, smaller ones
+    zero) and each kind's bias."""
+    base, extra = rows.features.build(), rows.extra.build()
+    base_count = np.diff(base.indptr)
+    extra_count = np.diff(extra.indptr)
+    labels = np.asarray(rows.labels)
+    line_kinds = np.asarray(rows.kinds)
+    weights = np.asarray(rows.weights)
+    names = rows.features.names() + rows.extra.names()
+    matrix = np.zeros((len(names), len(kinds)), dtype=np.float32)
+    bias: list[float] = []
+    for column, kind in enumerate(kinds):
+        reads_extra = kind in settings.extra_kinds
+        counts = base_count + extra_count * reads_extra
+        X = hstack([base, extra], format="csr") if reads_extra else base
+        X = diags(1.0 / np.sqrt(np.maximum(counts, 1))) @ X
+        # The kind's lines against every line of no kind; the other kinds' lines sit out.
+        chosen = (labels == 0) | (line_kinds == kind)
+        model = LogisticRegression(C=settings.c, max_iter=3000)
+        model.fit(X[chosen], line_kinds[chosen] == kind, sample_weight=weights[chosen])
+        matrix[: X.shape[1], column] = model.coef_[0]  # the extra features' columns come last
+        bias.append(float(model.intercept_[0]))
+    matrix[np.abs(matrix) < settings.min_weight] = 0.0
+    kept = np.flatnonzero(np.abs(matrix).max(axis=1) > 0)
+    return [names[i] for i in kept], bias, matrix[kept]
 
 
-def _highest_by_kind(scorer: TellLineScorer, pages: Iterable[str]) -> dict[str, float]:
-    """For each kind, the highest log-odds of a line of `pages` that could count as one."""
+def _planted_units(
+    line_sets: Iterable[Mapping[str, Sequence[str]]], hosts: Sequence[str], rng: random.Random
+) -> list[LineUnit]:
+    """Each line of `line_sets`, planted once in one of `hosts` where a line of its category
+    sits, as the unit it becomes (a line too long to be one is left out)."""
+    units = []
+    for lines_by_category in line_sets:
+        for category, lines in lines_by_category.items():
+            for line in lines:
+                unit = _planted_unit(plant(category, line, rng.choice(hosts), rng), line)
+                if unit is not None:
+                    units.append(unit)
+    return units
+
+
+def _highest_by_kind(
+    scorer: TellLineScorer, pages: Iterable[Sequence[LineUnit]]
+) -> dict[str, float]:
+    """For each kind, the highest log-odds of a line of `pages` that could count as one (a
+    hand-over or an echo only at the page's edge)."""
     highest: dict[str, float] = {}
-    for text in pages:
-        for unit in _units_of(text):
-            kind = scorer.kind_at(unit)
-            if kind is not None:
-                highest[kind] = max(highest.get(kind, -np.inf), scorer.log_odds(unit.features))
+    for units in pages:
+        if not units:
+            continue
+        log_odds = scorer.log_odds_of(units)
+        outside = np.array([not unit.at_edge for unit in units])
+        log_odds[np.ix_(outside, scorer.edge_only)] = -np.inf
+        for kind, value in zip(scorer.kinds, log_odds.max(axis=0), strict=True):
+            if value > -np.inf:
+                highest[kind] = max(highest.get(kind, -np.inf), float(value))
     return highest
