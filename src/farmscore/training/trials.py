@@ -9,6 +9,8 @@ Each trial is a table of texts with what a sound verdict would say of them:
   as leaked chat lines (a hand-over, a label, the prompt, a refusal) or not;
 - `polished` and `spun`: long machine news written from the key points of a human article
   (PAN'24, story groups held out of training), split by `polished_rule` and `spun_rule`;
+  `polished_unattributed` keeps its source's numbers and names, but its source names no
+  speaker, so nothing in it is sourced;
 - `pages`, `structured` and `long_human`: real human pages, human how-tos and docs, and
   long human articles, none of which should be flagged.
 
@@ -244,10 +246,19 @@ def _share(source: frozenset[str], kept: frozenset[str]) -> float:
 
 
 def polished_rule(source: _Items, rewrite: _Items) -> bool:
-    """A long machine rewrite that keeps its human source's reporting: the source has at least
-    two numbers and two full names; the rewrite keeps at least half of each; and when the
-    source attributes words to named speakers, the rewrite attributes words to at least half
-    of them by name."""
+    """A long machine rewrite that keeps its human source's reporting, as the issue words it
+    ("most of the source's numbers, named people and quoted speech survive with
+    attribution"): the source has at least two numbers, two full names and one named speaker;
+    the rewrite keeps at least half of each, and attributes words to at least half of the
+    source's named speakers by name."""
+    return keeps_numbers_and_names(source, rewrite) and bool(source.speakers)
+
+
+def keeps_numbers_and_names(source: _Items, rewrite: _Items) -> bool:
+    """The polished rule without its named speakers: a long rewrite keeping at least half of
+    its source's numbers and full names (two of each at least), and half of its named
+    speakers when it has any. The pairs whose source names no speaker are reported apart
+    (`polished_unattributed`): nothing in them is sourced for the substance axis to weigh."""
     return (
         rewrite.n_words >= LONG_WORDS
         and len(source.numbers) >= 2
@@ -266,7 +277,9 @@ def spun_rule(rewrite: _Items) -> bool:
 
 def paired_trials(corpora: pd.DataFrame) -> list[TrialText]:
     """Machine news of held-out story groups, written from the key points of their human
-    article: the polished ones (`polished_rule`) and the spun ones (`spun_rule`)."""
+    article: the polished ones (`polished_rule`), those that keep their source's numbers and
+    names from a source that names no speaker (`polished_unattributed`), and the spun ones
+    (`spun_rule`)."""
     rows = corpora[(corpora["corpus"] == PAIRED_CORPUS) & corpora["group"].map(is_test_group)]
     texts: list[TrialText] = []
     for _, story in rows.groupby("group", sort=True):
@@ -278,6 +291,8 @@ def paired_trials(corpora: pd.DataFrame) -> list[TrialText]:
             rewrite = _items(str(row.text))
             if polished_rule(source, rewrite):
                 kind = "polished"
+            elif keeps_numbers_and_names(source, rewrite):
+                kind = "polished_unattributed"
             elif spun_rule(rewrite):
                 kind = "spun"
             else:
