@@ -611,7 +611,6 @@ def _measure_reason(
     for part in parts:
         for span in evidence.get(part.feature, ()):
             spans.setdefault((span.start, span.end), span)
-    note = lead.note if lead.contribution * contribution > 0 else ""
     return Reason(
         feature=name,
         value=lead.value,
@@ -619,7 +618,7 @@ def _measure_reason(
         contribution=contribution,
         evidence=tuple(sorted(spans.values(), key=lambda span: span.start))[:EVIDENCE_PER_REASON],
         title=title,
-        note=f"{note} (value and typical: {lead.title})" if note else "",
+        note=f"{lead.note} (value and typical: {lead.title})" if lead.note else "",
         parts=tuple(parts),
     )
 
