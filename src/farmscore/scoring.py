@@ -315,9 +315,10 @@ class Scorer:
         )
 
     def score_frame(self, frame: pd.DataFrame, text_col: str = "text") -> pd.DataFrame:
-        """A copy of `frame` with `score`, `label`, `reasons` (feature names, strongest first)
-        and `error` columns added; the index is kept. A row whose text is missing or holds no
-        word is not scored: its score is NaN, its label None, and `error` says why."""
+        """A copy of `frame` with `score`, `label`, `reasons` (feature or measure names,
+        strongest first) and `error` columns added; the index is kept. A row whose text is
+        missing or holds no word is not scored: its score is NaN, its label None, and `error`
+        says why."""
         if text_col not in frame.columns:
             raise KeyError(f"no column {text_col!r}; columns are {list(frame.columns)}")
         texts = list(frame[text_col])
