@@ -219,6 +219,14 @@ class TellLineScorer:
         log_odds: np.ndarray = self.bias + totals / np.sqrt(np.maximum(counts, 1))
         return log_odds
 
+    def eligible_log_odds(self, units: Sequence[LineUnit]) -> np.ndarray:
+        """`log_odds_of`, with -inf where a line cannot be of a kind: a hand-over or an echo
+        amid the page."""
+        log_odds = self.log_odds_of(units)
+        inside = np.array([not unit.at_edge for unit in units], dtype=bool)
+        log_odds[np.ix_(inside, self.edge_only)] = -np.inf
+        return log_odds
+
     def tell_kind(self, unit: LineUnit) -> str | None:
         """The kind of tell line `unit` is, or None."""
         return self.tell_kinds([unit])[0]
@@ -227,9 +235,7 @@ class TellLineScorer:
         """`tell_kind` of many lines at once."""
         if not units:
             return []
-        margins = self.log_odds_of(units) - self.thresholds
-        inside = np.array([not unit.at_edge for unit in units])
-        margins[np.ix_(inside, self.edge_only)] = -np.inf
+        margins = self.eligible_log_odds(units) - self.thresholds
         best = margins.argmax(axis=1)
         return [
             self.kinds[kind] if margins[row, kind] >= 0.0 else None for row, kind in enumerate(best)

@@ -26,8 +26,8 @@ class MeasureGroups:
     names: tuple[str, ...]
     titles: tuple[str, ...]
     columns: tuple[tuple[int, ...], ...]
-    # For each column, the number of its measure.
-    group_of_column: NDArray[np.intp]
+    # A row per column with a 1 in its measure's column: contributions @ indicator sums them.
+    indicator: NDArray[np.float64]
 
     @classmethod
     def for_columns(
@@ -40,7 +40,6 @@ class MeasureGroups:
         names: list[str] = []
         group_titles: list[str] = []
         columns: list[list[int]] = []
-        group_of_column = np.empty(len(column_names), dtype=np.intp)
         for column, name in enumerate(column_names):
             measure = measure_of.get(name)
             key = measure.name if measure is not None else name
@@ -52,17 +51,13 @@ class MeasureGroups:
                 )
                 columns.append([])
             columns[index[key]].append(column)
-            group_of_column[column] = index[key]
-        return cls(tuple(names), tuple(group_titles), tuple(map(tuple, columns)), group_of_column)
+        indicator = np.zeros((len(column_names), len(names)))
+        for group, members in enumerate(columns):
+            indicator[members, group] = 1.0
+        return cls(tuple(names), tuple(group_titles), tuple(map(tuple, columns)), indicator)
 
     def sums(self, contributions: NDArray[np.float64]) -> NDArray[np.float64]:
         """Each measure's contribution: the sum over its columns, for one row (shape
         (n_columns,)) or many (shape (n_rows, n_columns))."""
-        if contributions.ndim == 1:
-            by_group = np.bincount(
-                self.group_of_column, weights=contributions, minlength=len(self.names)
-            )
-            return by_group.astype(np.float64, copy=False)
-        sums = np.zeros((contributions.shape[0], len(self.names)))
-        np.add.at(sums.T, self.group_of_column, contributions.T)
+        sums: NDArray[np.float64] = contributions @ self.indicator
         return sums

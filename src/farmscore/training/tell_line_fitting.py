@@ -75,7 +75,8 @@ class FitReport:
 
     counts: dict[str, int] = field(default_factory=dict)
     validation_pages: int = 0
-    # The highest log-odds of a validation line of each kind: the kind's threshold sits on it.
+    # The highest log-odds of a line of each kind, on the validation pages or among the planted
+    # legitimate lines: the kind's threshold sits just above it.
     highest_by_kind: dict[str, float] = field(default_factory=dict)
 
 
@@ -286,10 +287,9 @@ def _highest_by_kind(
     for units in pages:
         if not units:
             continue
-        log_odds = scorer.log_odds_of(units)
-        outside = np.array([not unit.at_edge for unit in units])
-        log_odds[np.ix_(outside, scorer.edge_only)] = -np.inf
-        for kind, value in zip(scorer.kinds, log_odds.max(axis=0), strict=True):
+        for kind, value in zip(
+            scorer.kinds, scorer.eligible_log_odds(units).max(axis=0), strict=True
+        ):
             if value > -np.inf:
                 highest[kind] = max(highest.get(kind, -np.inf), float(value))
     return highest
