@@ -303,6 +303,22 @@ def test_evidence_spans_point_at_the_leaked_text() -> None:
     assert "As an AI language model" in note
 
 
+def test_a_pattern_runs_when_its_substring_cues_are_on_the_page() -> None:
+    # Cues that are not one word are looked up once per page; each kind below is gated by
+    # one ("[/inst", '"role"', "feel free", "a.i.").
+    cases = {
+        "[INST] Write about the flood [/INST] Rivers rose on Monday.": "role_marker",
+        '{"role": "assistant", "content": "Rivers rose."}': "role_marker",
+        "Rivers rose.\n\nFeel free to ask if you want a shorter version.": "chat_courtesy",
+        "As an A.I. language model, I have no view on the flood.": "self_reference",
+    }
+    for text, kind in cases.items():
+        assert counts(text).get(kind, 0) >= 1, text
+    # A cue's words must be whole words of the page, as its patterns need them.
+    lower = "they unfeel freedom to ask."
+    assert "feel free" not in artifacts._cues_in(frozenset(lower[:-1].split()), lower)
+
+
 def test_a_hand_over_is_one_span_from_its_first_word() -> None:
     text = "Sure! Here is a 600-word article about the flood.\n\nRivers rose."
     assert counts(text) == {"prompter_address": 1}

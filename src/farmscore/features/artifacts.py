@@ -18,6 +18,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from farmscore.features.base import (
     EvidenceCollector,
@@ -196,28 +197,15 @@ def _role_in_a_conversation(text: str, match: re.Match[str]) -> bool:
     return _WRITING_REQUEST.search(text) is not None
 
 
-# The token rule of AnalyzedText.words: a cue that is one token is looked up as a word.
+# A pattern's cues: groups of alternatives, one of each group must be on the page. A cue that
+# is one token by the rule of AnalyzedText.words is looked up as a word of the page; any other
+# ("[", "feel free") as a substring of the lowered page. A page is checked once for every cue
+# (`_cues_in`), so a pattern's check is a few set operations.
+_CueGroup = frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class _CueGroup:
-    """Alternative cues, one of which must be present: whole words (looked up in the text's
-    vocabulary) or, for punctuation and phrases, substrings of the lowered text."""
-
-    words: frozenset[str]
-    substrings: tuple[str, ...]
-
-    def present(self, vocabulary: frozenset[str], lower: str) -> bool:
-        if not self.words.isdisjoint(vocabulary):
-            return True
-        return any(substring in lower for substring in self.substrings)
-
-
-def _cue_group(alternatives: str) -> _CueGroup:
-    """'sure|of course|!' -> words {'sure'}, substrings ('of course', '!')."""
-    cues = alternatives.split("|")
-    words = frozenset(c for c in cues if WORD_PATTERN.fullmatch(c))
-    return _CueGroup(words, tuple(c for c in cues if c not in words))
+def _is_word_cue(cue: str) -> bool:
+    return WORD_PATTERN.fullmatch(cue) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,13 +223,17 @@ class _Pattern:
     # A label at a line's start ("^...:"): run only on the lines that hold a colon.
     on_label_lines: bool = False
 
-    def may_match(self, vocabulary: frozenset[str], lower: str) -> bool:
-        return all(group.present(vocabulary, lower) for group in self.cues)
+    def may_match(self, cues_present: frozenset[str]) -> bool:
+        # A loop, not all() over a generator: this runs for every pattern of every page.
+        for group in self.cues:  # noqa: SIM110
+            if group.isdisjoint(cues_present):
+                return False
+        return True
 
 
 def _cue_groups(cues: tuple[str, ...]) -> tuple[_CueGroup, ...]:
     """'a|b', 'c' -> one of a, b and also c must occur."""
-    return tuple(_cue_group(group) for group in cues)
+    return tuple(frozenset(group.split("|")) for group in cues)
 
 
 def _rx(pattern: str, *cues: str, accept: Accept | None = None) -> _Pattern:
@@ -1144,6 +1136,40 @@ KINDS: tuple[_Kind, ...] = (
     _MARKDOWN,
     _STOCK_TEXT,
 )
+_ALL_CUES = frozenset(
+    cue for kind in KINDS for pattern in kind.patterns for group in pattern.cues for cue in group
+)
+_WORD_CUES = frozenset(filter(_is_word_cue, _ALL_CUES))
+
+
+class _SubstringCue(NamedTuple):
+    """A cue that is not one word ("[", "**", "feel free"): a search of the whole page, made
+    only when the page holds its characters and its words, each a set lookup. Its words must
+    be whole words wherever its patterns match ("feel free to", not "unfeel freedom")."""
+
+    text: str
+    words: frozenset[str]
+    characters: frozenset[str]
+
+
+_SUBSTRING_CUES = tuple(
+    _SubstringCue(
+        cue, frozenset(WORD_PATTERN.findall(cue)), frozenset(WORD_PATTERN.sub("", cue)) - {" "}
+    )
+    for cue in sorted(_ALL_CUES - _WORD_CUES)
+)
+_CUE_CHARACTERS = tuple(sorted(frozenset().union(*(cue.characters for cue in _SUBSTRING_CUES))))
+
+
+def _cues_in(vocabulary: frozenset[str], lower: str) -> frozenset[str]:
+    """The patterns' cues that a page holds: its words among them, and the substrings."""
+    characters = frozenset(character for character in _CUE_CHARACTERS if character in lower)
+    return _WORD_CUES.intersection(vocabulary).union(
+        cue.text
+        for cue in _SUBSTRING_CUES
+        if cue.characters <= characters and cue.words <= vocabulary and cue.text in lower
+    )
+
 
 TOTAL_COUNT = "artifacts_total_count"
 TOTAL_RATE = "artifacts_total_per_1k_words"
@@ -1261,7 +1287,7 @@ def _find_spans(
     talk: TaskTalk,
     text: str,
     lower: str,
-    vocabulary: frozenset[str],
+    cues_present: frozenset[str],
     labelled: list[Span],
 ) -> list[Span]:
     """Spans of one kind, from all its patterns, in text order; overlapping matches of two
@@ -1270,7 +1296,7 @@ def _find_spans(
         return kind.find(talk)
     found: list[Span] = []
     for pattern in kind.patterns:
-        if not pattern.may_match(vocabulary, lower):
+        if not pattern.may_match(cues_present):
             continue
         subject = text if pattern.cased else lower
         accept = pattern.accept
@@ -1352,11 +1378,12 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     vocabulary = frozenset(doc.words_lower)
     talk = find_task_talk(doc, vocabulary)
     labelled = label_lines(lower)
+    cues_present = _cues_in(vocabulary, lower)
     evidence = EvidenceCollector()
     values: dict[str, float] = {}
     total = quoted = 0
     found = {
-        kind.name: _find_spans(kind, talk, text, lower, vocabulary, labelled) for kind in KINDS
+        kind.name: _find_spans(kind, talk, text, lower, cues_present, labelled) for kind in KINDS
     }
     learned = _add_learned_lines(found, _own_learned_lines(doc.tell_lines, lower))
     for kind in KINDS:
