@@ -203,6 +203,22 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
             "The vote passed.\n\nShould I focus the piece more on the cost?",
             {"prompter_address": 1},
         ),
+        # Slots named by the kind of fact that goes in them, and blanks where a figure goes.
+        ("The bakery opens on [opening date] at [street address].", {"placeholder": 2}),
+        ("Flights to [Destination] start at $99.", {"placeholder": 1}),
+        ("The shop, run by [NAME, POSITION], sells bread.", {"placeholder": 1}),
+        ("The club was founded in 19__ by two brothers.", {"placeholder": 1}),
+        ("Officials expect to [raise/lower] the limit.", {"placeholder": 1}),
+        ("The mill closed in 1990 (quote to come).", {"placeholder": 1}),
+        ("The mill closed in 1990 (add quote from the union here).", {"placeholder": 1}),
+        ("[Intro about the mill's history]", {"placeholder": 1}),
+        ("The council spent $XXm on roads.", {"placeholder": 1}),
+        ("[CHART: rents by year]", {"format_note": 1}),
+        # A model's limits and making, in words the phrase lists lack.
+        ("I can't open the file you uploaded, but the route is short.", {"knowledge_cutoff": 1}),
+        ("I was last updated in 2023, so check the fares.", {"knowledge_cutoff": 1}),
+        ("I, as an assistant, cannot promise these returns.", {"self_reference": 1}),
+        ("This guide is AI-generated and may contain errors.", {"self_reference": 1}),
     ],
 )
 def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
@@ -273,6 +289,20 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "If applied, this commit will <<your subject line here>>",
         "Being a parent, I know the feeling.",
         "Cover the pot and simmer the stock for an hour.",
+        # Brackets and blanks that are not slots: an editor's insertion in a quotation, an
+        # acronym defined, an embed's remnant, syntax on a page with code, a quiz's blank.
+        '"We spent 40 [percent] of the budget," she said.',
+        '"It\'s the best [burger] in town," he said.',
+        "Set a clear Call to Action (CTA) on every page.",
+        "[Video: Watch on YouTube.]",
+        "Open the file with `vim`.\n\nGive a [range] to limit the search.",
+        "The capital of Australia is _______.",
+        "Your mobile [via the app] works too, the bank said.",
+        # First-person lines a person writes.
+        "I was trained as a nurse in Leeds.",
+        "I can't take my eyes off that banner.",
+        "I don't have enough hands to hold it all.",
+        "I could not independently verify the claim.",
     ],
 )
 def test_human_text_does_not_fire(text: str) -> None:
