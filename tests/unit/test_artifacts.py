@@ -219,6 +219,16 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
         ("I was last updated in 2023, so check the fares.", {"knowledge_cutoff": 1}),
         ("I, as an assistant, cannot promise these returns.", {"self_reference": 1}),
         ("This guide is AI-generated and may contain errors.", {"self_reference": 1}),
+        # Writing tools' and models' labels, and a system prompt, opening the page.
+        ("Claude 3 Opus: Rents rose again in March across the city.\n\nMore.", {"role_marker": 1}),
+        (
+            "Rytr output: Here are five budget tips for students this autumn.\n\nMore.",
+            {"role_marker": 1},
+        ),
+        (
+            "system: You are an expert sports writer for a daily paper.\n\nRivers rose.",
+            {"role_marker": 1},
+        ),
     ],
 )
 def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
@@ -237,15 +247,8 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "Note: This story has been updated with a statement from police.",
         'Lawyers sued "John Doe" defendants. She loves "Meet John Doe".',
         'The mayor said "[the city] will recover" next year.',
-        pytest.param(
-            "Would you like to go? Sure, what time?\nSure. At six.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known false alarm: the learned hand-over model reads a two-line text's "
-                "opening question as a hand-over; a threshold margin that clears it (0.25) cost "
-                "3.5-8.5 points of sign-off recall on development files left out of the fit",
-            ),
-        ),
+        # A false alarm of the hand-over model until its fit read a ninth author's lines.
+        "Would you like to go? Sure, what time?\nSure. At six.",
         "Here is the full text of the statement:",
         "Here is the full text of the statement:\n\nWe regret the delay.",
         "Here's what we know so far:\n\nThe fire started at noon.",
@@ -303,6 +306,8 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "I can't take my eyes off that banner.",
         "I don't have enough hands to hold it all.",
         "I could not independently verify the claim.",
+        "Output: Factory figures for May\n\nThe plant made 400 cars.",
+        "System: Windows 11\n\nThe laptop ships in June.",
     ],
 )
 def test_human_text_does_not_fire(text: str) -> None:

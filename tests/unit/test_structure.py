@@ -365,3 +365,22 @@ def test_promotion_outside_the_body_or_heading_a_widget_is_not_counted() -> None
         assert (
             structure.extract(AnalyzedText(text)).values["structure_injected_promotion_count"] == 0
         )
+
+
+_OFFERS = (
+    "40% Off 55-inch 4K Smart TV, Now $399 Plus a $25 Gift Card",
+    "35% Off 27-inch Gaming Monitor, Now $259 With Free Delivery",
+    "50% Off Cordless Drill Kit, Now $49 Plus a Free Battery",
+)
+
+
+def test_offers_that_are_the_pages_subject_are_not_spliced_promotion() -> None:
+    # Each offer alone, amid a story, reads as promotion to the learned scorer and counts.
+    for offer in _OFFERS:
+        doc = AnalyzedText(f"{_PROSE}\n\n{offer}\n\n{_PROSE}")
+        assert len(doc.tell_lines.get("promotion", [])) == 1
+        assert structure.extract(doc).values["structure_injected_promotion_count"] == 1
+    # A roundup of offers (a deals post) is what the page is about.
+    roundup = AnalyzedText(_PROSE + "".join(f"\n\n{offer}\n\n{_PROSE}" for offer in _OFFERS))
+    assert len(roundup.tell_lines["promotion"]) == structure.OFFER_ROUNDUP_LINES
+    assert structure.extract(roundup).values["structure_injected_promotion_count"] == 0

@@ -188,7 +188,10 @@ _WRITING_REQUEST = re.compile(
 # A model's name as the label of the page's first line, the reply pasted with its speaker:
 # "Claude: The housing market in Denver remains competitive."
 _MODEL_NAME_LABEL = (
-    r"^[ \t>*<\[]*(?:\*\*)?(?:assistant|chatgpt|gpt-?[345][\w.-]*|claude|gemini|bard|copilot"
+    r"^[ \t>*<\[]*(?:\*\*)?(?:assistant|chatgpt|gpt-?[345][\w.-]*|gemini|bard|copilot"
+    r"|claude(?:[ -][\d.]+)?(?:[ -](?:sonnet|opus|haiku|instant))?|output"
+    r"|(?:copy\.ai|writesonic|rytr|anyword|wordtune|quillbot|sudowrite|hypotenuse|ai writer)"
+    r"(?: (?:output|response|draft|says))?"
     r"|(?:llama|mistral|qwen|deepseek)[\w.-]*|perplexity|grok|chatbot|bot|ai|model|response"
     r"|response from (?:the )?(?:ai|assistant|model|chatbot|bot)"
     r"|sent by (?:copilot|chatgpt|gemini|claude|the assistant)|jasper(?: ai)?|bing chat"
@@ -1260,6 +1263,13 @@ _ROLE_MARKER = _Kind(
             accept=_role_in_a_conversation,
         ),
         _label(_MODEL_NAME_LABEL, accept=_opening_sentence),
+        # A system prompt left in: "system: You are a helpful assistant that writes news".
+        _label(
+            r"^[ \t>*]*(?:\*\*)?(?:system|system prompt)(?:\*\*)?[ \t]*:[ \t]*you are (?:a|an)\b"
+            r"[^\n]{0,80}\b(?:assistant|writer|journalist|copywriter|editor|expert|bot|model)\b",
+            "system",
+            "assistant|writer|journalist|copywriter|editor|expert|bot|model",
+        ),
         _label(
             r"^[ \t>*]*(?:\*\*)?(?:user|human|me|you said|prompt|q)(?:\*\*)?[ \t]*:[^\n]{0,300}"
             r"\b(?:write|rewrite|generate|compose|summari[sz]e|continue|paraphrase|make it"

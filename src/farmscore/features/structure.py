@@ -791,6 +791,8 @@ _CALL_TO_ACTION_WORDS = _phrases(
     "|advertorial|sponsored|dm|bio|deal|install|click|hate|weird|discord|telegram"
 )
 CALL_TO_ACTION_MAX_WORDS = 30
+# A page with this many lines the learned scorer reads as promotion is a roundup of offers.
+OFFER_ROUNDUP_LINES = 3
 # Article prose a spliced line sits between, in words on each side.
 PROMOTION_PROSE_WORDS = 40
 # Lines under a widget's label are short headlines without a full stop.
@@ -845,8 +847,11 @@ def _injected_promotions(doc: AnalyzedText, evidence: EvidenceCollector) -> int:
     found = 0
     lines = doc.lines
     calls_to_action = _short_calls_to_action(doc)
-    # Lines the learned tell-line scorer reads as promotion (their spans start at a word).
+    # Lines the learned tell-line scorer reads as promotion (their spans start at a word). On
+    # a roundup of offers (a deals post) they are the page's subject, not spliced into it.
     learned = [start for start, _ in doc.tell_lines.get(PROMOTION_KIND, ())]
+    if len(learned) >= OFFER_ROUNDUP_LINES:
+        learned = []
     for index, (start, end) in enumerate(lines):
         by_pattern = index in calls_to_action or _PROMOTION.match(text, start, end) is not None
         if not by_pattern and not any(start <= at < end for at in learned):

@@ -42,6 +42,9 @@ KIND_OF_DEV_KIND = {
 }
 # Development keys of legitimate lines: chatbots quoted as reported speech, and a newsroom's
 # own furniture ("Read more:", a newsletter sign-up, a correction). Negatives, planted too.
+# The placeholder look-alikes ("Write your name in the box") are the patterns' check, not the
+# scorer's negatives: left out of four authors' folds in turn, the scorer with them caught
+# fewer development lines of every kind (sign-offs 67.1% against 70.3%).
 NEGATIVE_KEYS = ("reported_speech", "reported_speech_chatbot", "newsroom_furniture")
 # Legitimate lines that end a page as often as they sit amid it.
 AT_EITHER_END = frozenset({"newsroom_furniture", "outlet_self_promo"})
