@@ -219,6 +219,11 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
         ("I was last updated in 2023, so check the fares.", {"knowledge_cutoff": 1}),
         ("I, as an assistant, cannot promise these returns.", {"self_reference": 1}),
         ("This guide is AI-generated and may contain errors.", {"self_reference": 1}),
+        ("This post was written by Google's AI and may be out of date.", {"self_reference": 1}),
+        (
+            "I can't invent a quote from the mayor, so I've kept the statement general.",
+            {"refusal": 1},
+        ),
         # Writing tools' and models' labels, and a system prompt, opening the page.
         ("Claude 3 Opus: Rents rose again in March across the city.\n\nMore.", {"role_marker": 1}),
         (
@@ -306,6 +311,7 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "I can't take my eyes off that banner.",
         "I don't have enough hands to hold it all.",
         "I could not independently verify the claim.",
+        "I couldn't sleep, so I've started reading again.",
         "Output: Factory figures for May\n\nThe plant made 400 cars.",
         "System: Windows 11\n\nThe laptop ships in June.",
     ],

@@ -424,7 +424,8 @@ _SELF_REFERENCE = _Kind(
         # verify prices". Found from its making; the page as its subject checked before.
         _rx(
             r"(?:(?:generated|written|produced|created|drafted|compiled)(?: automatically)?"
-            r"(?: with the help of| using| by| with)(?: an?)? (?:ai|artificial intelligence"
+            r"(?: with the help of| using| by| with)(?: an?)?(?: (?:meta|google|microsoft|openai"
+            r"|anthropic)(?:['’]s)?)? (?:ai|artificial intelligence"
             r"|automated system|machine learning model|(?:large )?language model|llm|chatgpt"
             r"|ai (?:writing )?(?:assistant|tool|model|system))|ai-generated|machine-generated)"
             r"\b[^\n]{0,80}?\b(?:may|might|not been|has not|have not|hasn['’]t|haven['’]t|verify"
@@ -526,6 +527,20 @@ _REFUSAL = _Kind(
         _w(
             rf"i(?:{_AP}m| am) (?:an ai )?(?:designed|programmed|built) to be (?:helpful|harmless)",
             "designed|programmed|built",
+        ),
+        # A refusal explained by what was done instead: "I cannot generate fake quotes, so
+        # I've used general statements instead", "I can't help with a misleading headline,
+        # but I've suggested an accurate one".
+        _w(
+            rf"i (?:cannot|can{_AP}t|can not|won{_AP}t|am unable to|{_AP}m unable to"
+            rf"|couldn{_AP}t|could not) (?:help (?:with )?)?(?:generat|writ|creat|produc|invent"
+            r"|fabricat|includ|provid|shar|verif|confirm|find reliable|access)\w*\b[^\n.]{0,100}?"
+            rf", (?:so|but|and) (?:i(?:{_AP}ve| have)? |instead,? i(?:{_AP}ve| have)? )"
+            r"(?:used|written|left|kept|suggested|added|flagged|replaced|included|provided|made"
+            r"|created|drafted|focused|omitted|removed|gone|marked|noted)\b",
+            "cannot|can't|can’t|can|won't|won’t|unable|couldn't|couldn’t|could",
+            "used|written|left|kept|suggested|added|flagged|replaced|included|provided|made"
+            "|created|drafted|focused|omitted|removed|gone|marked|noted",
         ),
     ),
     definition=(
@@ -1192,7 +1207,8 @@ _PLACEHOLDER = _Kind(
             r"|\((?:add|insert|embed|include|paste|drop in) (?:(?:a|an|the|one|two|some|more"
             r"|relevant|official|latest|[a-z]+['’]s|\d(?:-\d)?)[ \t]){0,2}(?:quote|link|tweet"
             r"|image|photo|video|chart|graph|stat|statistic|source|reference|example|comment"
-            r"|screenshot|figure|infographic|map|table|caption|reaction)s?\b[^()\n]{0,80}\)",
+            r"|screenshot|figure|infographic|map|table|caption|reaction|picture|pic|visual"
+            r"|graphic|clip)s?\b[^()\n]{0,80}\)",
             "(",
         ),
         # Notes left in capitals: "REPLACE WITH REAL TESTIMONIAL", "TO BE CONFIRMED".
