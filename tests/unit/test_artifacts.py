@@ -336,6 +336,25 @@ def test_quoted_or_reported_chatbot_lines_are_counted_apart(text: str) -> None:
     assert not set(found) & set(DECISIVE), found
 
 
+_LONG_LEDE = (
+    "The council met on Monday to review the new road plan for the river district, and "
+    "engineers said the bridge repairs would close two lanes until the end of March while shop "
+    "owners asked for signs directing drivers to the detour around Front Street."
+)
+
+
+def test_an_echoed_prompt_run_into_the_first_paragraph_is_found() -> None:
+    # A chat reply pasted without its line breaks: the prompt is the long first line's first
+    # sentence.
+    prompt = "Compose a blog post on the road plan in a friendly tone."
+    text = f"{prompt} {_LONG_LEDE} {_LONG_LEDE}\n\nMore."
+    assert counts(text) == {"prompt_echo": 1}
+    assert evidence_texts(text, "artifacts_prompt_echo_count") == [prompt]
+    # A lede's own first sentence is not a prompt.
+    lede = f"Compose yourself, the coach told his players. {_LONG_LEDE} {_LONG_LEDE}"
+    assert counts(f"{lede}\n\nMore.") == {}
+
+
 def test_evidence_spans_point_at_the_leaked_text() -> None:
     text = "The council met on Monday.\n\nAs an AI language model, I cannot fulfill this."
     assert evidence_texts(text, "artifacts_self_reference_count") == ["As an AI language model"]

@@ -17,7 +17,7 @@ its own, one short regular expression run on that line only.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import compress, count
@@ -724,6 +724,15 @@ def find_task_talk(doc: AnalyzedText, vocabulary: frozenset[str] | None = None) 
             if at is not None:
                 echo.append((start + at, end))
                 continue
+        if last - first > MAX_TASK_LINE_WORDS and number < OPENING_LINES:
+            # A chat reply pasted without its line breaks: the echoed prompt is the long
+            # opening line's first sentence ("Write a 500-word article on the vote. The ...").
+            sentence = _opening_sentence(doc, words, start, number)
+            if sentence is not None:
+                at = _prompt_line_at(sentence, lower[sentence.span[0] : sentence.span[1]])
+                if at is not None:
+                    echo.append((sentence.span[0] + at, sentence.span[1]))
+                    continue
         at = _answer_start_at(line, text, number == 0)
         if at is None and (
             line.kinds & (CueKind.OPENER | CueKind.TASK | CueKind.META)
@@ -751,6 +760,21 @@ def find_task_talk(doc: AnalyzedText, vocabulary: frozenset[str] | None = None) 
         if at is not None:
             address.append((start + at, end))
     return TaskTalk(sorted(address), echo)
+
+
+def _opening_sentence(
+    doc: AnalyzedText, words: list[str], line_start: int, number: int
+) -> _Unit | None:
+    """The sentence that opens a line, as a unit of that line's number."""
+    index = bisect_left(doc.sentences, (line_start, line_start))
+    if index == len(doc.sentences):
+        return None
+    first, last = doc.sentence_word_ranges[index]
+    if last == first:
+        return None
+    return _Unit(
+        doc.sentences[index], number, _kinds_of(words, first, last), last - first, words[first]
+    )
 
 
 def _sentences_to_read(doc: AnalyzedText, words: list[str]) -> list[int]:
