@@ -1000,8 +1000,8 @@ _SLOT_WORD = (
     + ")"
 )
 # Kinds of fact a writer fills in: a slot named by one of these alone, or after plain lowercase
-# words ("[battery life]", "{rate}", "[Destination]"), is a slot. An editor's bracket names a
-# thing, not a kind of fact ("[the mayor]", "[burger]"), and a determiner opens it.
+# words ("[battery life]", "[Destination]"), is a slot. An editor's bracket names a thing, not
+# a kind of fact ("[the mayor]", "[burger]"), and a determiner opens it.
 _MORE_VALUE_NOUNS = (
     "destination hometown neighborhood neighbourhood street state country region county town "
     "month day days hour hours weekday cost fee rate age weight height size length temperature "
