@@ -224,6 +224,8 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
             "I can't invent a quote from the mayor, so I've kept the statement general.",
             {"refusal": 1},
         ),
+        ("Claude can make mistakes. Please double-check responses.", {"self_reference": 1}),
+        ("My knowledge may not include this year's new fares.", {"knowledge_cutoff": 1}),
         # Writing tools' and models' labels, and a system prompt, opening the page.
         ("Claude 3 Opus: Rents rose again in March across the city.\n\nMore.", {"role_marker": 1}),
         (
@@ -312,6 +314,7 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "I don't have enough hands to hold it all.",
         "I could not independently verify the claim.",
         "I couldn't sleep, so I've started reading again.",
+        "My training data set had 10,000 labelled photos of birds.",
         "Output: Factory figures for May\n\nThe plant made 400 cars.",
         "System: Windows 11\n\nThe laptop ships in June.",
     ],
@@ -398,6 +401,13 @@ def test_rates_are_per_thousand_words_shrunk_and_total_sums_the_kinds() -> None:
     long_page = text + " The council met today." * 560
     assert values(long_page)["artifacts_self_reference_per_1k_words"] == pytest.approx(0.4)
     assert found["artifacts_total_count"] == sum(found[f"artifacts_{k}_count"] for k in KINDS)
+
+
+def test_a_line_quoted_in_single_quotes_is_counted_apart() -> None:
+    text = "'As an AI language model, I cannot give legal advice,' the chatbot told a user."
+    found = values(text)
+    assert found["artifacts_self_reference_count"] == 0.0
+    assert found["artifacts_quoted_count"] >= 1.0
 
 
 def test_a_quoted_line_is_counted_apart_with_its_span() -> None:

@@ -440,6 +440,17 @@ _SELF_REFERENCE = _Kind(
             "generated",
             "automatically|may|might",
         ),
+        # A chat product's own footer pasted with its answer: "ChatGPT can make mistakes.
+        # Check important info.", "Copilot uses AI. Check for mistakes.", "Disclaimer from
+        # the assistant:".
+        _w(
+            r"(?:chatgpt|claude|gemini|copilot|perplexity|meta ai|grok|bard) (?:can|may) (?:make"
+            r" mistakes|display inaccurate info)\b|copilot uses ai\b"
+            r"|ai responses may include mistakes\b"
+            r"|disclaimer from (?:the )?(?:ai|assistant|model|chatbot)\b",
+            "chatgpt|claude|gemini|copilot|perplexity|meta|grok|bard|responses|disclaimer",
+            "mistakes|inaccurate|uses|ai|assistant|model|chatbot",
+        ),
         _w(
             r"(?:note from the (?:ai|assistant|model)|ai[- ]generated (?:content|article|text)"
             r" (?:disclaimer|note)"
@@ -696,6 +707,15 @@ _KNOWLEDGE_CUTOFF = _Kind(
         ),
         _w(r"my (?:browsing|search|web|retrieval) tool\b", "tool", "browsing|search|web|retrieval"),
         _w(r"based on my training\b", "training", "based"),
+        # "My training data may not include the latest changes", "The following reflects my
+        # training data".
+        _w(
+            r"my (?:training data|training|knowledge|information) (?:may|might|could) not"
+            r" (?:include|cover|reflect|capture|be current|be up to date)\b"
+            r"|reflects? my training\b",
+            "training|knowledge|information",
+            "may|might|could|reflect|reflects",
+        ),
     ),
     definition=(
         "Disclaimers about a model's training and reach: 'As of my last knowledge update', "

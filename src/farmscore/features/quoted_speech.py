@@ -40,6 +40,8 @@ def is_inside_quotes(text: str, start: int) -> bool:
     True
     >>> is_inside_quotes("It isn't so. As an AI I cannot.", 13)
     False
+    >>> is_inside_quotes("'As an AI I cannot,' the bot said.", 1)
+    True
     """
     begin = line_start(text, start)
     before = text[begin:start]
@@ -47,13 +49,14 @@ def is_inside_quotes(text: str, start: int) -> bool:
         return True
     # A single quote opens when it follows a space or bracket and precedes a letter; it
     # closes when it follows a letter or punctuation and precedes a space or punctuation. An
-    # apostrophe inside a word ("isn't") does neither.
+    # apostrophe inside a word ("isn't") does neither. What follows the last one is the
+    # span's own first character.
     depth = 0
     for i, char in enumerate(before):
         if char != "'":
             continue
         previous = before[i - 1] if i else " "
-        following = before[i + 1] if i + 1 < len(before) else " "
+        following = text[begin + i + 1] if begin + i + 1 < len(text) else " "
         if (previous.isspace() or previous in "([—–-") and following.isalnum():
             depth = 1
         elif depth and not following.isalnum() and not previous.isspace():
