@@ -128,6 +128,20 @@ def test_a_line_is_a_tell_line_at_its_own_kinds_threshold_and_a_hand_over_at_an_
     assert louder.tell_kind(both) == "format_note"  # 1.24 over 0.0 beats 3.0 over 2.5
 
 
+def test_a_hand_over_a_line_quotes_as_someones_words_is_not_the_pages() -> None:
+    louder = TellLineScorer.from_json(_file(kind_thresholds=[0.0, 2.5]))
+    hand_over = LineUnit((0, 3), ["w lmk"], at_edge=True)
+    assert louder.tell_kind(hand_over) == "prompter_address"
+    assert louder.tell_kind(dataclasses.replace(hand_over, reports_a_quote=True)) is None
+    # The flag is the line's: a quotation and a verb of reporting.
+    page = (
+        "The bot began its reply with 'Sure, here is the article you asked for.'\n\n"
+        "Rivers rose on Monday.\n\nSure, here is the article you asked for."
+    )
+    units = list(line_units(AnalyzedText(page)))
+    assert [unit.reports_a_quote for unit in units] == [True, False, False]
+
+
 def test_a_learned_line_is_not_counted_again_where_a_pattern_found_it() -> None:
     found: dict[str, list[tuple[int, int]]] = {"format_note": [(10, 50)], "prompter_address": []}
     _add_learned_lines(found, {"prompter_address": [(20, 40), (60, 90)], "other": [(0, 5)]})

@@ -84,3 +84,21 @@ def _introduced_as_reported(text: str, start: int) -> bool:
     for match in _SENTENCE_BREAK.finditer(window):
         sentence_start = match.end()
     return _REPORTING.search(window.lower(), sentence_start) is not None
+
+
+# A quotation's opening mark: a double quote, or a single quote before a letter at the start
+# or after a space or bracket (not an apostrophe inside a word).
+_OPENING_QUOTE = re.compile(r"[\"“]|(?:^|(?<=[\s(\[—–-]))['‘](?=\w)")
+
+
+def reports_a_quotation(line: str) -> bool:
+    """Whether a line quotes someone's words and says whose: a quotation mark and a verb of
+    reporting ("began its reply with 'Sure, here's ...'", '"Let me know," read the last
+    line').
+
+    >>> reports_a_quotation("The bot began its reply with 'Sure, here is the article.'")
+    True
+    >>> reports_a_quotation("Sure! Here's the article you asked for.")
+    False
+    """
+    return _OPENING_QUOTE.search(line) is not None and _REPORTING.search(line.lower()) is not None

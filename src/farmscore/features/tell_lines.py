@@ -28,6 +28,7 @@ from typing import IO, Any
 import numpy as np
 
 from farmscore.features.lexicon import normalized_words
+from farmscore.features.quoted_speech import reports_a_quotation
 from farmscore.features.text import AnalyzedText, Span
 
 FORMAT_VERSION = 2
@@ -149,6 +150,9 @@ class LineUnit:
     features: list[str]
     at_edge: bool
     extra: list[str] = field(default_factory=list)
+    # Whether the line reports someone's quoted words ('... began its reply with "Sure,
+    # here's ..."'): a hand-over or an echo it quotes is not the page's own.
+    reports_a_quote: bool = False
 
 
 def line_units(doc: AnalyzedText) -> Iterator[LineUnit]:
@@ -169,10 +173,15 @@ def line_units(doc: AnalyzedText) -> Iterator[LineUnit]:
         if n_words == 0 or n_words > MAX_LINE_WORDS:
             continue
         line_words = words[first_word:end_word]
-        features = line_features(line_words, text[start:end], number == 0, number == last)
+        line = text[start:end]
+        features = line_features(line_words, line, number == 0, number == last)
         at_edge = number < EDGE_LINES or number > last - EDGE_LINES
         yield LineUnit(
-            (word_spans[first_word][0], end), features, at_edge, extra_features(line_words)
+            (word_spans[first_word][0], end),
+            features,
+            at_edge,
+            extra_features(line_words),
+            reports_a_quotation(line),
         )
 
 
@@ -181,8 +190,8 @@ class TellLineScorer:
     """For each kind of tell line, the log-odds that a line is one: a bias and a weight per
     feature (a column of `matrix` per kind, its rows named by `rows`), scaled by 1/sqrt of the
     number of features the kind reads in the line. A line is a tell line of a kind at or above
-    that kind's threshold, a hand-over or an echo only at the page's edge; of two kinds, it is
-    the one whose threshold it clears by more."""
+    that kind's threshold, a hand-over or an echo only at the page's edge and not quoted as
+    someone's words; of two kinds, it is the one whose threshold it clears by more."""
 
     kinds: tuple[str, ...]
     thresholds: np.ndarray
@@ -221,10 +230,10 @@ class TellLineScorer:
 
     def eligible_log_odds(self, units: Sequence[LineUnit]) -> np.ndarray:
         """`log_odds_of`, with -inf where a line cannot be of a kind: a hand-over or an echo
-        amid the page."""
+        amid the page, or one the line quotes as someone's words."""
         log_odds = self.log_odds_of(units)
-        inside = np.array([not unit.at_edge for unit in units], dtype=bool)
-        log_odds[np.ix_(inside, self.edge_only)] = -np.inf
+        excused = np.array([not unit.at_edge or unit.reports_a_quote for unit in units], dtype=bool)
+        log_odds[np.ix_(excused, self.edge_only)] = -np.inf
         return log_odds
 
     def tell_kind(self, unit: LineUnit) -> str | None:
