@@ -141,17 +141,15 @@ _CODE_ON_PAGE = re.compile(r"```|^(?: {4}|\t)\S|^[ \t]*\$ |(?:^|\s)--[a-z]|`[^`\
 def _unquoted_slot(text: str, match: re.Match[str]) -> bool:
     """A slot named by a kind of fact, not an editor's bracket in a quotation ('"33
     [percent]," he said'), an index or a selector ("h1[title]"), or a syntax on a page with
-    code."""
+    code (checked last: it reads the whole page)."""
     start = match.start()
     if start and text[start - 1].isalnum():
-        return False
-    if _CODE_ON_PAGE.search(text):
         return False
     line_begin = text.rfind("\n", 0, start) + 1
     before = text[line_begin:start]
     if before.count('"') % 2 or before.count("“") > before.count("”"):
         return False
-    return _unexplained_slot(text, match)
+    return _unexplained_slot(text, match) and _CODE_ON_PAGE.search(text) is None
 
 
 def _unexplained_word_slot(text: str, match: re.Match[str]) -> bool:
@@ -577,18 +575,20 @@ _THING_YOU_GAVE = re.compile(
 )
 
 
+def _first_person_limit_before(text: str, position: int) -> bool:
+    """Whether "I" and a limit ("I can't", "I don't have") lead up to `position`."""
+    before = text[max(0, position - 110) : position]
+    return _FIRST_PERSON_LIMIT.search(before) is not None
+
+
 def _after_a_first_person_limit(text: str, match: re.Match[str]) -> bool:
-    before = text[max(0, match.start() - 110) : match.start()]
-    return _after_non_word(text, match) and _FIRST_PERSON_LIMIT.search(before) is not None
+    return _after_non_word(text, match) and _first_person_limit_before(text, match.start())
 
 
 def _a_thing_you_gave_after_a_limit(text: str, match: re.Match[str]) -> bool:
     """'... the photo you attached' after 'I can't see'."""
     thing = _THING_YOU_GAVE.search(text, max(0, match.start() - 20), match.start())
-    if thing is None:
-        return False
-    before = text[max(0, thing.start() - 110) : thing.start()]
-    return _FIRST_PERSON_LIMIT.search(before) is not None
+    return thing is not None and _first_person_limit_before(text, thing.start())
 
 
 _KNOWLEDGE_CUTOFF = _Kind(

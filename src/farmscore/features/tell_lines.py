@@ -181,7 +181,8 @@ def line_units(doc: AnalyzedText) -> Iterator[LineUnit]:
             features,
             at_edge,
             extra_features(line_words),
-            reports_a_quotation(line),
+            # Read only where it matters: the kinds it excuses count only at an edge.
+            at_edge and reports_a_quotation(line),
         )
 
 
