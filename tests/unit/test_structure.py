@@ -384,3 +384,15 @@ def test_offers_that_are_the_pages_subject_are_not_spliced_promotion() -> None:
     roundup = AnalyzedText(_PROSE + "".join(f"\n\n{offer}\n\n{_PROSE}" for offer in _OFFERS))
     assert len(roundup.tell_lines["promotion"]) == structure.OFFER_ROUNDUP_LINES
     assert structure.extract(roundup).values["structure_injected_promotion_count"] == 0
+
+
+def test_a_gift_guides_priced_items_are_its_subject() -> None:
+    # One item reads as promotion to the learned scorer; the others, short lines with a price
+    # too, do not. Together they are a gift guide's list, not promotion spliced into a story.
+    items = ("Travel kettle for $35", "Wool hiking socks for $22", _OFFERS[0])
+    guide = AnalyzedText(_PROSE + "".join(f"\n\n{item}\n\n{_PROSE}" for item in items))
+    assert 0 < len(guide.tell_lines["promotion"]) < structure.OFFER_ROUNDUP_LINES
+    assert structure.extract(guide).values["structure_injected_promotion_count"] == 0
+    # The same offer amid a story with a single priced line stays spliced promotion.
+    story = AnalyzedText(f"{_PROSE}\n\n{items[0]}\n\n{_PROSE}\n\n{_OFFERS[0]}\n\n{_PROSE}")
+    assert structure.extract(story).values["structure_injected_promotion_count"] == 1

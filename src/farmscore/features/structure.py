@@ -791,7 +791,8 @@ _CALL_TO_ACTION_WORDS = _phrases(
     "|advertorial|sponsored|dm|bio|deal|install|click|hate|weird|discord|telegram"
 )
 CALL_TO_ACTION_MAX_WORDS = 30
-# A page with this many lines the learned scorer reads as promotion is a roundup of offers.
+# A page with this many lines the learned scorer reads as promotion, or this many short lines
+# with a price ("Sonos Move for $400"), is a roundup of offers: a gift guide, a deals post.
 OFFER_ROUNDUP_LINES = 3
 # Article prose a spliced line sits between, in words on each side.
 PROMOTION_PROSE_WORDS = 40
@@ -815,6 +816,25 @@ def _is_widget_label(doc: AnalyzedText, line_index: int) -> bool:
         len(text[a:b].split()) <= WIDGET_HEADLINE_MAX_WORDS and not _ends_sentence(text[a:b])
         for a, b in following
     )
+
+
+_PRICE = re.compile(r"[$£€¥₹₦]\s?\d")
+
+
+def _is_offer_roundup(doc: AnalyzedText, learned_lines: int) -> bool:
+    """Whether the page is a roundup of offers, whose priced items are its subject: lines the
+    learned scorer reads as promotion, or short lines with a price, `OFFER_ROUNDUP_LINES` or
+    more of either."""
+    if learned_lines >= OFFER_ROUNDUP_LINES:
+        return True
+    text = doc.text
+    priced = 0
+    for (start, end), (first, last) in zip(doc.lines, doc.word_ranges(doc.lines), strict=True):
+        if last - first <= WIDGET_HEADLINE_MAX_WORDS and _PRICE.search(text, start, end):
+            priced += 1
+            if priced >= OFFER_ROUNDUP_LINES:
+                return True
+    return False
 
 
 def _short_calls_to_action(doc: AnalyzedText) -> set[int]:
@@ -848,9 +868,10 @@ def _injected_promotions(doc: AnalyzedText, evidence: EvidenceCollector) -> int:
     lines = doc.lines
     calls_to_action = _short_calls_to_action(doc)
     # Lines the learned tell-line scorer reads as promotion (their spans start at a word). On
-    # a roundup of offers (a deals post) they are the page's subject, not spliced into it.
+    # a roundup of offers (a deals post, a gift guide) they are the page's subject, not
+    # spliced into it.
     learned = [start for start, _ in doc.tell_lines.get(PROMOTION_KIND, ())]
-    if len(learned) >= OFFER_ROUNDUP_LINES:
+    if learned and _is_offer_roundup(doc, len(learned)):
         learned = []
     for index, (start, end) in enumerate(lines):
         by_pattern = index in calls_to_action or _PROMOTION.match(text, start, end) is not None
