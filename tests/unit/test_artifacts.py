@@ -59,6 +59,11 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
         ("As a large language model trained by Google, I can't say.", {"self_reference": 1}),
         ("I'm just a language model, so take this with care.", {"self_reference": 1}),
         ("I don't have personal opinions on the vote.", {"self_reference": 1}),
+        ("Note that I, as an automated assistant, cannot vouch for it.", {"self_reference": 1}),
+        ("Being a chatbot, I could not attend the match.", {"self_reference": 1}),
+        ("i cant browse live listings so these prices are estimates", {"knowledge_cutoff": 1}),
+        ("I can't open PDFs, so I worked from your summary.", {"knowledge_cutoff": 1}),
+        ("I cannot check the reviews in real time.", {"knowledge_cutoff": 1}),
         (
             "Sure! Here is a 600-word article about the flood:\n\nRivers rose.",
             {"prompter_address": 1},
@@ -251,6 +256,10 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "Join the fight for #climate action.\n#climate is trending.",
         "# x = compute(1)\nprint(x)",
         "He said the f**k word twice.",
+        # A person's limits, not a model's; a fashion model.
+        "I couldn't open the gate, so I climbed it.",
+        "As a model, I learned to stand still for hours.",
+        "Am I a bot? No, I am a reporter.",
         "Note: This story has been updated with a statement from police.",
         'Lawyers sued "John Doe" defendants. She loves "Meet John Doe".',
         'The mayor said "[the city] will recover" next year.',

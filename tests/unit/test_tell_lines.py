@@ -187,7 +187,7 @@ def _values(text: str) -> tuple[dict[str, float], int]:
     return result.values, result.n_words
 
 
-def test_the_packaged_file_loads_with_a_threshold_and_the_four_kinds_it_finds() -> None:
+def test_the_packaged_file_loads_with_a_threshold_and_the_five_kinds_it_finds() -> None:
     scorer = packaged_scorer()
     assert (scorer.thresholds > 0).all()
     reading = [kind for kind, extra in zip(scorer.kinds, scorer.reads_extra, strict=True) if extra]
@@ -197,7 +197,11 @@ def test_the_packaged_file_loads_with_a_threshold_and_the_four_kinds_it_finds() 
         "prompt_echo",
         "prompter_address",
         "promotion",
+        "role_marker",
     }
+    # A role marker leaks at the start of a chat reply: amid a page, "A:" is an interview's.
+    edge_only = {kind for kind, edge in zip(scorer.kinds, scorer.edge_only, strict=True) if edge}
+    assert edge_only == {"prompter_address", "prompt_echo", "role_marker"}
 
 
 def test_the_fit_holds_its_threshold_rule_on_the_validation_pages() -> None:

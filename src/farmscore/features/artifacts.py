@@ -409,7 +409,12 @@ _SELF_REFERENCE = _Kind(
         # A model naming what it is or lacks: "I, as an assistant, cannot guarantee", "I'm
         # just a computer program", "I don't have eyes".
         _w(
-            r"i,? as an? (?:ai|assistant|language model|chatbot|bot|ai model)\b"
+            r"i,? as an? (?:(?:automated|virtual|digital|text-based) )?(?:ai|assistant"
+            r"|language model|chatbot|bot|ai model|text model)\b"
+            r"|i, an? (?:(?:automated|virtual|digital|text-based) )?(?:ai|assistant|language"
+            r" model|chatbot|bot|ai model|text model)\b,"
+            r"|\bbeing an? (?:(?:text-based|large|automated) )?(?:ai|chatbot|language model"
+            r"|ai model|text model|bot|computer program)\b,"
             rf"|i(?:{_AP}m| am) (?:just |only |merely |simply )?(?:a|an) (?:computer program"
             r"|bot|software program|algorithm)\b"
             rf"|i (?:do not|don{_AP}t|lack) (?:have )?(?:eyes|taste buds)\b",
@@ -563,11 +568,14 @@ _REFUSAL = _Kind(
     ),
 )
 
-_LIMIT_CUES = "can|cannot|could|couldn't|couldn’t|have|able|unable|won't|won’t|lack"
+_LIMIT_CUES = (
+    "can|cannot|can't|can’t|cant|could|couldn't|couldn’t|couldnt|have|don't|don’t|dont|didn't"
+    "|didn’t|didnt|able|unable|won't|won’t|lack"
+)
 # "I" and a limit, ending where a model's missing ability is named.
 _FIRST_PERSON_LIMIT = re.compile(
-    rf"\bi\b[^\n.!?]{{0,40}}?\b(?:can(?:not|{_AP}t| not)|could(?:n{_AP}t| not)"
-    rf"|(?:do|does|did)(?: not|n{_AP}t) have|(?:am|{_AP}m) (?:not able|unable)"
+    rf"\bi\b[^\n.!?]{{0,40}}?\b(?:can(?:not|{_AP}?t| not)|could(?:n{_AP}?t| not)"
+    rf"|(?:do|does|did)(?: not|n{_AP}?t) have|(?:am|{_AP}m) (?:not able|unable)"
     rf"|won{_AP}t be able|lack|have no)\b[^\n.!?]{{0,50}}?$"
 )
 _THING_YOU_GAVE = re.compile(
@@ -678,11 +686,16 @@ _KNOWLEDGE_CUTOFF = _Kind(
             # One pattern a phrase: each keeps a literal prefix and its own cue words.
             _rx(phrase + r"\b", *cues, _LIMIT_CUES, accept=_after_a_first_person_limit)
             for phrase, cues in (
-                (r"real-?time", ("real|realtime",)),
+                (r"real[- ]?time", ("real|realtime",)),
                 (r"brows(?:e|ing)", ("browse|browsing",)),
                 (r"training data", ("training", "data")),
                 (r"taste buds", ("taste", "buds")),
                 (r"visit places", ("visit", "places")),
+                (r"open (?:pdfs?|attachments?)", ("open", "pdf|pdfs|attachment|attachments")),
+                (r"see (?:images|pictures)", ("see", "images|pictures")),
+                (r"make (?:phone )?calls", ("make", "calls")),
+                (r"(?:internet|web) access", ("internet|web", "access")),
+                (r"connected to the (?:internet|web)", ("connected", "internet|web")),
             )
         ),
         _rx(
@@ -1607,7 +1620,9 @@ def _find_spans(
     found.sort()
     merged: list[Span] = []
     for start, end in found:
-        if merged and start < merged[-1][1]:
+        # Two patterns' matches that overlap or stand a space apart on one line ("I can't
+        # open the file" and "you uploaded") are one leak.
+        if merged and (start < merged[-1][1] or not lower[merged[-1][1] : start].strip(" \t")):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))

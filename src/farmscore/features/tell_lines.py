@@ -1,18 +1,18 @@
 """Tell lines that no word list names: a small learned scorer of a page's short lines.
 
 The patterns of `artifacts` and `prompter_lines` find the phrasings someone wrote down. A line
-that hands the piece back to its prompter, echoes the prompt, notes its own formatting or
-splices in promotion comes in endless wordings ("hope this works for you! happy to
-trim it down to 300 words"). This scorer reads each short line's words and word pairs, a few
-marks and where the line stands on the page and, for each kind of tell line, gives the
-log-odds that the line is one: a logistic model per kind, so that a human line that looks a
-little like one kind (a newsletter sign-up, like promotion) does not raise the bar of another
-(a hand-over). Promotion's model also reads the letters of words and their shapes (a price, a
-code, a link): promotion in new words shares them with promotion in known ones. Its weights
-come with the package (`farmscore/data/tell_lines.npz`), fitted by `training/fit_tell_lines.py`
-on the development phrasings of `training/trials/` planted in human training articles, against
-every other short line of the training corpora; the file records each kind's threshold, the
-rule that set them and what it was fitted on.
+that hands the piece back to its prompter, echoes the prompt, labels the reply with a chat role,
+notes its own formatting or splices in promotion comes in endless wordings ("hope this works for
+you! happy to trim it down to 300 words"). This scorer reads each short line's words and word
+pairs, a few marks and where the line stands on the page and, for each kind of tell line, gives
+the log-odds that the line is one: a logistic model per kind, so that a human line that looks a
+little like one kind (a newsletter sign-up, like promotion) does not raise the bar of another (a
+hand-over). Promotion's model also reads the letters of words and their shapes (a price, a code,
+a link): promotion in new words shares them with promotion in known ones. Its weights come with
+the package (`farmscore/data/tell_lines.npz`), fitted by `training/fit_tell_lines.py` on the
+development phrasings of `training/trials/` planted in human training articles, against every
+other short line of the training corpora; the file records each kind's threshold, the rule that
+set them and what it was fitted on.
 """
 
 from __future__ import annotations
@@ -38,11 +38,12 @@ RESOURCE = "tell_lines.npz"
 # article prose, and leaving them out keeps the scorer to a few lines of most pages.
 MAX_LINE_WORDS = 40
 MIN_PAGE_LINES = 2
-# A line handing the piece over or back to its prompter, or echoing the prompt, sits at the
-# page's edges: within this many lines of its start or end. Amid a page, the same words are a
-# chatty post's own talk or a how-to's instructions.
+# A line handing the piece over or back to its prompter, echoing the prompt or labelling the
+# reply with a chat role sits at the page's edges: within this many lines of its start or end.
+# Amid a page, the same words are a chatty post's own talk, a how-to's instructions or an
+# interview's "A:".
 EDGE_LINES = 2
-EDGE_KINDS = frozenset({"prompter_address", "prompt_echo"})
+EDGE_KINDS = frozenset({"prompter_address", "prompt_echo", "role_marker"})
 # Characters whose presence in a line is a feature: brackets of slots, the colon of labels,
 # the shouting and emoji of promotion.
 MARKS = ("!", "?", ":", "[", "]", "{", "}", "<", ">", "#", "@", "*", "$", "£", "€", "%", "🔥", "👉")

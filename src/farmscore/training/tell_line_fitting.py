@@ -39,6 +39,7 @@ KIND_OF_DEV_KIND = {
     "format_note": "format_note",
     "prompt_echo": "prompt_echo",
     "promo": "promotion",
+    "role_marker": "role_marker",
 }
 # Development keys of legitimate lines: chatbots quoted as reported speech, and a newsroom's
 # own furniture ("Read more:", a newsletter sign-up, a correction). Negatives, planted too.
@@ -87,7 +88,7 @@ def plant(dev_kind: str, line: str, text: str, rng: random.Random) -> str:
     """`text` with `line` where a line of its kind sits. Not `trials.place`, which puts a line
     amid the body at its middle word: the fit plants at any paragraph boundary, so that it does
     not learn the trials' one position."""
-    if dev_kind in ("preamble", "prompt_echo"):
+    if dev_kind in ("preamble", "prompt_echo", "role_marker"):
         return f"{line}\n\n{text}"
     if dev_kind.endswith("signoff") or (dev_kind in AT_EITHER_END and rng.random() < 0.5):
         return f"{text}\n\n{line}"
@@ -169,12 +170,14 @@ def fit_tell_lines(
     Each kind gets its own model, fitted on its planted lines against every negative line
     (the other kinds' lines are neither): a human line that looks a little like one kind then
     raises only that kind's threshold."""
-    rng = random.Random(settings.seed)
     report = FitReport()
     rows = _Rows()
     hosts = list(human_fit)
 
     def planted(dev_kind: str, line: str) -> Iterator[LineUnit]:
+        # Drawn for the line alone: adding a file or a kind leaves every other line's hosts
+        # and places as they were, so that a refit changes only what it should.
+        rng = random.Random(f"{settings.seed}:{dev_kind}:{line}")
         for host in rng.sample(hosts, settings.plants_per_line):
             unit = _planted_unit(plant(dev_kind, line, host, rng), line)
             if unit is not None:
