@@ -413,13 +413,19 @@ _SELF_REFERENCE = _Kind(
             r"|language model|chatbot|bot|ai model|text model)\b"
             r"|i, an? (?:(?:automated|virtual|digital|text-based) )?(?:ai|assistant|language"
             r" model|chatbot|bot|ai model|text model)\b,"
-            r"|\bbeing an? (?:(?:text-based|large|automated) )?(?:ai|chatbot|language model"
-            r"|ai model|text model|bot|computer program)\b,"
             rf"|i(?:{_AP}m| am) (?:just |only |merely |simply )?(?:a|an) (?:computer program"
             r"|bot|software program|algorithm)\b"
             rf"|i (?:do not|don{_AP}t|lack) (?:have )?(?:eyes|taste buds)\b",
             "i",
             "ai|assistant|model|chatbot|bot|program|algorithm|eyes|taste",
+        ),
+        # "Being a chatbot, I can't ...": its own pattern, so that the one above keeps "i" as
+        # its literal start.
+        _w(
+            r"being an? (?:(?:text-based|large|automated) )?(?:ai|chatbot|language model"
+            r"|ai model|text model|bot|computer program)\b,",
+            "being",
+            "ai|chatbot|model|bot|program",
         ),
         # The page owning up to being unreviewed machine output: "This content is
         # AI-generated and may contain inaccuracies", "The following was written by AI.
