@@ -173,6 +173,24 @@ def test_the_packaged_scorer_finds_a_sign_off_no_pattern_names(
     assert not tells_in(*_values(f"{BODY}\n\n{line}"))
 
 
+def test_the_packaged_scorer_finds_a_role_label_at_the_start_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    label = "Model output: The council set next year's budget on Tuesday."
+    first, second = BODY.split("\n\n")
+    opening = f"{label}\n\n{BODY}\n\nMore on the roads fund.\n\nThe next meeting is in May."
+    assert [tell.kind for tell in tells_in(*_values(opening))] == ["role_marker"]
+    # Amid the page it is left alone, as an interview's or a transcript's label would be (the
+    # rule that keeps role labels to a page's edges is checked with the file's kinds, below).
+    amid = f"{first}\n\nThe mayor spoke first.\n\n{label}\n\nThen residents.\n\n{second}"
+    assert not tells_in(*_values(amid))
+    # The patterns alone miss it.
+    scorer = packaged_scorer()
+    silenced = dataclasses.replace(scorer, thresholds=np.full(len(scorer.kinds), np.inf))
+    monkeypatch.setattr(tell_lines, "packaged_scorer", lambda: silenced)
+    assert not tells_in(*_values(opening))
+
+
 def test_the_packaged_scorer_leaves_newsroom_lines_alone() -> None:
     for line in (
         "Read more: Council approves new cycle lanes on Mill Lane",
