@@ -84,11 +84,12 @@ _UNIT = (
     r"|hours?|minutes?|seconds?|days?|weeks?|months?|years?"
     r"|dollars?|euros?|yen|yuan|rupees?)\b"
 )
-_CURRENCY_SIGNS = "$€£¥₹"
+# The signs a price opens with ("$40", "£2.1m"), read by the structure family too.
+CURRENCY_SIGNS = "$€£¥₹"
 # A number not glued to a word ("abc123", "@user2"): a currency sign or digit first, then
 # digits with decimal or thousands separators, then an optional unit.
 _NUMBER = re.compile(
-    rf"[\d{_CURRENCY_SIGNS}](?<![\w.,].)(?:(?<=\d)|(?=\d))\d*(?:[.,]\d+)*"
+    rf"[\d{CURRENCY_SIGNS}](?<![\w.,].)(?:(?<=\d)|(?=\d))\d*(?:[.,]\d+)*"
     rf"(?:\s?(?P<unit>{_UNIT}))?"
 )
 
@@ -272,7 +273,7 @@ def find_numbers(text: str, dates: list[Span]) -> tuple[list[Span], list[Span]]:
         if i >= 0 and dates[i][1] > start:
             continue
         numbers.append(match.span())
-        if match.group("unit") or text[start] in _CURRENCY_SIGNS:
+        if match.group("unit") or text[start] in CURRENCY_SIGNS:
             quantities.append(match.span())
     return numbers, quantities
 

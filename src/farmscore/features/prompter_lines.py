@@ -697,7 +697,7 @@ def find_task_talk(doc: AnalyzedText, vocabulary: frozenset[str] | None = None) 
     lines = doc.lines
     phrases = _prompt_phrases(lower, vocabulary, lines)
     for number, ((start, end), (first, last)) in enumerate(
-        zip(lines, doc.word_ranges(lines), strict=True)
+        zip(lines, doc.line_word_ranges, strict=True)
     ):
         # A line that echoes the prompt is that, even when it also hands the piece over
         # ("Here is a 26 sentence story based on the prompt:").
@@ -743,11 +743,8 @@ def find_task_talk(doc: AnalyzedText, vocabulary: frozenset[str] | None = None) 
             address.append((start + at, end))
     taken = address + echo
     for index in _sentences_to_read(doc, words):
-        start, end = doc.sentences[index]
-        first, last = doc.sentence_word_ranges[index]
-        sentence = _Unit(
-            (start, end), -1, _kinds_of(words, first, last), last - first, words[first]
-        )
+        sentence = _sentence_unit(doc, words, index, -1)
+        start, end = sentence.span
         may_offer, may_note = _may_offer(sentence), _may_note(sentence)
         if not (may_offer or may_note):
             continue
@@ -772,6 +769,12 @@ def _opening_sentence(
     first, last = doc.sentence_word_ranges[index]
     if last == first:
         return None
+    return _sentence_unit(doc, words, index, number)
+
+
+def _sentence_unit(doc: AnalyzedText, words: list[str], index: int, number: int) -> _Unit:
+    """Sentence `index` (one with words) as a unit of line `number` (-1: read as a sentence)."""
+    first, last = doc.sentence_word_ranges[index]
     return _Unit(
         doc.sentences[index], number, _kinds_of(words, first, last), last - first, words[first]
     )

@@ -21,6 +21,8 @@ _REPORTING = re.compile(
     r"|opened with|opens with|ended with|ends with|contained|contains|containing|included"
     r"|includes|including|featured|carried|quoted|quoting|typed|generated|produced|spat out)\b"
 )
+# A single quote opens a quotation after a space or one of these, and before a letter.
+_BEFORE_AN_OPENING_QUOTE = "([—–-"
 # What ends a sentence, for finding the start of the one a match is in.
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 # How far back the start of a sentence is looked for: a sentence is rarely longer.
@@ -57,7 +59,7 @@ def is_inside_quotes(text: str, start: int) -> bool:
             continue
         previous = before[i - 1] if i else " "
         following = text[begin + i + 1] if begin + i + 1 < len(text) else " "
-        if (previous.isspace() or previous in "([—–-") and following.isalnum():
+        if (previous.isspace() or previous in _BEFORE_AN_OPENING_QUOTE) and following.isalnum():
             depth = 1
         elif depth and not following.isalnum() and not previous.isspace():
             depth = 0
@@ -88,7 +90,9 @@ def _introduced_as_reported(text: str, start: int) -> bool:
 
 # A quotation's opening mark: a double quote, or a single quote before a letter at the start
 # or after a space or bracket (not an apostrophe inside a word).
-_OPENING_QUOTE = re.compile(r"[\"“]|(?:^|(?<=[\s(\[—–-]))['‘](?=\w)")
+_OPENING_QUOTE = re.compile(
+    rf"[\"“]|(?:^|(?<=[\s{re.escape(_BEFORE_AN_OPENING_QUOTE)}]))['‘](?=\w)"
+)
 
 
 def reports_a_quotation(line: str) -> bool:

@@ -862,7 +862,7 @@ def extract(doc: AnalyzedText) -> FamilyResult:
     text = doc.text
     line_texts = [text[start:end] for start, end in doc.lines]
     words = _words(doc)
-    ranges = _analysed(doc.word_ranges(doc.lines))
+    ranges = _analysed(doc.line_word_ranges)
     occurrences = Counter(line_texts[: len(ranges)])
     seen: set[str] = set()
     distinct: list[_Line] = []

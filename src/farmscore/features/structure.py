@@ -28,6 +28,7 @@ from farmscore.features.base import (
     rare_event_rate,
     safe_ratio,
 )
+from farmscore.features.checkable_items import CURRENCY_SIGNS
 from farmscore.features.tell_lines import LEARNED_NOTE, PROMOTION_KIND
 from farmscore.features.text import AnalyzedText, Span
 
@@ -818,7 +819,7 @@ def _is_widget_label(doc: AnalyzedText, line_index: int) -> bool:
     )
 
 
-_PRICE = re.compile(r"[$£€¥₹₦]\s?\d")
+_PRICE = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]\s?\d")
 
 
 def _is_offer_roundup(doc: AnalyzedText, learned_lines: int) -> bool:
@@ -829,7 +830,7 @@ def _is_offer_roundup(doc: AnalyzedText, learned_lines: int) -> bool:
         return True
     text = doc.text
     priced = 0
-    for (start, end), (first, last) in zip(doc.lines, doc.word_ranges(doc.lines), strict=True):
+    for (start, end), (first, last) in zip(doc.lines, doc.line_word_ranges, strict=True):
         if last - first <= WIDGET_HEADLINE_MAX_WORDS and _PRICE.search(text, start, end):
             priced += 1
             if priced >= OFFER_ROUNDUP_LINES:
@@ -843,7 +844,7 @@ def _short_calls_to_action(doc: AnalyzedText) -> set[int]:
     positions = list(compress(count(), map(_CALL_TO_ACTION_WORDS.__contains__, doc.words_lower)))
     if not positions:
         return set()
-    ranges = doc.word_ranges(doc.lines)
+    ranges = doc.line_word_ranges
     firsts = [first for first, _ in ranges]
     lower = doc.lower_aligned
     found: set[int] = set()

@@ -168,7 +168,7 @@ def line_units(doc: AnalyzedText) -> Iterator[LineUnit]:
     text = doc.text
     last = len(lines) - 1
     for number, ((start, end), (first_word, end_word)) in enumerate(
-        zip(lines, doc.word_ranges(lines), strict=True)
+        zip(lines, doc.line_word_ranges, strict=True)
     ):
         n_words = end_word - first_word
         if n_words == 0 or n_words > MAX_LINE_WORDS:

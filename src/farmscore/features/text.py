@@ -106,6 +106,11 @@ class AnalyzedText:
         return ranges
 
     @cached_property
+    def line_word_ranges(self) -> list[tuple[int, int]]:
+        """The [first, end) word indices of each line."""
+        return self.word_ranges(self.lines)
+
+    @cached_property
     def sentence_word_ranges(self) -> list[tuple[int, int]]:
         """The [first, end) word indices of each sentence."""
         return self.word_ranges(self.sentences)
