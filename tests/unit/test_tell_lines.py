@@ -180,12 +180,15 @@ def test_the_packaged_scorer_finds_a_role_label_at_the_start_only(
     first, second = BODY.split("\n\n")
     opening = f"{label}\n\n{BODY}\n\nMore on the roads fund.\n\nThe next meeting is in May."
     assert [tell.kind for tell in tells_in(*_values(opening))] == ["role_marker"]
-    # Amid the page it is left alone, as an interview's or a transcript's label would be (the
-    # rule that keeps role labels to a page's edges is checked with the file's kinds, below).
+    # Amid the page it is left alone, as an interview's or a transcript's label would be: the
+    # role-label model is not even consulted there.
     amid = f"{first}\n\nThe mayor spoke first.\n\n{label}\n\nThen residents.\n\n{second}"
     assert not tells_in(*_values(amid))
-    # The patterns alone miss it.
     scorer = packaged_scorer()
+    doc = AnalyzedText(amid)
+    unit = next(unit for unit in line_units(doc) if doc.text[slice(*unit.span)] == label)
+    assert scorer.eligible_log_odds([unit])[0, scorer.kinds.index("role_marker")] == -np.inf
+    # The patterns alone miss it.
     silenced = dataclasses.replace(scorer, thresholds=np.full(len(scorer.kinds), np.inf))
     monkeypatch.setattr(tell_lines, "packaged_scorer", lambda: silenced)
     assert not tells_in(*_values(opening))
