@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 TRIALS = REPO / "training" / "trials"
 DEV_FILES = tuple(
     f"tells_dev{number}.json"
-    for number in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13")
+    for number in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14")
 )
 LOOKALIKE_FILES = ("human_lookalikes.json", "human_lookalikes2.json")
 FIT_PAGES = 3000

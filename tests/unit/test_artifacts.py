@@ -198,6 +198,11 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
             {"role_marker": 1},
         ),
         ("Turn this Reddit thread into a news story.\n\nServers fell over.", {"prompt_echo": 1}),
+        # A prompt under its label as the page's first line.
+        ("Prompt: A letter arrives 50 years late.\n\nThe envelope was yellow.", {"prompt_echo": 1}),
+        ("Essay topic: Should homework be abolished?\n\nHomework divides.", {"prompt_echo": 1}),
+        ("[WP] The moon files for divorce.\n\nIt began quietly.", {"prompt_echo": 1}),
+        ("Writing prompt - a town where it rains upward\n\nIt rained up.", {"prompt_echo": 1}),
         ("Given the notes below, compose a short obituary.\n\nHe farmed.", {"prompt_echo": 1}),
         # Offers without the usual words.
         (
@@ -326,6 +331,9 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "My training data set had 10,000 labelled photos of birds.",
         "Output: Factory figures for May\n\nThe plant made 400 cars.",
         "System: Windows 11\n\nThe laptop ships in June.",
+        # A label that opens a recipe's method, and a prompt's label amid a page.
+        "Instructions: Preheat the oven to 180C.\n\nGrease the tin.",
+        "The class met at nine.\n\nPrompt: describe your street.\n\nMost wrote a page.",
     ],
 )
 def test_human_text_does_not_fire(text: str) -> None:

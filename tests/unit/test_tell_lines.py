@@ -140,6 +140,13 @@ def test_a_hand_over_a_line_quotes_as_someones_words_is_not_the_pages() -> None:
     )
     units = list(line_units(AnalyzedText(page)))
     assert [unit.reports_a_quote for unit in units] == [True, False, False]
+    # "Opened with" and its kin, with an aside between the verb and "with".
+    page = (
+        'The reply opened, somewhat awkwardly, with "Sure! Here is a news article."\n\n'
+        'Rivers rose.\n\nIts output started with the line "Write a 20-sentence story."'
+    )
+    units = list(line_units(AnalyzedText(page)))
+    assert [unit.reports_a_quote for unit in units] == [True, False, True]
 
 
 def test_a_learned_line_is_not_counted_again_where_a_pattern_found_it() -> None:

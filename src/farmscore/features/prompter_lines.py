@@ -362,6 +362,18 @@ _BRIEF_IMPERATIVE = re.compile(
     r"|continue|generate|compose|produce|draft|create|craft|refine|translate|adapt|shorten"
     r"|lengthen|cover|i need an?|based on the|using the|given the|article length|word limit)\b"
 )
+# A prompt shown under its label as the page's first line, as direct-prompt outputs and the
+# datasets built from them print it: "Prompt: A letter arrives 50 years late.", "Essay topic:
+# ...", "Writing prompt - ...", "[WP] ...", "Summarize the following article:". Not
+# "Instructions:", which opens a recipe's method.
+_PROMPT_LABEL = re.compile(
+    r"[\W_]{0,6}(?:(?:(?:writing|essay|story|article|review|blog|user|original) )?"
+    r"(?:prompt|task)[ \t]*(?::|[-–—][ \t])"
+    r"|essay (?:topic|question|title)[ \t]*:|\[wp\]"
+    r"|summari[sz]e(?: the following| this| the above)?[^\n:]{0,40}:"
+    r"|continuation of (?:the |a |this )?(?:review|story|text|article)\b"
+    r"|(?:review|story) continuation\b|continued (?:review|story)\b)"
+)
 # The terms of a brief that name the piece, its length or its reader: one is enough.
 _BRIEF_TERMS = re.compile(
     r"\b(?:tone|keywords?|keyphrases?|h[1-6]s?|meta description|ai detect\w*|detectors?"
@@ -603,6 +615,8 @@ def _prompt_line_at(unit: _Unit, text: str) -> int | None:
     casual. Length: 1200 words."."""
     if unit.n_words > MAX_TASK_LINE_WORDS:
         return None
+    if unit.line_number == 0 and _PROMPT_LABEL.match(text):
+        return len(text) - len(text.lstrip(" \t\"'([*>-#"))
     labels = _BRIEF_LABEL.search(text)
     if labels is not None and len({label.group(0) for label in _BRIEF_LABEL.finditer(text)}) >= 2:
         return labels.start()

@@ -14,11 +14,13 @@ import re
 
 # Verbs that, earlier in the same sentence, introduce what follows as reported: "the bot
 # replied that", "the listing contained", "a response that read". (Nouns such as "the phrase"
-# introduce quotations, which quotation marks already show.)
+# introduce quotations, which quotation marks already show.) "Opened with" and its kin may
+# hold an aside: "the reply opened, somewhat awkwardly, with".
 _REPORTING = re.compile(
     r"\b(?:said|says|told|tells|replied|replies|responded|responds|answered|wrote|writes|stated"
     r"|added|claimed|insisted|explained|noted|declared|warned|read|reads|began|begins"
-    r"|opened with|opens with|ended with|ends with|contained|contains|containing|included"
+    r"|(?:opened|opens|started|starts|ended|ends)(?:,[^,\n]{1,30},)? with"
+    r"|contained|contains|containing|included"
     r"|includes|including|featured|carried|quoted|quoting|typed|generated|produced|spat out)\b"
 )
 # A single quote opens a quotation after a space or one of these, and before a letter.
