@@ -219,6 +219,17 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
             {"self_reference": 1},
         ),
         ("I'm just a text model and can't watch the trailer.", {"self_reference": 1}),
+        # A check claimed in another sentence does not cover the disclosure; a sentence's own
+        # "starts with" does not make what follows reported speech.
+        (
+            "This summary is AI-generated and may contain errors. Quotes were checked by our "
+            "reporters.",
+            {"self_reference": 1},
+        ),
+        (
+            "Every great trip starts with a plan, and as an AI language model I can help.",
+            {"self_reference": 1},
+        ),
         (
             "Since my knowledge is not current, I may not know the cut-off marks.",
             {"knowledge_cutoff": 1},
@@ -353,9 +364,16 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         # A page that says people checked its machine draft discloses how it was made.
         "This article was generated with the help of AI and reviewed by a human editor.",
         "This story was produced using AI tools; our editors verify every fact.",
-        "My knowledge of the rules is not current, the referee admitted.",
-        # A label that opens a recipe's method, and a prompt's label amid a page.
+        "This article was generated with the help of AI and reviewed for accuracy by our editors.",
+        "My information is not current, the minister conceded, and he apologised.",
+        "My data isn't up to date, so check the council website before you travel.",
+        "The menu reflects my training in French kitchens, the chef said proudly.",
+        # A label that opens a recipe's method, a tutorial's step or a page's continuation,
+        # a summary's label, and a prompt's label amid a page.
         "Instructions: Preheat the oven to 180C.\n\nGrease the tin.",
+        "Task: Install the package with pip.\n\nThen run it.",
+        "Continuation of the story from page one\n\nThe council met again.",
+        "Summarised: what the budget means for you\n\nTaxes rise.",
         "The class met at nine.\n\nPrompt: describe your street.\n\nMost wrote a page.",
     ],
 )
@@ -384,6 +402,13 @@ _LONG_LEDE = (
     "engineers said the bridge repairs would close two lanes until the end of March while shop "
     "owners asked for signs directing drivers to the detour around Front Street."
 )
+
+
+def test_a_labelled_prompt_is_found_from_its_label() -> None:
+    text = "[WP] The moon files for divorce.\n\nIt began quietly."
+    assert evidence_texts(text, "artifacts_prompt_echo_count") == [
+        "[WP] The moon files for divorce."
+    ]
 
 
 def test_an_echoed_prompt_run_into_the_first_paragraph_is_found() -> None:

@@ -364,15 +364,12 @@ _BRIEF_IMPERATIVE = re.compile(
 )
 # A prompt shown under its label as the page's first line, as direct-prompt outputs and the
 # datasets built from them print it: "Prompt: A letter arrives 50 years late.", "Essay topic:
-# ...", "Writing prompt - ...", "[WP] ...", "Summarize the following article:". Not
-# "Instructions:", which opens a recipe's method.
+# ...", "Writing prompt - ...", "[WP] ...", "Review continuation: ...". Not "Instructions:" or
+# "Task:", which open a recipe's method and a tutorial's step, nor "Continued from page one".
 _PROMPT_LABEL = re.compile(
-    r"[\W_]{0,6}(?:(?:(?:writing|essay|story|article|review|blog|user|original) )?"
-    r"(?:prompt|task)[ \t]*(?::|[-–—][ \t])"
-    r"|essay (?:topic|question|title)[ \t]*:|\[wp\]"
-    r"|summari[sz]e(?: the following| this| the above)?[^\n:]{0,40}:"
-    r"|continuation of (?:the |a |this )?(?:review|story|text|article)\b"
-    r"|(?:review|story) continuation\b|continued (?:review|story)\b)"
+    r"[\W_]{0,6}(?:(?:(?:writing|essay|story|article|review|blog|user|original) )?prompt"
+    r"[ \t]*(?::|[-–—][ \t])|essay (?:topic|question|title)[ \t]*:|\[wp\]"
+    r"|(?:review|story) continuation[ \t]*:)"
 )
 # The terms of a brief that name the piece, its length or its reader: one is enough.
 _BRIEF_TERMS = re.compile(
@@ -616,7 +613,7 @@ def _prompt_line_at(unit: _Unit, text: str) -> int | None:
     if unit.n_words > MAX_TASK_LINE_WORDS:
         return None
     if unit.line_number == 0 and _PROMPT_LABEL.match(text):
-        return len(text) - len(text.lstrip(" \t\"'([*>-#"))
+        return len(text) - len(text.lstrip())  # from the label's markup: "[WP]", "**Prompt:**"
     labels = _BRIEF_LABEL.search(text)
     if labels is not None and len({label.group(0) for label in _BRIEF_LABEL.finditer(text)}) >= 2:
         return labels.start()

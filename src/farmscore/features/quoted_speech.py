@@ -14,14 +14,18 @@ import re
 
 # Verbs that, earlier in the same sentence, introduce what follows as reported: "the bot
 # replied that", "the listing contained", "a response that read". (Nouns such as "the phrase"
-# introduce quotations, which quotation marks already show.) "Opened with" and its kin may
-# hold an aside: "the reply opened, somewhat awkwardly, with".
+# introduce quotations, which quotation marks already show.)
 _REPORTING = re.compile(
     r"\b(?:said|says|told|tells|replied|replies|responded|responds|answered|wrote|writes|stated"
     r"|added|claimed|insisted|explained|noted|declared|warned|read|reads|began|begins"
-    r"|(?:opened|opens|started|starts|ended|ends)(?:,[^,\n]{1,30},)? with"
-    r"|contained|contains|containing|included"
+    r"|opened with|opens with|ended with|ends with|contained|contains|containing|included"
     r"|includes|including|featured|carried|quoted|quoting|typed|generated|produced|spat out)\b"
+)
+# Before a quotation mark, more verbs say whose words follow: "the output started with the
+# line", "the reply opened, somewhat awkwardly, with". Without the mark they are a sentence's
+# own words ("every trip starts with a plan"), so only `reports_a_quotation` reads them.
+_QUOTATION_OPENED = re.compile(
+    r"\b(?:opened|opens|started|starts|began|begins|ended|ends)(?:,[^,\n]{1,30},)? with\b"
 )
 # A single quote opens a quotation after a space or one of these, and before a letter.
 _BEFORE_AN_OPENING_QUOTE = "([—–-"
@@ -107,4 +111,7 @@ def reports_a_quotation(line: str) -> bool:
     >>> reports_a_quotation("Sure! Here's the article you asked for.")
     False
     """
-    return _OPENING_QUOTE.search(line) is not None and _REPORTING.search(line.lower()) is not None
+    if _OPENING_QUOTE.search(line) is None:
+        return False
+    lower = line.lower()
+    return _REPORTING.search(lower) is not None or _QUOTATION_OPENED.search(lower) is not None

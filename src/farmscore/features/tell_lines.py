@@ -99,7 +99,7 @@ def extra_features(words: Sequence[str]) -> list[str]:
     >>> extra_features(["grab", "£10", "bonus"])
     ['g <bon', 'g bonu', 'g onus', 'g nus>', 's number', 'f grab']
     """
-    # Chained iterators and cached grams and shapes: this runs for every short line of a page.
+    # One dict from chained iterators, not an update per word: this runs for every short line.
     features = dict.fromkeys(
         itertools.chain.from_iterable(
             _letter_grams(word) for word in words if len(word) >= MIN_GRAM_WORD_LETTERS
