@@ -33,7 +33,7 @@ from farmscore.features.prompter_lines import (
     find_task_talk,
     introduces_someone_elses_words,
 )
-from farmscore.features.quoted_speech import is_quoted_report, is_reported
+from farmscore.features.quoted_speech import SENTENCE_BREAK, is_quoted_report, is_reported
 from farmscore.features.tell_lines import LEARNED_NOTE
 from farmscore.features.text import AnalyzedText, Span
 from farmscore.words import WORD_PATTERN
@@ -350,7 +350,6 @@ _DENIAL_REACH_CHARS = 25
 # The disclosure's sentence ends at its first full stop; a long one is cut here, as a line can
 # be megabytes long.
 _DISCLOSURE_CHARS = 300
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 
 
 def _owns_up_to_unchecked_output(text: str, match: re.Match[str]) -> bool:
@@ -359,7 +358,7 @@ def _owns_up_to_unchecked_output(text: str, match: re.Match[str]) -> bool:
     if not _said_of_the_page(text, match):
         return False
     limit = min(len(text), match.start() + _DISCLOSURE_CHARS)
-    end = _SENTENCE_END.search(text, match.end(), limit)
+    end = SENTENCE_BREAK.search(text, match.end(), limit)
     sentence = text[match.start() : limit if end is None else end.start()]
     checked = _PEOPLE_CHECKED_IT.search(sentence)
     if checked is None:

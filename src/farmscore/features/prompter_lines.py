@@ -613,7 +613,7 @@ def _prompt_line_at(unit: _Unit, text: str) -> int | None:
     if unit.n_words > MAX_TASK_LINE_WORDS:
         return None
     if unit.line_number == 0 and _PROMPT_LABEL.match(text):
-        return len(text) - len(text.lstrip())  # from the label's markup: "[WP]", "**Prompt:**"
+        return 0  # the whole line, the label's markup included: "[WP]", "**Prompt:**"
     labels = _BRIEF_LABEL.search(text)
     if labels is not None and len({label.group(0) for label in _BRIEF_LABEL.finditer(text)}) >= 2:
         return labels.start()

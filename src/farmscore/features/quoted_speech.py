@@ -25,12 +25,13 @@ _REPORTING = re.compile(
 # line", "the reply opened, somewhat awkwardly, with". Without the mark they are a sentence's
 # own words ("every trip starts with a plan"), so only `reports_a_quotation` reads them.
 _QUOTATION_OPENED = re.compile(
-    r"\b(?:opened|opens|started|starts|began|begins|ended|ends)(?:,[^,\n]{1,30},)? with\b"
+    r"\b(?:opened|opens|started|starts|ended|ends)(?:,[^,\n]{1,30},)? with\b"
 )
 # A single quote opens a quotation after a space or one of these, and before a letter.
 _BEFORE_AN_OPENING_QUOTE = "([—–-"
-# What ends a sentence, for finding the start of the one a match is in.
-_SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
+# What ends a sentence, for finding the start of the one a match is in (and, in `artifacts`,
+# the end of the one a disclosure is in).
+SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 # How far back the start of a sentence is looked for: a sentence is rarely longer.
 _SENTENCE_LOOKBACK_CHARS = 400
 
@@ -89,7 +90,7 @@ def _introduced_as_reported(text: str, start: int) -> bool:
     window_start = max(line_start(text, start), start - _SENTENCE_LOOKBACK_CHARS)
     window = text[window_start:start]
     sentence_start = 0
-    for match in _SENTENCE_BREAK.finditer(window):
+    for match in SENTENCE_BREAK.finditer(window):
         sentence_start = match.end()
     return _REPORTING.search(window.lower(), sentence_start) is not None
 
