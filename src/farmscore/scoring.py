@@ -42,6 +42,7 @@ from farmscore.model.measure_groups import MeasureGroups
 from farmscore.model.verdict import (
     DEFAULT_POLICY,
     POLICIES,
+    TELL_SCORE,
     Policy,
     Verdict,
     decide,
@@ -490,6 +491,12 @@ class Scorer:
             evidence[WORDING_FEATURE] = self._wording_evidence(
                 measured, 1 if contributions[wording_at] > 0 else -1
             )
+        tell_note = "a tell decides the verdict whoever wrote the rest of the page"
+        if tells and verdict.lift == 0.0:
+            tell_note += (
+                f"; the machine head alone scored the page at or above a tell's floor "
+                f"({TELL_SCORE}), so the tell moved the score by nothing"
+            )
         reasons = [
             Reason(
                 feature=f"tell_{tell.kind}",
@@ -504,7 +511,7 @@ class Scorer:
                 ),
                 title=tell.title,
                 axis="tell",
-                note="a tell decides the verdict whoever wrote the rest of the page",
+                note=tell_note,
             )
             for tell in tells
         ]

@@ -85,6 +85,10 @@ class Reason:
 
     @property
     def direction(self) -> str:
+        # A tell points toward content farm even when it moved the score by nothing: the
+        # machine head may already have scored the page above the tell's floor.
+        if self.axis == "tell":
+            return "content_farm"
         return "content_farm" if self.contribution > 0 else "substantive"
 
 

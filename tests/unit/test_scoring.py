@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import farmscore.model.verdict
+import farmscore.scoring
 from farmscore.features import measures
 from farmscore.features.extractor import analyze_text
 from farmscore.model.card import ModelVerificationError
@@ -290,3 +292,27 @@ def test_a_confident_logistic_score_still_shows_how_far_its_reasons_moved_it(
     # Calibrated on log-odds, not on saturated probabilities: reasons of a few hundredths of
     # a log-odds at most would say nothing.
     assert abs(result.reasons[0].contribution) > 0.1
+
+
+LEAKED_SELF_REFERENCE = "As an AI language model, I cannot verify these figures."
+
+
+@pytest.mark.parametrize("floor", [0.9, 0.999999])
+def test_a_tell_reason_points_toward_content_farm_however_far_it_moved_the_score(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch, floor: float
+) -> None:
+    """A page the machine head already scores above a tell's floor gets no lift from its
+    tell: the tell's reason still points toward content farm, and says why it moved nothing.
+    The tiny model scores this farm page between the two floors."""
+    monkeypatch.setattr(farmscore.model.verdict, "TELL_SCORE", floor)
+    monkeypatch.setattr(farmscore.scoring, "TELL_SCORE", floor)
+    text = farm_text(random.Random(7)) + "\n\n" + LEAKED_SELF_REFERENCE
+    result = Scorer.load(tiny_model_dir).score(text=text)
+    tells = [reason for reason in result.reasons if reason.axis == "tell"]
+    lifted = result.machine < floor
+
+    assert result.decided_by == "tell"
+    assert tells
+    assert all(reason.direction == "content_farm" for reason in tells)
+    assert all((reason.contribution > 0.0) == lifted for reason in tells)
+    assert all(("moved the score by nothing" in reason.note) != lifted for reason in tells)

@@ -313,6 +313,11 @@ def _borderline_section(result: AuditResult, colours: Mapping[str, str]) -> str:
     )
 
 
+# A reason's effect is coloured by its direction: a tell's points toward content farm even when
+# it moved the score by nothing.
+_EFFECT_CLASS = {"content_farm": "up", "substantive": "down"}
+
+
 def _flagged_article(
     rank: int, doc: FlaggedDocument, colours: Mapping[str, str], css: str = ""
 ) -> str:
@@ -330,7 +335,7 @@ def _flagged_article(
         f"<br><code>{_esc(r.feature)}</code>{_reason_parts(r)}</td>"
         f"<td class='num'>{r.value:.3g}</td>"
         f"<td class='num'>{r.typical:.3g}</td>"
-        f"<td class='num {'up' if r.contribution > 0 else 'down'}'>{_signed(r.contribution)}</td>"
+        f"<td class='num {_EFFECT_CLASS[r.direction]}'>{_signed(r.contribution)}</td>"
         f"<td class='num'>{len(r.evidence)}</td></tr>"
         for r in score.reasons
     )
