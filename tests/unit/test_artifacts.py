@@ -266,6 +266,42 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
         ),
         ("Claude can make mistakes. Please double-check responses.", {"self_reference": 1}),
         ("My knowledge may not include this year's new fares.", {"knowledge_cutoff": 1}),
+        # What only a model says of itself, its data or its limits, in wordings of a fifteenth
+        # development author's.
+        ("As an AI writing assistant, I've done my best with the dosage.", {"self_reference": 1}),
+        ("Language models like me can get dates wrong.", {"self_reference": 1}),
+        ("I'm programmed to avoid taking sides on the vote.", {"self_reference": 1}),
+        ("I don't retain memory of previous conversations.", {"self_reference": 1}),
+        ("I do not possess consciousness, but the beach is lovely.", {"self_reference": 1}),
+        ("I may occasionally produce incorrect information about bylaws.", {"self_reference": 1}),
+        ("My dataset does not include events after mid-2024.", {"knowledge_cutoff": 1}),
+        ("My training data may be outdated, so check the fares.", {"knowledge_cutoff": 1}),
+        ("I cannot access your location to suggest a cafe.", {"knowledge_cutoff": 1}),
+        # A brief's fields, the page describing its own form, an editor's instruction.
+        ("Tags to add: rates, mortgages, housing\n\nRates rose.", {"format_note": 1}),
+        ("CTA button text: Book your tour now\n\nRates rose.", {"format_note": 1}),
+        ("Headline options: 1) Rates Rise 2) A Costly May\n\nRates rose.", {"format_note": 1}),
+        (
+            "This post uses short paragraphs and bullet points to improve readability.",
+            {"format_note": 1},
+        ),
+        ("Each subheading below targets a long-tail keyword.", {"format_note": 1}),
+        ("Rates rose.\n\nEmbed the tweet from the club's account here.", {"format_note": 1}),
+        # A reply's opener handing over a breakdown, a plan for the piece, "Here you go:" alone.
+        (
+            "Certainly, here's a breakdown of the new tax brackets.\n\nRates rose.",
+            {"prompter_address": 1},
+        ),
+        ("Okay, I'll start with a catchy headline.\n\nRates rose.", {"prompter_address": 1}),
+        ("Absolutely, let me write a post about diabetes.\n\nRates rose.", {"prompter_address": 1}),
+        ("Here you go:\n\nRates rose in May.", {"prompter_address": 1}),
+        # Slots for a part of the page, and figures left as X's, #'s or blanks.
+        ("[Author bio here]", {"placeholder": 1}),
+        ("<<Insert expert opinion here>>", {"placeholder": 1}),
+        ("Temperatures will reach XX°C on Friday.", {"placeholder": 1}),
+        ("The hotel is ### km from the airport.", {"placeholder": 1}),
+        ("Visa fees are ₹[X,XXX] per application.", {"placeholder": 1}),
+        ("Tickets cost R___ at the gate.", {"placeholder": 1}),
         # Writing tools' and models' labels, and a system prompt, opening the page.
         ("Claude 3 Opus: Rents rose again in March across the city.\n\nMore.", {"role_marker": 1}),
         (
@@ -375,6 +411,23 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "Continuation of the story from page one\n\nThe council met again.",
         "Summarised: what the budget means for you\n\nTaxes rise.",
         "The class met at nine.\n\nPrompt: describe your street.\n\nMost wrote a page.",
+        # A person's work and limits, a how-to's form and steps, a link's remnant, a
+        # template a how-to shows, fields a page prints for its readers.
+        "As an AI policy researcher, I have studied this for years.",
+        "I was designed to be a nurse, my mother said.",
+        "My data set does not include Alaska, the analyst said.",
+        "This guide is split into three parts:\n\nFirst, the tools.",
+        "This tutorial uses Markdown and the gcloud CLI.",
+        "Add the chicken here and stir for two minutes.",
+        "[Read more here]",
+        "Use this subject line: <<your subject line here>>",
+        "Target audience: developers new to Kubernetes\n\nFirst, the tools.",
+        "Hashtags: #climate #vote\n\nThe march began at noon.",
+        # A lede that points at what follows, and a guide that guides.
+        "Here's a breakdown of the new tax brackets announced in the budget.\n\nRates rose.",
+        "Here you go: the best pizza in town, ranked.\n\nFirst, Luigi's.",
+        "I'll start with the good news: the library stays open.\n\nRates rose.",
+        "Here's a 10-step workflow that will guide you through planning.\n\nStep one.",
     ],
 )
 def test_human_text_does_not_fire(text: str) -> None:

@@ -457,6 +457,48 @@ _SELF_REFERENCE = _Kind(
             "i",
             "ai|assistant|model|chatbot|bot|program|algorithm|eyes|taste",
         ),
+        # "As an AI writing assistant, I've done my best": a kind of AI tool, then the
+        # writer's own voice; not "As an AI policy researcher".
+        _w(
+            r"as an? (?:ai|a\.i\.) (?:[a-z-]+ ){1,2}(?:assistant|model|chatbot|tool|system)"
+            r"(?=[,;:]|[ \t]+(?:i|my)\b)",
+            "ai|a.i.",
+            "assistant|model|chatbot|tool|system",
+        ),
+        # What only a model says of itself: "language models like me", "I'm programmed to
+        # avoid taking sides", "I don't retain memory of previous conversations", "I do not
+        # possess consciousness", "I may occasionally produce incorrect information".
+        _w(
+            r"(?:(?:ai|language) models?|chatbots?|ai assistants?) like me\b",
+            "like",
+            "me",
+            "models|model|chatbot|chatbots|assistant|assistants",
+        ),
+        _w(
+            rf"i(?:{_AP}m| am|(?:{_AP}ve| have) been) (?:programmed|designed) to (?:provide|help"
+            r"|assist|answer|generate|avoid|remain|stay|give|respond|refuse|follow|be (?:neutral"
+            r"|impartial|objective|unbiased))\b",
+            "programmed|designed",
+        ),
+        _w(
+            rf"i (?:do not |don{_AP}t |cannot |can{_AP}t )?retain (?:any )?(?:memory|memories"
+            r"|information|details) (?:of|from|between|about) (?:previous|past|earlier|prior|our"
+            r"|other) (?:conversations?|chats?|sessions?|exchanges?)\b",
+            "retain",
+            "conversation|conversations|chat|chats|session|sessions|exchange|exchanges",
+        ),
+        _w(
+            rf"i (?:do not|don{_AP}t) (?:possess|have) (?:any )?(?:consciousness|sentience"
+            r"|self-awareness)\b",
+            "consciousness|sentience|self-awareness",
+        ),
+        _w(
+            r"i (?:may|might|can|could) (?:occasionally |sometimes |still )?(?:produce|generate)"
+            r" (?:incorrect|inaccurate|false|outdated|wrong|misleading|made-up) (?:information"
+            r"|content|answers|responses|facts|details|results)\b",
+            "produce|generate",
+            "incorrect|inaccurate|false|outdated|wrong|misleading|made-up",
+        ),
         # "Being a chatbot, I can't ...": its own pattern, so that the one above keeps "i" as
         # its literal start.
         _w(
@@ -733,6 +775,19 @@ _KNOWLEDGE_CUTOFF = _Kind(
             r"|personal|the internet|the web)\b",
             "access",
         ),
+        # The model's data as what it knows, with a time it stops at: "My dataset does not
+        # include events after mid-2024", "My training data may be outdated"; not a
+        # researcher's "my dataset does not include Alaska".
+        _w(
+            r"my (?:training data ?set|training data|data ?set|knowledge base)"
+            rf" (?:does not|doesn{_AP}t|may not|might not|won{_AP}t) (?:include|cover|contain"
+            r"|extend to|go) (?:any )?(?:events|information|anything|developments|news|updates"
+            r"|data)? ?(?:after|beyond|past|since)\b"
+            r"|my (?:training data|knowledge base)"
+            rf" (?:may be|might be|could be|is|isn{_AP}t|is not) (?:outdated|out of date"
+            r"|out-of-date|not current|not up to date)\b",
+            "data|dataset|base",
+        ),
         # A first-person limit of a model, by what only a model lacks: "I don't have the
         # ability to visit places", "I can't see the photo you attached", "I'm afraid I can't
         # retrieve the score since my browsing tool is disabled". The rare words are found
@@ -751,6 +806,10 @@ _KNOWLEDGE_CUTOFF = _Kind(
                 (r"make (?:phone )?calls", ("make", "calls")),
                 (r"(?:internet|web) access", ("internet|web", "access")),
                 (r"connected to the (?:internet|web)", ("connected", "internet|web")),
+                (
+                    r"your (?:location|device|screen|browser)",
+                    ("your", "location|device|screen|browser"),
+                ),
             )
         ),
         _rx(
@@ -934,6 +993,63 @@ _FORMAT_NOTE = _Kind(
         _cased(
             r"^[ \t]*[\[(]?(?:\*\*)?H[1-6](?:\*\*)?[ \t]*[:–—-][ \t]*(?:\*\*)?[A-Z0-9]",
             "h1|h2|h3|h4|h5|h6",
+        ),
+        # More fields of a content brief at a line's start: "Tags to add:", "CTA button
+        # text:", "Headline options:", "Suggested permalink:", "Twitter/X snippet (under 280
+        # characters):", "Pull quote (highlight in sidebar):". Not fields a human page prints
+        # for its readers ("Outline:", "Excerpt:", "Target audience:", "Sidebar:").
+        _label(
+            r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-*•>(][ \t]*)?(?:\*\*)?[ \t]*(?:suggested[ \t]+"
+            r"|proposed[ \t]+|recommended[ \t]+)?"
+            r"(?:tags[ \t]+to[ \t]+(?:add|use|include)|hashtags?[ \t]+(?:for|to[ \t]+(?:use|add))"
+            r"(?:[ \t]+[a-z]+)?|permalink|cta(?:[ \t]+(?:button|text|copy|line|link))*"
+            r"|(?:headline|title|subheading|subhead|heading)[ \t]+(?:options|ideas|alternatives"
+            r"|variations|suggestions)|(?:social(?:[ \t]+media)?|twitter|x|twitter/x|facebook"
+            r"|linkedin|instagram)[ \t]+(?:post|snippet|caption|copy|blurb|teaser)s?"
+            r"|featured[ \t]+snippet[ \t]+(?:paragraph|answer|text|block)|pull[ \t]+quote"
+            r"|(?:sidebar|callout|(?:pro[ \t]+)?tip|info)[ \t]+box|(?:infographic|video|image|gif"
+            r"|chart)[ \t]+(?:placeholder|embed|suggestion|idea)s?|formatting[ \t]+note)"
+            r"(?:[ \t]*\([^)\n]{1,60}\))?(?:\*\*)?[ \t]*:",
+            "tags|hashtag|hashtags|permalink|cta|options|ideas|alternatives|variations|suggestions"
+            "|post|snippet|caption|copy|blurb|teaser|quote|box|placeholder|embed|suggestion|idea"
+            "|note",
+        ),
+        # The page describing its own form to whoever ordered it: "This post uses short
+        # paragraphs and bullet points to improve readability on mobile devices", "Each
+        # subheading below targets a long-tail keyword", "The piece above follows the inverted
+        # pyramid structure". The page or a part of it as the subject, a form or a search
+        # engine as the object.
+        _w(
+            r"(?:this|the|each) (?:article|post|blog post|piece|content|write-up|listicle|draft"
+            r"|copy|introduction|intro|conclusion|summary box|comparison|faqs?|subheadings?"
+            r"|headings?|headers?|subheads?|lead paragraph|structure)(?: above| below| at the"
+            r" (?:top|bottom))? (?:uses|use|is written|are written|follows|mirrors|is organi[sz]ed"
+            r"|are organi[sz]ed|is presented|are presented|is kept|are kept|is under|is within"
+            r"|targets?|recaps|is designed|are designed)\b[^\n.]{0,100}?\b(?:readability"
+            r"|skimm\w*|scannab\w*|bullet points?|subheadings?"
+            r"|(?:long-tail |focus |main |primary )?keywords?|seo|featured snippets?|bounce rate"
+            r"|inverted pyramid|british english|american english|oxford commas?|voice search"
+            r"|rank on google|search engines?)\b",
+            # Three groups, each rare on a page: the pattern runs on few pages.
+            "article|post|piece|content|write-up|listicle|draft|copy|introduction|intro"
+            "|conclusion|summary|comparison|faq|faqs|subheadings|subheading|headings|heading"
+            "|headers|header|subheads|subhead|lead|structure",
+            "uses|use|written|follows|mirrors|organized|organised|presented|kept|under|within"
+            "|targets|target|recaps|designed",
+            "readability|skimmers|skimmable|skimming|skimmability|scannable|scannability|bullet"
+            "|subheadings|subheading|keyword|keywords|seo|snippet|snippets|bounce|inverted"
+            "|british|american|oxford|voice|google|engine|engines",
+        ),
+        # An editor's instruction to put something here: "Embed the tweet from @ESPNcricinfo
+        # here.", "### (Optional) Add a subheading about regional variations here"; a slot's
+        # "INSERT CHART HERE" is the placeholders'.
+        _rx(
+            r"^[ \t]*(?:#{1,6}[ \t]+)?(?:\((?:optional|tbd|todo)\)[ \t]*)?(?:embed|insert|add"
+            r"|place|drop|put|include)[ \t]+(?:the|a|an|one|your)[ \t]+(?:[^\s]+[ \t]+){0,5}?"
+            r"(?:tweet|video|image|photo|chart|infographic|map|gallery|poll|subheading|heading|quote|stat|statistic"
+            r"|graphic|screenshot)s?\b[^\n]{0,80}?\bhere\b[ \t.!:)]*$",
+            "embed|insert|add|place|drop|put|include",
+            "here",
         ),
         # What the writer did to the page for its reader's screen or for search: "I've bolded
         # the key takeaways", "I kept paragraphs to 2-3 sentences for mobile readability".
@@ -1184,7 +1300,7 @@ _PLACEHOLDER = _Kind(
         _cased(r"%[A-Z][A-Z_]{2,30}%", "%", accept=_unexplained_slot),
         _cased(r"\$[A-Z][A-Z_]{2,30}\$", "$", accept=_unexplained_slot),
         _cased(r"<<[A-Za-z][A-Za-z_]{1,30}>>", "<<", accept=_unexplained_slot),
-        _rx(r"[$€£]\[(?:[a-z]+|x[x,.]*)\]", "["),
+        _rx(r"[$€£¥₹₦₱]\[(?:[a-z][a-z ]{0,30}|x[x,.]*)\]", "["),
         _cased(r"\((?:DATE|TIME|VENUE|PRICE|NAME|LINK|LOCATION) (?:TBC|TBD|TK)\)", "tbc|tbd|tk"),
         # "Director's quote goes here", "Quote from expert TBD": found from their rare last
         # words, the slot's name checked before them.
@@ -1202,7 +1318,8 @@ _PLACEHOLDER = _Kind(
         # Blanks in a figure: "$___ million", "bake at ___°F" (a run is tried once, from its
         # start, to stay linear on a line of underscores).
         _rx(
-            r"(?:\$|€|£)_{2,}|(?<!_)_{2,}[ \t]?(?:°[fc]?|%|percent|minutes|hours|days|weeks|million"
+            r"(?:[$€£¥₹₦₱]|\br|\brs\.?|\bksh)_{2,}"
+            r"|(?<!_)_{2,}[ \t]?(?:°[fc]?|%|percent|minutes|hours|days|weeks|million"
             r"|billion|points)",
             "__",
         ),
@@ -1327,6 +1444,42 @@ _PLACEHOLDER = _Kind(
             r"^[ \t]*(?:placeholder|tbd)[ \t]*:[^\n]{0,120}"
             r"|\[(?:tbd|placeholder)\b[^\]\n]{0,80}\]",
             "placeholder|tbd",
+        ),
+        # A slot for a part of the page, named and left "here": "[Author bio here]",
+        # "[PRODUCT IMAGE HERE]", "<<Insert expert opinion here>>"; not a link's remnant
+        # ("[Read more here]") nor a template a how-to shows ("<<your subject line here>>").
+        _rx(
+            r"\[(?:[a-z'’-]+ ){0,3}(?:bio|image|photo|picture|quote|name|link|stat|statistic|chart"
+            r"|caption|video|logo|title|headline|text|copy|paragraph|intro|summary|table|graphic"
+            r"|map|infographic|screenshot|embed|tweet|banner|cta|details|date|price|address"
+            r"|testimonial|opinion|comment|figure)s? (?:goes |go )?here\]"
+            r"|<<(?:insert|add|enter|place|put)\b[^<>\n]{1,60}\bhere>>",
+            "[|<<",
+            "here",
+        ),
+        # Figures left as X's or #'s before a unit or after what they count: "XX°C", "XXXX
+        # mAh", "Android version XX", "[X.X]%", "[X–Y]", "### km from the airport".
+        # Three patterns, each starting with a literal that the regex engine skips ahead to.
+        _cased(
+            r"XX{1,4} ?(?:°[CF]?|mAh|GB|TB|MP|km|kg|mph|kWh|Hz|ft|lbs?)(?![\w])",
+            "xx|xxx|xxxx|xxxxx",
+            accept=_unquoted_slot,
+        ),
+        _cased(
+            r"(?:version|season|episode|chapter|round|gen|generation|model|iOS|Android) X{2,4}\b",
+            "version|season|episode|chapter|round|gen|generation|model|ios|android",
+            "xx|xxx|xxxx",
+            accept=_unquoted_slot,
+        ),
+        _cased(
+            r"\[X+(?:[.,]X+)*\](?:%| ?(?:million|billion|percent))?|\[X ?[–-] ?Y\]",
+            "[x",
+            accept=_unquoted_slot,
+        ),
+        _rx(
+            r"(?<=[ \t])#{3}(?= ?(?:km|kilomet(?:er|re)s|miles|mi|metres|meters|kg|minutes|hours"
+            r"|days|%|percent|people|points)\b)",
+            "###",
         ),
         _cased(
             r"(?:Insert|INSERT) (?:a |an |the |your )?"

@@ -65,7 +65,8 @@ _TASK = (
     "conclusion paragraph paragraphs section sections headline headlines title titles text "
     "response report review recap overview caption captions thread tweet tweets newsletter "
     "script bio description poem email letter speech continuation rewrite rewrites "
-    "version versions answer quote sidebar"
+    "version versions answer quote sidebar breakdown comparison rundown roundup "
+    "explainer walkthrough primer"
 )
 _META = (
     "tone wording length word words keyword keywords seo faq variation variations alternative "
@@ -238,7 +239,10 @@ _PRESENT = re.compile(
     r"|the following (?:article|post|piece|blog post|story|essay|guide|draft|text|summary)"
     rf"|i(?:{_AP}ve| have)? (?:re)?(?:written|wrote|drafted|rewritten|rewrote|created|prepared"
     r"|put together|crafted|composed|compiled|produced|generated|come up with|updated"
-    r"|revised|edited|polished|tweaked|made|kept|structured|formatted|optimi[sz]ed))\b"
+    r"|revised|edited|polished|tweaked|made|kept|structured|formatted|optimi[sz]ed)"
+    r"|let me (?:write|draft|create|put together|compose|craft|prepare)"
+    rf"|i(?:{_AP}ll| will) (?:write|draft|create|put together|compose|craft|prepare|start with"
+    r"|begin with))\b"
 )
 # What marks a hand-over as an answer to a request: the request, a length, a brief's terms.
 _REQUESTED = re.compile(
@@ -272,6 +276,8 @@ _EXCLAIMED_OPENER = re.compile(
 )
 # Openers that hand something over by themselves.
 _HANDING = re.compile(r"[\W_]{0,6}(?:here you go|here you are|there you go)\b")
+# A first line that is nothing but one: "Here you go:".
+_HANDING_ALONE = re.compile(r"[\W_]{0,6}(?:here you go|here you are|there you go)[\s!.:—–-]*")
 # Lead-ins a reporter writes before a list or a document, which a page may open with: "Here's
 # what we know:", "Here is the full text of the statement:".
 _NEWS_LEAD_IN = re.compile(r"\s+(?:what|why|how|where|when|who|whom|whose|which)\b")
@@ -565,7 +571,11 @@ def _hand_over_at(unit: _Unit, text: str) -> int | None:
     # I can do that. Here's the article:"); "Here you go: a blog post about ..." is one.
     reach = opener.end() + OPENER_GAP_CHARS if opener else HAND_OVER_REACH_CHARS
     present = _PRESENT.search(text, opener.end() if opener else 0)
-    if opener is not None and _HANDING.match(text, opener.start()) and _TASK_WORD.search(text):
+    handing = opener is not None and _HANDING.match(text, opener.start()) is not None
+    # "Here you go:" alone as the page's first line hands over what follows.
+    if handing and (
+        _TASK_WORD.search(text) or (unit.line_number == 0 and _HANDING_ALONE.fullmatch(line))
+    ):
         return len(text) - len(text.lstrip(" \t\"'([*>-"))
     if present is None or present.start() > reach:
         return None
