@@ -1,5 +1,6 @@
 """Score the issue's "Why" cases (`training/cases/`) with a model, and with a baseline beside
-it: each case's verdict, which answer decided it and its strongest reasons.
+it: each case's verdict, which answer decided it and its first reasons (the result's order:
+tells first, then the largest).
 
     .venv/bin/python training/show_cases.py --model models/default \\
         --baseline "env PYTHONPATH=/path/to/old/src .venv/bin/python -m farmscore"

@@ -274,11 +274,8 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
         ("I don't retain memory of previous conversations.", {"self_reference": 1}),
         ("I do not possess consciousness, but the beach is lovely.", {"self_reference": 1}),
         ("I may occasionally produce incorrect information about bylaws.", {"self_reference": 1}),
-        ("My dataset does not include events after mid-2024.", {"knowledge_cutoff": 1}),
-        ("My training data may be outdated, so check the fares.", {"knowledge_cutoff": 1}),
-        ("I cannot access your location to suggest a cafe.", {"knowledge_cutoff": 1}),
         # A brief's fields, the page describing its own form, an editor's instruction.
-        ("Tags to add: rates, mortgages, housing\n\nRates rose.", {"format_note": 1}),
+        ("Hashtags to use: #rates #housing\n\nRates rose.", {"format_note": 1}),
         ("CTA button text: Book your tour now\n\nRates rose.", {"format_note": 1}),
         ("Headline options: 1) Rates Rise 2) A Costly May\n\nRates rose.", {"format_note": 1}),
         (
@@ -286,14 +283,7 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
             {"format_note": 1},
         ),
         ("Each subheading below targets a long-tail keyword.", {"format_note": 1}),
-        ("Rates rose.\n\nEmbed the tweet from the club's account here.", {"format_note": 1}),
-        # A reply's opener handing over a breakdown, a plan for the piece, "Here you go:" alone.
-        (
-            "Certainly, here's a breakdown of the new tax brackets.\n\nRates rose.",
-            {"prompter_address": 1},
-        ),
-        ("Okay, I'll start with a catchy headline.\n\nRates rose.", {"prompter_address": 1}),
-        ("Absolutely, let me write a post about diabetes.\n\nRates rose.", {"prompter_address": 1}),
+        # "Here you go:" alone as the first line.
         ("Here you go:\n\nRates rose in May.", {"prompter_address": 1}),
         # Slots for a part of the page, and figures left as X's, #'s or blanks.
         ("[Author bio here]", {"placeholder": 1}),
@@ -301,7 +291,9 @@ def test_features_are_documented_named_by_family_and_returned_in_order() -> None
         ("Temperatures will reach XX°C on Friday.", {"placeholder": 1}),
         ("The hotel is ### km from the airport.", {"placeholder": 1}),
         ("Visa fees are ₹[X,XXX] per application.", {"placeholder": 1}),
+        ("The update brings Android version XX to the phone.", {"placeholder": 1}),
         ("Tickets cost R___ at the gate.", {"placeholder": 1}),
+        ("He joined for a reported fee of £__m.", {"placeholder": 1}),
         # Writing tools' and models' labels, and a system prompt, opening the page.
         ("Claude 3 Opus: Rents rose again in March across the city.\n\nMore.", {"role_marker": 1}),
         (
@@ -428,10 +420,46 @@ def test_each_kind_is_found(text: str, expected: dict[str, float]) -> None:
         "Here you go: the best pizza in town, ranked.\n\nFirst, Luigi's.",
         "I'll start with the good news: the library stays open.\n\nRates rose.",
         "Here's a 10-step workflow that will guide you through planning.\n\nStep one.",
+        # People's job titles, idioms, notes and jokes; a researcher's data; tech support.
+        "As an AI teaching assistant, I graded 200 exams.",
+        "I'm programmed to avoid carbs after years of dieting.",
+        "I do not retain any information from our sessions.",
+        "I don't have any self-awareness, my wife says.",
+        "My dataset doesn't include anything after 2019, so the pandemic is missing.",
+        "I can't see your screen, so please post a screenshot.",
+        # Fields a page prints for its readers; an SEO guide's advice; a blogger's note.
+        "Permalink: https://example.org/a/1\n\nThe vote passed.",
+        "Hashtags for weddings: #JustMarried\n\nThe vote passed.",
+        "Pull quote: We will rebuild.\n\nThe vote passed.",
+        "Make sure the heading uses your focus keyword near the start.",
+        "This post is written in British English, so expect colour.",
+        "Place the photo here.",
+        # Link remnants, a how-to's template, a Roman numeral, a worksheet, a lede.
+        "Read the ruling [full text here].",
+        "In the template, replace [Author bio here] with your own bio.",
+        "In chapter XX of Moby-Dick, Ahab speaks.",
+        "Fill in the missing letters: r__n, tr__n.",
+        "Here's a quick rundown of what you need to know.\n\nThe vote passed.",
+        "I'll start with a quick overview for those of you who are new.\n\nThe vote passed.",
     ],
 )
 def test_human_text_does_not_fire(text: str) -> None:
     assert counts(text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A glossary's "CTA:" (a brief's label, which weighs but never decides) and a
+        # Markdown link (Markdown, the same).
+        "CTA: Call to action, the button a visitor clicks.\n\nThe vote passed.",
+        "Registration [details here](https://example.org) closes Friday.",
+    ],
+)
+def test_human_lines_with_a_labels_or_a_links_form_carry_no_tell(text: str) -> None:
+    found = counts(text)
+    assert found
+    assert not set(found) & set(DECISIVE), found
 
 
 @pytest.mark.parametrize(
@@ -443,6 +471,9 @@ def test_human_text_does_not_fire(text: str) -> None:
         'The listing contained the phrase "I\'m sorry, but I cannot fulfill this request".',
         'The release contained the line "[Insert quote from the mayor here]," critics said.',
         "The bot replied that as an AI language model it could not take sides.",
+        # Reported by a participle or a verb of memory, without quotation marks.
+        "She recalled the bot saying that, as a language model, it could not advise her.",
+        "Screenshots show the bot admitting that, as an AI language model, it had no views.",
     ],
 )
 def test_quoted_or_reported_chatbot_lines_are_counted_apart(text: str) -> None:

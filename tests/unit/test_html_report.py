@@ -400,6 +400,15 @@ def test_borderline_tally_keeps_the_highest_scores_below_the_threshold() -> None
     assert [d.score.score for d in tally.best_borderline()] == [0.89, 0.88]
 
 
+def test_a_tell_that_moved_the_score_by_nothing_still_counts_toward_content_farm() -> None:
+    tally = FlaggedTally(threshold=0.9)
+    tell = Reason("tell_ai_disclosure", 1.0, 0.0, 0.0, axis="tell")
+    pulled_down = Reason("lexical_variety", 0.2, 0.5, -0.3)
+    score = Score("1", 0.9995, "content_farm", 0.9, (tell, pulled_down), "m", 10)
+    tally.add(0, PendingDocument("1", "p", None, "s", "t"), score)
+    assert tally.reason_counts == {"tell_ai_disclosure": 1}
+
+
 @pytest.mark.skipif(
     not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: the browser check is skipped"
 )

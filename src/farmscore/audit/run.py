@@ -180,7 +180,10 @@ class FlaggedTally:
     def add(self, position: int, document: PendingDocument, score: Score) -> None:
         """Count `score` for the document at `position` (0-based, in input order)."""
         if score.label == LABEL_FARM:
-            self.reason_counts.update(r.feature for r in score.reasons if r.contribution > 0)
+            # By direction: a tell that moved the score by nothing still counts.
+            self.reason_counts.update(
+                r.feature for r in score.reasons if r.direction == "content_farm"
+            )
             heap = self.top
         elif score.score >= borderline_floor(score.threshold):
             heap = self.borderline

@@ -457,17 +457,21 @@ _SELF_REFERENCE = _Kind(
             "i",
             "ai|assistant|model|chatbot|bot|program|algorithm|eyes|taste",
         ),
-        # "As an AI writing assistant, I've done my best": a kind of AI tool, then the
-        # writer's own voice; not "As an AI policy researcher".
+        # "As an AI writing assistant, I've done my best": a kind of AI writing tool, then the
+        # writer's own voice; not a person's post ("As an AI research assistant, I", "As an
+        # AI teaching assistant").
         _w(
-            r"as an? (?:ai|a\.i\.) (?:[a-z-]+ ){1,2}(?:assistant|model|chatbot|tool|system)"
+            r"as an? (?:ai|a\.i\.) (?:writing|language|text|chat|content|virtual|digital"
+            r"|conversational|generative) (?:assistant|model|chatbot|tool|system)"
             r"(?=[,;:]|[ \t]+(?:i|my)\b)",
             "ai|a.i.",
-            "assistant|model|chatbot|tool|system",
+            "writing|language|text|chat|content|virtual|digital|conversational|generative",
         ),
         # What only a model says of itself: "language models like me", "I'm programmed to
         # avoid taking sides", "I don't retain memory of previous conversations", "I do not
-        # possess consciousness", "I may occasionally produce incorrect information".
+        # possess consciousness", "I may occasionally produce incorrect information"; not a
+        # person's idiom ("I'm programmed to avoid carbs"), a therapist's note ("I do not
+        # retain information from our sessions") or a joke ("I don't have self-awareness").
         _w(
             r"(?:(?:ai|language) models?|chatbots?|ai assistants?) like me\b",
             "like",
@@ -475,27 +479,28 @@ _SELF_REFERENCE = _Kind(
             "models|model|chatbot|chatbots|assistant|assistants",
         ),
         _w(
-            rf"i(?:{_AP}m| am|(?:{_AP}ve| have) been) (?:programmed|designed) to (?:provide|help"
-            r"|assist|answer|generate|avoid|remain|stay|give|respond|refuse|follow|be (?:neutral"
-            r"|impartial|objective|unbiased))\b",
+            rf"i(?:{_AP}m| am|(?:{_AP}ve| have) been) (?:programmed|designed) to (?:provide"
+            r" (?:information|answers|responses|helpful)|assist (?:users|you)|answer questions"
+            r"|generate (?:text|content|responses)|remain (?:neutral|impartial|objective)"
+            r"|be (?:neutral|impartial|objective|unbiased)|avoid (?:taking sides|political"
+            r"|controversial|expressing|sharing personal|giving personal))\b",
             "programmed|designed",
         ),
         _w(
-            rf"i (?:do not |don{_AP}t |cannot |can{_AP}t )?retain (?:any )?(?:memory|memories"
-            r"|information|details) (?:of|from|between|about) (?:previous|past|earlier|prior|our"
-            r"|other) (?:conversations?|chats?|sessions?|exchanges?)\b",
+            rf"i (?:do not|don{_AP}t|cannot|can{_AP}t) retain (?:any )?(?:memory|memories"
+            r"|information|details) (?:of|from|between|about) (?:previous|past|earlier|prior"
+            r"|other) (?:conversations?|chats?|chat sessions?|exchanges?)\b",
             "retain",
-            "conversation|conversations|chat|chats|session|sessions|exchange|exchanges",
+            "conversation|conversations|chat|chats|exchange|exchanges",
         ),
         _w(
-            rf"i (?:do not|don{_AP}t) (?:possess|have) (?:any )?(?:consciousness|sentience"
-            r"|self-awareness)\b",
-            "consciousness|sentience|self-awareness",
+            rf"i (?:do not|don{_AP}t) possess (?:any )?(?:consciousness|sentience)\b",
+            "consciousness|sentience",
         ),
         _w(
             r"i (?:may|might|can|could) (?:occasionally |sometimes |still )?(?:produce|generate)"
             r" (?:incorrect|inaccurate|false|outdated|wrong|misleading|made-up) (?:information"
-            r"|content|answers|responses|facts|details|results)\b",
+            r"|content|answers|responses|facts)\b",
             "produce|generate",
             "incorrect|inaccurate|false|outdated|wrong|misleading|made-up",
         ),
@@ -775,19 +780,6 @@ _KNOWLEDGE_CUTOFF = _Kind(
             r"|personal|the internet|the web)\b",
             "access",
         ),
-        # The model's data as what it knows, with a time it stops at: "My dataset does not
-        # include events after mid-2024", "My training data may be outdated"; not a
-        # researcher's "my dataset does not include Alaska".
-        _w(
-            r"my (?:training data ?set|training data|data ?set|knowledge base)"
-            rf" (?:does not|doesn{_AP}t|may not|might not|won{_AP}t) (?:include|cover|contain"
-            r"|extend to|go) (?:any )?(?:events|information|anything|developments|news|updates"
-            r"|data)? ?(?:after|beyond|past|since)\b"
-            r"|my (?:training data|knowledge base)"
-            rf" (?:may be|might be|could be|is|isn{_AP}t|is not) (?:outdated|out of date"
-            r"|out-of-date|not current|not up to date)\b",
-            "data|dataset|base",
-        ),
         # A first-person limit of a model, by what only a model lacks: "I don't have the
         # ability to visit places", "I can't see the photo you attached", "I'm afraid I can't
         # retrieve the score since my browsing tool is disabled". The rare words are found
@@ -806,10 +798,6 @@ _KNOWLEDGE_CUTOFF = _Kind(
                 (r"make (?:phone )?calls", ("make", "calls")),
                 (r"(?:internet|web) access", ("internet|web", "access")),
                 (r"connected to the (?:internet|web)", ("connected", "internet|web")),
-                (
-                    r"your (?:location|device|screen|browser)",
-                    ("your", "location|device|screen|browser"),
-                ),
             )
         ),
         _rx(
@@ -995,61 +983,50 @@ _FORMAT_NOTE = _Kind(
             "h1|h2|h3|h4|h5|h6",
         ),
         # More fields of a content brief at a line's start: "Tags to add:", "CTA button
-        # text:", "Headline options:", "Suggested permalink:", "Twitter/X snippet (under 280
-        # characters):", "Pull quote (highlight in sidebar):". Not fields a human page prints
-        # for its readers ("Outline:", "Excerpt:", "Target audience:", "Sidebar:").
+        # text:", "Headline options:", "Twitter/X snippet (under 280 characters):". Not fields
+        # a human page prints for its readers ("Outline:", "Excerpt:", "Target audience:",
+        # "Permalink:", "Pull quote:", "Facebook post:", "Hashtags for weddings:", a glossary's
+        # "CTA:").
         _label(
             r"^[ \t]*(?:#{1,6}[ \t]+)?(?:[-*•>(][ \t]*)?(?:\*\*)?[ \t]*(?:suggested[ \t]+"
             r"|proposed[ \t]+|recommended[ \t]+)?"
-            r"(?:tags[ \t]+to[ \t]+(?:add|use|include)|hashtags?[ \t]+(?:for|to[ \t]+(?:use|add))"
-            r"(?:[ \t]+[a-z]+)?|permalink|cta(?:[ \t]+(?:button|text|copy|line|link))*"
+            r"(?:tags[ \t]+to[ \t]+(?:add|use|include)|hashtags?[ \t]+(?:to[ \t]+(?:use|add"
+            r"|include)|for[ \t]+(?:distribution|promotion|sharing|social(?:[ \t]+media)?))"
+            r"|cta(?:[ \t]+(?:button|text|copy|line|link))+"
             r"|(?:headline|title|subheading|subhead|heading)[ \t]+(?:options|ideas|alternatives"
             r"|variations|suggestions)|(?:social(?:[ \t]+media)?|twitter|x|twitter/x|facebook"
-            r"|linkedin|instagram)[ \t]+(?:post|snippet|caption|copy|blurb|teaser)s?"
-            r"|featured[ \t]+snippet[ \t]+(?:paragraph|answer|text|block)|pull[ \t]+quote"
+            r"|linkedin|instagram)[ \t]+(?:snippet|caption|copy|blurb|teaser)s?"
+            r"|featured[ \t]+snippet[ \t]+(?:paragraph|answer|text|block)"
             r"|(?:sidebar|callout|(?:pro[ \t]+)?tip|info)[ \t]+box|(?:infographic|video|image|gif"
             r"|chart)[ \t]+(?:placeholder|embed|suggestion|idea)s?|formatting[ \t]+note)"
             r"(?:[ \t]*\([^)\n]{1,60}\))?(?:\*\*)?[ \t]*:",
-            "tags|hashtag|hashtags|permalink|cta|options|ideas|alternatives|variations|suggestions"
-            "|post|snippet|caption|copy|blurb|teaser|quote|box|placeholder|embed|suggestion|idea"
-            "|note",
+            "tags|hashtag|hashtags|cta|options|ideas|alternatives|variations|suggestions|snippet"
+            "|snippets|caption|captions|copy|blurb|blurbs|teaser|teasers|box|placeholder"
+            "|placeholders|embed|embeds|suggestion|idea|note",
         ),
-        # The page describing its own form to whoever ordered it: "This post uses short
-        # paragraphs and bullet points to improve readability on mobile devices", "Each
-        # subheading below targets a long-tail keyword", "The piece above follows the inverted
-        # pyramid structure". The page or a part of it as the subject, a form or a search
-        # engine as the object.
+        # The page describing its own form for a search engine or a skimming reader: "This
+        # post uses short paragraphs and bullet points to improve readability on mobile
+        # devices", "Each subheading below targets a long-tail keyword". The page itself, or a
+        # part of it placed above or below, as the subject; not an SEO guide's advice ("Make
+        # sure the heading uses your focus keyword") nor its topic ("This post is written for
+        # SEO beginners").
         _w(
-            r"(?:this|the|each) (?:article|post|blog post|piece|content|write-up|listicle|draft"
-            r"|copy|introduction|intro|conclusion|summary box|comparison|faqs?|subheadings?"
-            r"|headings?|headers?|subheads?|lead paragraph|structure)(?: above| below| at the"
-            r" (?:top|bottom))? (?:uses|use|is written|are written|follows|mirrors|is organi[sz]ed"
-            r"|are organi[sz]ed|is presented|are presented|is kept|are kept|is under|is within"
-            r"|targets?|recaps|is designed|are designed)\b[^\n.]{0,100}?\b(?:readability"
-            r"|skimm\w*|scannab\w*|bullet points?|subheadings?"
-            r"|(?:long-tail |focus |main |primary )?keywords?|seo|featured snippets?|bounce rate"
-            r"|inverted pyramid|british english|american english|oxford commas?|voice search"
-            r"|rank on google|search engines?)\b",
+            r"(?:this (?:article|post|blog post|piece|content|write-up|listicle|draft|copy)"
+            r"|(?:the|each) (?:article|post|piece|content|write-up|listicle|draft|copy"
+            r"|introduction|intro|conclusion|summary box|comparison|faqs?|subheadings?|headings?"
+            r"|headers?|subheads?|lead paragraph)s? (?:above|below|at the (?:top|bottom)))"
+            r" (?:uses|use|is kept|are kept|is under|is within|targets?|is structured"
+            r"|are structured|is formatted|are formatted|is broken|are broken)\b"
+            r"[^\n.]{0,100}?\b(?:readability|skimm\w*|scannab\w*|featured snippets?"
+            r"|(?:long-tail|focus|primary|main|target|secondary) keywords?|bounce rate"
+            r"|voice search|people also ask)\b",
             # Three groups, each rare on a page: the pattern runs on few pages.
             "article|post|piece|content|write-up|listicle|draft|copy|introduction|intro"
             "|conclusion|summary|comparison|faq|faqs|subheadings|subheading|headings|heading"
-            "|headers|header|subheads|subhead|lead|structure",
-            "uses|use|written|follows|mirrors|organized|organised|presented|kept|under|within"
-            "|targets|target|recaps|designed",
-            "readability|skimmers|skimmable|skimming|skimmability|scannable|scannability|bullet"
-            "|subheadings|subheading|keyword|keywords|seo|snippet|snippets|bounce|inverted"
-            "|british|american|oxford|voice|google|engine|engines",
-        ),
-        # An editor's instruction to put something here: "Embed the tweet from @ESPNcricinfo
-        # here.", "### (Optional) Add a subheading about regional variations here"; a slot's
-        # "INSERT CHART HERE" is the placeholders'.
-        _rx(
-            r"^[ \t]*(?:#{1,6}[ \t]+)?(?:\((?:optional|tbd|todo)\)[ \t]*)?(?:embed|insert|add"
-            r"|place|drop|put|include)[ \t]+(?:the|a|an|one|your)[ \t]+(?:[^\s]+[ \t]+){0,5}?"
-            r"(?:tweet|video|image|photo|chart|infographic|map|gallery|poll|subheading|heading|quote|stat|statistic"
-            r"|graphic|screenshot)s?\b[^\n]{0,80}?\bhere\b[ \t.!:)]*$",
-            "embed|insert|add|place|drop|put|include",
-            "here",
+            "|headers|header|subheads|subhead|lead",
+            "uses|use|kept|under|within|targets|target|structured|formatted|broken",
+            "readability|skimmers|skimmable|skimming|skimmability|scannable|scannability"
+            "|snippet|snippets|keyword|keywords|bounce|voice|ask",
         ),
         # What the writer did to the page for its reader's screen or for search: "I've bolded
         # the key takeaways", "I kept paragraphs to 2-3 sentences for mobile readability".
@@ -1318,7 +1295,7 @@ _PLACEHOLDER = _Kind(
         # Blanks in a figure: "$___ million", "bake at ___°F" (a run is tried once, from its
         # start, to stay linear on a line of underscores).
         _rx(
-            r"(?:[$€£¥₹₦₱]|\br|\brs\.?|\bksh)_{2,}"
+            r"[$€£¥₹₦₱]_{2,}|(?:\br|\brs\.?|\bksh)_{2,}(?![a-z])"
             r"|(?<!_)_{2,}[ \t]?(?:°[fc]?|%|percent|minutes|hours|days|weeks|million"
             r"|billion|points)",
             "__",
@@ -1446,28 +1423,31 @@ _PLACEHOLDER = _Kind(
             "placeholder|tbd",
         ),
         # A slot for a part of the page, named and left "here": "[Author bio here]",
-        # "[PRODUCT IMAGE HERE]", "<<Insert expert opinion here>>"; not a link's remnant
-        # ("[Read more here]") nor a template a how-to shows ("<<your subject line here>>").
+        # "[Headline here]", "<<Insert expert opinion here>>"; not a link's remnant ("[Read
+        # more here]", "[full text here]"), a Markdown link ("[details here](...)") or a
+        # template a how-to explains ("replace [Author bio here] with your own"). Media slots
+        # ("[Image here]") are the format notes'.
         _rx(
-            r"\[(?:[a-z'’-]+ ){0,3}(?:bio|image|photo|picture|quote|name|link|stat|statistic|chart"
-            r"|caption|video|logo|title|headline|text|copy|paragraph|intro|summary|table|graphic"
-            r"|map|infographic|screenshot|embed|tweet|banner|cta|details|date|price|address"
-            r"|testimonial|opinion|comment|figure)s? (?:goes |go )?here\]"
+            r"\[(?:[a-z'’-]+ ){0,3}(?:bio|quote|name|stat|statistic|caption|logo|title|headline"
+            r"|paragraph|intro|banner|cta|date|price|address|testimonial|opinion|comment"
+            r"|figure)s? (?:goes |go )?here\]"
             r"|<<(?:insert|add|enter|place|put)\b[^<>\n]{1,60}\bhere>>",
             "[|<<",
             "here",
+            accept=_unexplained_slot,
         ),
-        # Figures left as X's or #'s before a unit or after what they count: "XX°C", "XXXX
-        # mAh", "Android version XX", "[X.X]%", "[X–Y]", "### km from the airport".
+        # Figures left as X's or #'s before a unit or after what they count: "XX °C", "XXXX
+        # mAh", "Android version XX", "[X.X]%", "[X–Y]", "### km from the airport"; not a
+        # Roman numeral ("chapter XX").
         # Three patterns, each starting with a literal that the regex engine skips ahead to.
         _cased(
-            r"XX{1,4} ?(?:°[CF]?|mAh|GB|TB|MP|km|kg|mph|kWh|Hz|ft|lbs?)(?![\w])",
+            r"XX{1,4}(?: (?:mAh|GB|TB|MP|km|kg|mph|kWh|Hz|ft|lbs?)|°[CF]?)(?![\w])",
             "xx|xxx|xxxx|xxxxx",
             accept=_unquoted_slot,
         ),
         _cased(
-            r"(?:version|season|episode|chapter|round|gen|generation|model|iOS|Android) X{2,4}\b",
-            "version|season|episode|chapter|round|gen|generation|model|ios|android",
+            r"(?:version|season|gen|generation|model|iOS|Android) X{2,4}\b",
+            "version|season|gen|generation|model|ios|android",
             "xx|xxx|xxxx",
             accept=_unquoted_slot,
         ),
@@ -1477,8 +1457,8 @@ _PLACEHOLDER = _Kind(
             accept=_unquoted_slot,
         ),
         _rx(
-            r"(?<=[ \t])#{3}(?= ?(?:km|kilomet(?:er|re)s|miles|mi|metres|meters|kg|minutes|hours"
-            r"|days|%|percent|people|points)\b)",
+            r"(?<=[ \t])#{3}(?= ?(?:%|(?:km|kilomet(?:er|re)s|miles|mi|metres|meters|kg|minutes"
+            r"|hours|days|percent|people|points)\b))",
             "###",
         ),
         _cased(

@@ -65,8 +65,7 @@ _TASK = (
     "conclusion paragraph paragraphs section sections headline headlines title titles text "
     "response report review recap overview caption captions thread tweet tweets newsletter "
     "script bio description poem email letter speech continuation rewrite rewrites "
-    "version versions answer quote sidebar breakdown comparison rundown roundup "
-    "explainer walkthrough primer"
+    "version versions answer quote sidebar"
 )
 _META = (
     "tone wording length word words keyword keywords seo faq variation variations alternative "
@@ -239,10 +238,7 @@ _PRESENT = re.compile(
     r"|the following (?:article|post|piece|blog post|story|essay|guide|draft|text|summary)"
     rf"|i(?:{_AP}ve| have)? (?:re)?(?:written|wrote|drafted|rewritten|rewrote|created|prepared"
     r"|put together|crafted|composed|compiled|produced|generated|come up with|updated"
-    r"|revised|edited|polished|tweaked|made|kept|structured|formatted|optimi[sz]ed)"
-    r"|let me (?:write|draft|create|put together|compose|craft|prepare)"
-    rf"|i(?:{_AP}ll| will) (?:write|draft|create|put together|compose|craft|prepare|start with"
-    r"|begin with))\b"
+    r"|revised|edited|polished|tweaked|made|kept|structured|formatted|optimi[sz]ed))\b"
 )
 # What marks a hand-over as an answer to a request: the request, a length, a brief's terms.
 _REQUESTED = re.compile(

@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 
 # Verbs that, earlier in the same sentence, introduce what follows as reported: "the bot
-# replied that", "the listing contained", "a response that read". (Nouns such as "the phrase"
+# replied that", "the listing contained", "a response that read", "she recalled the bot
+# saying that". (Nouns such as "the phrase"
 # introduce quotations, which quotation marks already show.)
 _REPORTING = re.compile(
-    r"\b(?:said|says|told|tells|replied|replies|responded|responds|answered|wrote|writes|stated"
-    r"|added|claimed|insisted|explained|noted|declared|warned|read|reads|began|begins"
+    r"\b(?:said|says|saying|told|tells|telling|replied|replies|replying|responded|responds"
+    r"|responding|answered|answering|wrote|writes|writing that|stated|stating|added|claimed"
+    r"|claiming|insisted|insisting|explained|explaining|noted|declared|warned|warning|admitted"
+    r"|admits|admitting|conceded|concedes|recalled|recalls|recalling|read|reads|began|begins"
     r"|opened with|opens with|ended with|ends with|contained|contains|containing|included"
     r"|includes|including|featured|carried|quoted|quoting|typed|generated|produced|spat out)\b"
 )
