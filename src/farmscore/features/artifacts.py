@@ -1436,7 +1436,7 @@ _PLACEHOLDER = _Kind(
             "here",
             accept=_unexplained_slot,
         ),
-        # Figures left as X's or #'s before a unit or after what they count: "XX °C", "XXXX
+        # Figures left as X's or #'s before a unit or after what they count: "XX°C", "XXXX
         # mAh", "Android version XX", "[X.X]%", "[X–Y]", "### km from the airport"; not a
         # Roman numeral ("chapter XX").
         # Three patterns, each starting with a literal that the regex engine skips ahead to.

@@ -14,8 +14,8 @@ import re
 
 # Verbs that, earlier in the same sentence, introduce what follows as reported: "the bot
 # replied that", "the listing contained", "a response that read", "she recalled the bot
-# saying that". (Nouns such as "the phrase"
-# introduce quotations, which quotation marks already show.)
+# saying that". (Nouns such as "the phrase" introduce quotations, which quotation marks
+# already show.)
 _REPORTING = re.compile(
     r"\b(?:said|says|saying|told|tells|telling|replied|replies|replying|responded|responds"
     r"|responding|answered|answering|wrote|writes|writing that|stated|stating|added|claimed"
