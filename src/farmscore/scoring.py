@@ -42,7 +42,6 @@ from farmscore.model.measure_groups import MeasureGroups
 from farmscore.model.verdict import (
     DEFAULT_POLICY,
     POLICIES,
-    TELL_SCORE,
     Policy,
     Verdict,
     decide,
@@ -493,10 +492,9 @@ class Scorer:
             )
         tell_note = "a tell decides the verdict whoever wrote the rest of the page"
         if tells and verdict.lift == 0.0:
-            floor = max(TELL_SCORE, verdict.machine_threshold)
             tell_note += (
                 f"; the machine head alone scored the page at or above a tell's floor "
-                f"({floor:.4g}), so the tell moved the score by nothing"
+                f"({verdict.tell_floor:.4g}), so the tell moved the score by nothing"
             )
         reasons = [
             Reason(

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 import farmscore.model.verdict
-import farmscore.scoring
 from farmscore.features import measures
 from farmscore.features.extractor import analyze_text
 from farmscore.model.card import ModelVerificationError
@@ -305,12 +304,12 @@ def test_a_tell_reason_points_toward_content_farm_however_far_it_moved_the_score
     tell: the tell's reason still points toward content farm, and says why it moved nothing.
     The tiny model scores this farm page between the two floors."""
     monkeypatch.setattr(farmscore.model.verdict, "TELL_SCORE", floor)
-    monkeypatch.setattr(farmscore.scoring, "TELL_SCORE", floor)
     text = farm_text(random.Random(7)) + "\n\n" + LEAKED_SELF_REFERENCE
     result = Scorer.load(tiny_model_dir).score(text=text)
     tells = [reason for reason in result.reasons if reason.axis == "tell"]
     lifted = result.machine < floor
 
+    assert lifted == (floor > 0.9)  # the page sits between the floors: both branches run
     assert result.decided_by == "tell"
     assert tells
     assert all(reason.direction == "content_farm" for reason in tells)

@@ -28,6 +28,7 @@ from farmscore.features.base import (
     rare_event_rate,
     with_rare_event_note,
 )
+from farmscore.features.checkable_items import CURRENCY_SIGNS
 from farmscore.features.prompter_lines import (
     TaskTalk,
     find_task_talk,
@@ -368,6 +369,10 @@ def _owns_up_to_unchecked_output(text: str, match: re.Match[str]) -> bool:
         is not None
     )
 
+
+# A figure's currency sign before a slot ("₹[X,XXX]", "£__m"): the signs the checkable items
+# read, and the naira and the peso of the pages that leave such slots.
+_SLOT_CURRENCY = "[" + re.escape(CURRENCY_SIGNS + "₦₱") + "]"
 
 _AI = (
     r"(?:ai|a\.i\.|artificial intelligence|(?:large )?language model|llm|ai (?:language )?model"
@@ -1277,7 +1282,7 @@ _PLACEHOLDER = _Kind(
         _cased(r"%[A-Z][A-Z_]{2,30}%", "%", accept=_unexplained_slot),
         _cased(r"\$[A-Z][A-Z_]{2,30}\$", "$", accept=_unexplained_slot),
         _cased(r"<<[A-Za-z][A-Za-z_]{1,30}>>", "<<", accept=_unexplained_slot),
-        _rx(r"[$€£¥₹₦₱]\[(?:[a-z][a-z ]{0,30}|x[x,.]*)\]", "["),
+        _rx(_SLOT_CURRENCY + r"\[(?:[a-z][a-z ]{0,30}|x[x,.]*)\]", "["),
         _cased(r"\((?:DATE|TIME|VENUE|PRICE|NAME|LINK|LOCATION) (?:TBC|TBD|TK)\)", "tbc|tbd|tk"),
         # "Director's quote goes here", "Quote from expert TBD": found from their rare last
         # words, the slot's name checked before them.
@@ -1295,7 +1300,7 @@ _PLACEHOLDER = _Kind(
         # Blanks in a figure: "$___ million", "bake at ___°F" (a run is tried once, from its
         # start, to stay linear on a line of underscores).
         _rx(
-            r"[$€£¥₹₦₱]_{2,}|(?:\br|\brs\.?|\bksh)_{2,}(?![a-z])"
+            _SLOT_CURRENCY + r"_{2,}|(?:\br|\brs\.?|\bksh)_{2,}(?![a-z])"
             r"|(?<!_)_{2,}[ \t]?(?:°[fc]?|%|percent|minutes|hours|days|weeks|million"
             r"|billion|points)",
             "__",

@@ -272,8 +272,8 @@ _EXCLAIMED_OPENER = re.compile(
 )
 # Openers that hand something over by themselves.
 _HANDING = re.compile(r"[\W_]{0,6}(?:here you go|here you are|there you go)\b")
-# A first line that is nothing but one: "Here you go:".
-_HANDING_ALONE = re.compile(r"[\W_]{0,6}(?:here you go|here you are|there you go)[\s!.:—–-]*")
+# What may follow one on a first line that is nothing else: "Here you go:".
+_MARKS_ONLY = re.compile(r"[\s!.:—–-]*")
 # Lead-ins a reporter writes before a list or a document, which a page may open with: "Here's
 # what we know:", "Here is the full text of the statement:".
 _NEWS_LEAD_IN = re.compile(r"\s+(?:what|why|how|where|when|who|whom|whose|which)\b")
@@ -567,10 +567,11 @@ def _hand_over_at(unit: _Unit, text: str) -> int | None:
     # I can do that. Here's the article:"); "Here you go: a blog post about ..." is one.
     reach = opener.end() + OPENER_GAP_CHARS if opener else HAND_OVER_REACH_CHARS
     present = _PRESENT.search(text, opener.end() if opener else 0)
-    handing = opener is not None and _HANDING.match(text, opener.start()) is not None
+    handing = _HANDING.match(text, opener.start()) if opener is not None else None
     # "Here you go:" alone as the page's first line hands over what follows.
-    if handing and (
-        _TASK_WORD.search(text) or (unit.line_number == 0 and _HANDING_ALONE.fullmatch(line))
+    if handing is not None and (
+        _TASK_WORD.search(text)
+        or (unit.line_number == 0 and _MARKS_ONLY.fullmatch(line, handing.end()))
     ):
         return len(text) - len(text.lstrip(" \t\"'([*>-"))
     if present is None or present.start() > reach:

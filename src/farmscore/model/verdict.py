@@ -61,7 +61,7 @@ class Verdict:
     `machine` is the machine head's calibrated probability and `machine_threshold` its own
     threshold for the band; `substance_percentile` is None when the model has no substance
     reference. `relief` and `lift` are the log-odds the substance rule and the tells moved the
-    machine head's log-odds by."""
+    machine head's log-odds by; `tell_floor` is the score a page with a tell scores at least."""
 
     score: float
     label: str
@@ -74,6 +74,7 @@ class Verdict:
     tells: tuple[str, ...]
     relief: float
     lift: float
+    tell_floor: float
     warnings: tuple[str, ...]
 
 
@@ -135,8 +136,8 @@ def decide(
     value = machine_log_odds + relief
     lift = 0.0
     score = probability(value)
+    floor = max(TELL_SCORE, threshold)
     if tells:
-        floor = max(TELL_SCORE, threshold)
         lift = max(0.0, log_odds(floor) - value)
         value += lift
         score = max(score, floor)
@@ -162,5 +163,6 @@ def decide(
         tells=tuple(tells),
         relief=relief,
         lift=lift,
+        tell_floor=floor,
         warnings=warnings,
     )
