@@ -157,8 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         "human_fit_articles": len(human_fit),
         "machine_fit_articles": len(machine_fit),
         "threshold_rule": "each kind's threshold sits just above its model's highest line on "
-        "the human validation pages, as they are (a hand-over's or an echo's among the lines "
-        "at a page's edge): none of them holds a tell line",
+        "the human validation pages, as they are, among the lines that can be of the kind (a "
+        "hand-over's or an echo's at a page's edge, a slot's or a self-reference's not in a "
+        "line quoting someone, a self-reference's of 7 words or more): none of them holds a "
+        "tell line",
         "validation_pages": report.validation_pages,
         "highest_validation_line_by_kind": report.highest_by_kind,
         "settings": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 import random
@@ -149,6 +150,51 @@ def test_a_hand_over_a_line_quotes_as_someones_words_is_not_the_pages() -> None:
     assert [unit.reports_a_quote for unit in units] == [True, False, True]
 
 
+def _slot_and_self_file(**changes: object) -> dict[str, object]:
+    return _file(
+        kinds=["placeholder", "self_reference"],
+        kind_thresholds=[0.0, 0.0],
+        extra_kinds=[],
+        weights={"w tk": [6.0, 0.0], "w model": [0.0, 6.0]},
+        **changes,
+    )
+
+
+def test_a_slot_or_a_self_reference_counts_amid_the_page_but_not_in_a_line_quoting_someone() -> (
+    None
+):
+    scorer = TellLineScorer.from_json(_slot_and_self_file())
+    slot = LineUnit((0, 3), ["w tk"], at_edge=False, n_words=3)
+    assert scorer.tell_kind(slot) == "placeholder"
+    assert scorer.tell_kind(dataclasses.replace(slot, reports_a_quote=True)) is None
+    self_reference = LineUnit((0, 3), ["w model"], at_edge=False, n_words=12)
+    assert scorer.tell_kind(self_reference) == "self_reference"
+    assert scorer.tell_kind(dataclasses.replace(self_reference, reports_a_quote=True)) is None
+    # The flag is read on every line now, not only at the page's edges.
+    page = (
+        "Rivers rose on Monday.\n\n"
+        '"[The council] has failed residents for years," said the opposition leader.\n\n'
+        "The vote was 31 to 12.\n\nMore on Tuesday.\n\nThe next meeting is in May."
+    )
+    assert [unit.reports_a_quote for unit in line_units(AnalyzedText(page))] == [
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_a_self_reference_needs_seven_words_and_a_slot_none() -> None:
+    scorer = TellLineScorer.from_json(_slot_and_self_file())
+    six = LineUnit((0, 3), ["w model"], at_edge=True, n_words=6)
+    assert scorer.tell_kind(six) is None
+    assert scorer.tell_kind(dataclasses.replace(six, n_words=7)) == "self_reference"
+    assert scorer.tell_kind(LineUnit((0, 3), ["w tk"], at_edge=True, n_words=1)) == "placeholder"
+    units = list(line_units(AnalyzedText("Sorry, I can't. I am busy.\n\nShe left at noon.")))
+    assert [unit.n_words for unit in units] == [6, 4]
+
+
 def test_a_learned_line_is_not_counted_again_where_a_pattern_found_it() -> None:
     found: dict[str, list[tuple[int, int]]] = {"format_note": [(10, 50)], "prompter_address": []}
     _add_learned_lines(found, {"prompter_address": [(20, 40), (60, 90)], "other": [(0, 5)]})
@@ -166,9 +212,13 @@ def test_a_learned_line_is_not_counted_again_where_a_pattern_found_it() -> None:
             "Feel free to cut the second paragraph if space is tight, or I can rework it.",
             "prompter_address",
         ),
+        (
+            "Being a text generator, I have no way to confirm which of these figures is current.",
+            "ai_disclosure",
+        ),
     ],
 )
-def test_the_packaged_scorer_finds_a_sign_off_no_pattern_names(
+def test_the_packaged_scorer_finds_a_line_no_pattern_names(
     line: str, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert not tells_in(*_values(BODY))
@@ -210,26 +260,60 @@ def test_the_packaged_scorer_leaves_newsroom_lines_alone() -> None:
         assert not tells_in(*_values(f"{BODY}\n\n{line}")), line
 
 
+def test_the_packaged_scorer_leaves_a_quotations_editorial_brackets_alone() -> None:
+    first, second = BODY.split("\n\n")
+    quoted = '"[The council] has failed residents for years," said the opposition leader.'
+    assert not tells_in(*_values(f"{first}\n\n{quoted}\n\n{second}"))
+
+
+def test_a_slot_the_scorer_finds_is_left_alone_where_a_tutorial_explains_it() -> None:
+    line = "Replace [PROJECT NAME] with the name of your project."
+    page = (
+        "Cloud Run deploys a container in one command. This guide walks through a first "
+        f"deployment from a laptop.\n\nYou need a project with billing turned on.\n\n{line}\n\n"
+        "The service is live a minute later. Visit its URL to see it."
+    )
+    doc = AnalyzedText(page)
+    found = [
+        (page[slice(*unit.span)], kind)
+        for unit, kind in zip(
+            line_units(doc), packaged_scorer().tell_kinds(list(line_units(doc))), strict=True
+        )
+        if kind
+    ]
+    assert found == [(line, "placeholder")]
+    # The patterns' rule for a tutorial's slots holds for the scorer's lines too.
+    assert not tells_in(*_values(page))
+
+
 def _values(text: str) -> tuple[dict[str, float], int]:
     result = analyze_text(text)
     return result.values, result.n_words
 
 
-def test_the_packaged_file_loads_with_a_threshold_and_the_five_kinds_it_finds() -> None:
+def test_the_packaged_file_loads_with_a_threshold_and_the_seven_kinds_it_finds() -> None:
     scorer = packaged_scorer()
     assert (scorer.thresholds > 0).all()
     reading = [kind for kind, extra in zip(scorer.kinds, scorer.reads_extra, strict=True) if extra]
     assert reading == ["promotion"]
     assert set(scorer.kinds) == {
         "format_note",
+        "placeholder",
         "prompt_echo",
         "prompter_address",
         "promotion",
         "role_marker",
+        "self_reference",
     }
     # A role marker leaks at the start of a chat reply: amid a page, "A:" is an interview's.
     edge_only = {kind for kind, edge in zip(scorer.kinds, scorer.edge_only, strict=True) if edge}
     assert edge_only == {"prompter_address", "prompt_echo", "role_marker"}
+    excused = {
+        kind for kind, quote in zip(scorer.kinds, scorer.quote_excused, strict=True) if quote
+    }
+    assert excused == {*edge_only, "placeholder", "self_reference"}
+    needs = {kind: int(n) for kind, n in zip(scorer.kinds, scorer.min_words, strict=True) if n}
+    assert needs == {"self_reference": 7}
 
 
 def test_the_fit_holds_its_threshold_rule_on_the_validation_pages() -> None:
@@ -277,19 +361,20 @@ def test_the_fit_holds_its_threshold_rule_on_the_validation_pages() -> None:
     assert "prompter_address" in {scorer.tell_kind(unit) for unit in line_units(signed_off)}
 
 
+def _toy_article(rng: random.Random) -> str:
+    words = ["the", "council", "road", "vote", "budget", "said", "town", "river", "year"]
+    return "\n\n".join(
+        " ".join(rng.choice(words) for _ in range(rng.randint(8, 30))) + "."
+        for _ in range(rng.randint(2, 5))
+    )
+
+
 @pytest.mark.parametrize("legit_lines_set_thresholds", [True, False])
 def test_a_legitimate_line_that_reads_like_a_tell_holds_its_kinds_threshold_up(
     legit_lines_set_thresholds: bool,
 ) -> None:
     rng = random.Random(5)
-    words = ["the", "council", "road", "vote", "budget", "said", "town", "river", "year"]
-
-    def article() -> str:
-        return "\n\n".join(
-            " ".join(rng.choice(words) for _ in range(rng.randint(8, 30))) + "."
-            for _ in range(rng.randint(2, 5))
-        )
-
+    article = functools.partial(_toy_article, rng)
     dev = {"promo": [f"use code SAVE{n} for {n}0% off now" for n in range(12)]}
     # One honest line in the words of promotion (a charity's own code, say).
     lookalikes = {"outlet_self_promo": ["use code SAVE9 for 90% off now"]}
@@ -366,3 +451,37 @@ def test_a_weights_file_whose_names_are_not_one_string_is_refused() -> None:
     broken.seek(0)
     with pytest.raises(TellLinesFormatError, match="one string"):
         TellLineScorer.load(broken)
+
+
+def test_a_placeholder_look_alike_holds_up_the_placeholder_threshold_alone() -> None:
+    rng = random.Random(7)
+    article = functools.partial(_toy_article, rng)
+    dev = {
+        "placeholder": [f"[insert {word} here]" for word in ("name", "date", "town", "quote")],
+        "signoff": [f"let me know if you want changes {n}" for n in range(12)],
+    }
+    # An honest line in the words of a slot (a quotation's editorial brackets, say).
+    lookalike = "[insert] the town vote here"
+    human, validation = [article() for _ in range(150)], [article() for _ in range(300)]
+    machine = [article() for _ in range(40)]
+    plain, _ = fit_tell_lines([dev], human, machine, validation)
+    guarded, report = fit_tell_lines(
+        [{**dev, "placeholder_lookalike": [lookalike]}], human, machine, validation
+    )
+    assert report.counts["placeholder look-alike"] > 0
+    kinds = guarded["kinds"]
+    assert kinds == plain["kinds"] == ["placeholder", "prompter_address"]
+    placeholder, hand_over = (kinds.index(kind) for kind in ("placeholder", "prompter_address"))
+    # The look-alike is the placeholder model's negative and holds its threshold up; the
+    # hand-over's model and threshold are as they were without it (to rounding: the look-alike
+    # adds columns to the rows the solver reads).
+    assert guarded["kind_thresholds"][hand_over] == pytest.approx(
+        plain["kind_thresholds"][hand_over], rel=1e-9
+    )
+    assert guarded["kind_thresholds"][placeholder] > plain["kind_thresholds"][placeholder]
+    scorer = TellLineScorer.from_json(guarded)
+    page = AnalyzedText(plant("placeholder_lookalike", lookalike, validation[0], rng))
+    # Not a slot; whether it reads as another kind is that kind's threshold's business.
+    assert "placeholder" not in {scorer.tell_kind(unit) for unit in line_units(page)}
+    planted = AnalyzedText(plant("placeholder", "[insert name here]", validation[1], rng))
+    assert "placeholder" in {scorer.tell_kind(unit) for unit in line_units(planted)}

@@ -1837,16 +1837,37 @@ def _find_spans(
 
 
 def _own_learned_lines(learned: dict[str, list[Span]], lower: str) -> dict[str, list[Span]]:
-    """The learned scorer's lines, less the hand-overs that introduce someone else's words
-    ("Here is the full text of the statement:"), as the patterns leave them out."""
-    if _PROMPTER_ADDRESS.name not in learned:
-        return learned
-    kept = [
-        (start, end)
-        for start, end in learned[_PROMPTER_ADDRESS.name]
-        if not introduces_someone_elses_words(lower[start:end])
-    ]
-    return {**learned, _PROMPTER_ADDRESS.name: kept}
+    """The learned scorer's lines, less those the patterns leave out: hand-overs that introduce
+    someone else's words ("Here is the full text of the statement:") and a tutorial's slots."""
+    own = dict(learned)
+    if _PROMPTER_ADDRESS.name in own:
+        own[_PROMPTER_ADDRESS.name] = [
+            (start, end)
+            for start, end in own[_PROMPTER_ADDRESS.name]
+            if not introduces_someone_elses_words(lower[start:end])
+        ]
+    if _PLACEHOLDER.name in own:
+        own[_PLACEHOLDER.name] = [
+            (start, end)
+            for start, end in own[_PLACEHOLDER.name]
+            # From the line's start: a span begins at its first word, after any "[".
+            if not _tutorial_slot_line(lower[lower.rfind("\n", 0, start) + 1 : end])
+        ]
+    return own
+
+
+def _tutorial_slot_line(line: str) -> bool:
+    """Whether a line (lowercase) holds a slot as a tutorial writes one, for its reader to
+    fill: in code, named as an identifier ("[your_project_id]") or explained ("replace ...
+    with"). `_unexplained_slot` leaves these out of the patterns' slots."""
+    return (
+        "`" in line
+        or "--" in line
+        or " = " in line
+        or _SHELL_PROMPT.search(line) is not None
+        or _IDENTIFIER_SLOT.search(line) is not None
+        or _SLOT_EXPLAINED.search(line) is not None
+    )
 
 
 def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Span]]) -> set[Span]:

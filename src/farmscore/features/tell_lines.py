@@ -1,18 +1,18 @@
 """Tell lines that no word list names: a small learned scorer of a page's short lines.
 
-The patterns of `artifacts` and `prompter_lines` find the phrasings someone wrote down. A line
-that hands the piece back to its prompter, echoes the prompt, labels the reply with a chat role,
-notes its own formatting or splices in promotion comes in endless wordings ("hope this works for
-you! happy to trim it down to 300 words"). This scorer reads each short line's words and word
-pairs, a few marks and where the line stands on the page and, for each kind of tell line, gives
-the log-odds that the line is one: a logistic model per kind, so that a human line that looks a
-little like one kind (a newsletter sign-up, like promotion) does not raise the bar of another (a
-hand-over). Promotion's model also reads the letters of words and their shapes (a price, a code,
-a link): promotion in new words shares them with promotion in known ones. Its weights come with
-the package (`farmscore/data/tell_lines.npz`), fitted by `training/fit_tell_lines.py` on the
-development phrasings of `training/trials/` planted in human training articles, against every
-other short line of the training corpora; the file records each kind's threshold, the rule that
-set them and what it was fitted on.
+The patterns of `artifacts` and `prompter_lines` find the phrasings someone wrote down. A line that
+hands the piece back to its prompter, echoes the prompt, labels the reply with a chat role, notes
+its own formatting, speaks as a model of itself, leaves a slot unfilled or splices in promotion
+comes in endless wordings ("hope this works for you! happy to trim it down to 300 words"). This
+scorer reads each short line's words and word pairs, a few marks and where the line stands on the
+page and, for each kind of tell line, gives the log-odds that the line is one: a logistic model per
+kind, so that a human line that looks a little like one kind (a newsletter sign-up, like promotion)
+does not raise the bar of another (a hand-over). Promotion's model also reads the letters of words
+and their shapes (a price, a code, a link): promotion in new words shares them with promotion in
+known ones. Its weights come with the package (`farmscore/data/tell_lines.npz`), fitted by
+`training/fit_tell_lines.py` on the development phrasings of `training/trials/` planted in human
+training articles, against every other short line of the training corpora; the file records each
+kind's threshold, the rule that set them and what it was fitted on.
 """
 
 from __future__ import annotations
@@ -44,6 +44,13 @@ MIN_PAGE_LINES = 2
 # interview's "A:".
 EDGE_LINES = 2
 EDGE_KINDS = frozenset({"prompter_address", "prompt_echo", "role_marker"})
+# A line that quotes someone's words and says whose is not the page's own hand-over, echo,
+# slot or self-description: '"[The council] has failed residents," said the leader.'
+QUOTE_EXCUSED_KINDS = EDGE_KINDS | {"placeholder", "self_reference"}
+# A model's account of itself says what it is and what it lacks; in fewer words ("Sorry, I
+# can't. I am busy.") it is as likely a line of dialogue. 828 of the 830 development
+# disclaimers have 7 words or more.
+MIN_WORDS_OF_KIND = {"self_reference": 7}
 # Characters whose presence in a line is a feature: brackets of slots, the colon of labels,
 # the shouting and emoji of promotion.
 MARKS = ("!", "?", ":", "[", "]", "{", "}", "<", ">", "#", "@", "*", "$", "£", "€", "%", "🔥", "👉")
@@ -153,8 +160,10 @@ class LineUnit:
     at_edge: bool
     extra: list[str] = field(default_factory=list)
     # Whether the line reports someone's quoted words ('... began its reply with "Sure,
-    # here's ..."'): a hand-over or an echo it quotes is not the page's own.
+    # here's ..."'): a hand-over, an echo or a slot it quotes is not the page's own.
     reports_a_quote: bool = False
+    # The line's words, for the kinds that need a few (`MIN_WORDS_OF_KIND`).
+    n_words: int = MAX_LINE_WORDS
 
 
 def line_units(doc: AnalyzedText) -> Iterator[LineUnit]:
@@ -183,8 +192,8 @@ def line_units(doc: AnalyzedText) -> Iterator[LineUnit]:
             features,
             at_edge,
             extra_features(line_words),
-            # Read only where it matters: the kinds it excuses count only at an edge.
-            at_edge and reports_a_quotation(line),
+            reports_a_quotation(line),
+            n_words,
         )
 
 
@@ -193,15 +202,21 @@ class TellLineScorer:
     """For each kind of tell line, the log-odds that a line is one: a bias and a weight per
     feature (a column of `matrix` per kind, its rows named by `rows`), scaled by 1/sqrt of the
     number of features the kind reads in the line. A line is a tell line of a kind at or above
-    that kind's threshold, a hand-over or an echo only at the page's edge and not quoted as
-    someone's words; of two kinds, it is the one whose threshold it clears by more."""
+    that kind's threshold: a hand-over, an echo or a role label only at the page's edge, none
+    of `QUOTE_EXCUSED_KINDS` in a line that quotes someone, and a model's self-reference only
+    in a line of `MIN_WORDS_OF_KIND` words; of two kinds, it is the one whose threshold it
+    clears by more."""
 
     kinds: tuple[str, ...]
     thresholds: np.ndarray
     bias: np.ndarray
-    # Whether each kind reads the line's `extra` features, and whether it counts only at an edge.
+    # Whether each kind reads the line's `extra` features, whether it counts only at an edge,
+    # and whether a line that quotes someone excuses it.
     reads_extra: np.ndarray
     edge_only: np.ndarray
+    quote_excused: np.ndarray
+    # The fewest words a line of each kind has.
+    min_words: np.ndarray
     rows: Mapping[str, int]
     # A row per feature of `rows`, and a last row of zeros.
     matrix: np.ndarray
@@ -233,10 +248,15 @@ class TellLineScorer:
 
     def eligible_log_odds(self, units: Sequence[LineUnit]) -> np.ndarray:
         """`log_odds_of`, with -inf where a line cannot be of a kind: a hand-over or an echo
-        amid the page, or one the line quotes as someone's words."""
+        amid the page, a kind the line quotes as someone's words, or a kind that needs more
+        words than the line has."""
         log_odds = self.log_odds_of(units)
-        excused = np.array([not unit.at_edge or unit.reports_a_quote for unit in units], dtype=bool)
-        log_odds[np.ix_(excused, self.edge_only)] = -np.inf
+        amid = np.array([not unit.at_edge for unit in units], dtype=bool)
+        log_odds[np.ix_(amid, self.edge_only)] = -np.inf
+        quoting = np.array([unit.reports_a_quote for unit in units], dtype=bool)
+        log_odds[np.ix_(quoting, self.quote_excused)] = -np.inf
+        n_words = np.array([unit.n_words for unit in units])
+        log_odds[n_words[:, None] < self.min_words] = -np.inf
         return log_odds
 
     def tell_kind(self, unit: LineUnit) -> str | None:
@@ -297,6 +317,8 @@ class TellLineScorer:
             bias=per_kind["kind_bias"],
             reads_extra=np.array([kind in extra for kind in kinds]),
             edge_only=np.array([kind in EDGE_KINDS for kind in kinds]),
+            quote_excused=np.array([kind in QUOTE_EXCUSED_KINDS for kind in kinds]),
+            min_words=np.array([MIN_WORDS_OF_KIND.get(kind, 0) for kind in kinds]),
             rows={name: row for row, name in enumerate(names)},
             matrix=np.vstack([matrix, np.zeros((1, len(kinds)))]),
         )
