@@ -104,9 +104,19 @@ def _unexplained_slot(text: str, match: re.Match[str]) -> bool:
     line_begin = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_begin : len(text) if line_end < 0 else line_end]
-    if "`" in line or "--" in line or " = " in line or _SHELL_PROMPT.search(line):
-        return False
-    return _SLOT_EXPLAINED.search(line.lower()) is None
+    return not _in_code_or_explained(line.lower())
+
+
+def _in_code_or_explained(line: str) -> bool:
+    """Whether a line (lowercase) is code or explains its slots to a reader ("replace ...
+    with", "e.g."): its slots are a tutorial's, for the reader to fill."""
+    return (
+        "`" in line
+        or "--" in line
+        or " = " in line
+        or _SHELL_PROMPT.search(line) is not None
+        or _SLOT_EXPLAINED.search(line) is not None
+    )
 
 
 def _slot_after(characters: str) -> Accept:
@@ -1858,16 +1868,9 @@ def _own_learned_lines(learned: dict[str, list[Span]], lower: str) -> dict[str, 
 
 def _tutorial_slot_line(line: str) -> bool:
     """Whether a line (lowercase) holds a slot as a tutorial writes one, for its reader to
-    fill: in code, named as an identifier ("[your_project_id]") or explained ("replace ...
-    with"). `_unexplained_slot` leaves these out of the patterns' slots."""
-    return (
-        "`" in line
-        or "--" in line
-        or " = " in line
-        or _SHELL_PROMPT.search(line) is not None
-        or _IDENTIFIER_SLOT.search(line) is not None
-        or _SLOT_EXPLAINED.search(line) is not None
-    )
+    fill: in code, explained ("replace ... with") or named as an identifier
+    ("[your_project_id]"), as `_unexplained_slot` leaves them out of the patterns' slots."""
+    return _in_code_or_explained(line) or _IDENTIFIER_SLOT.search(line) is not None
 
 
 def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Span]]) -> set[Span]:

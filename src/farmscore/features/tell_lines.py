@@ -45,7 +45,7 @@ MIN_PAGE_LINES = 2
 EDGE_LINES = 2
 EDGE_KINDS = frozenset({"prompter_address", "prompt_echo", "role_marker"})
 # A line that quotes someone's words and says whose is not the page's own hand-over, echo,
-# slot or self-description: '"[The council] has failed residents," said the leader.'
+# role label, slot or self-reference: '"[The council] has failed residents," said the leader.'
 QUOTE_EXCUSED_KINDS = EDGE_KINDS | {"placeholder", "self_reference"}
 # A model's account of itself says what it is and what it lacks; in fewer words ("Sorry, I
 # can't. I am busy.") it is as likely a line of dialogue. 828 of the 830 development
