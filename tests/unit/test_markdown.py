@@ -68,7 +68,7 @@ def test_time_stays_linear_in_the_input_size(piece: str) -> None:
     def seconds(repeats: int) -> float:
         text = ("word " + piece) * repeats
         best = float("inf")
-        for _ in range(3):  # the best of three: a collector pause is not the parser's cost
+        for _ in range(5):  # the best of five: a collector pause is not the parser's cost
             gc.collect()
             start = time.perf_counter()
             markdown_to_text(text)
@@ -76,8 +76,10 @@ def test_time_stays_linear_in_the_input_size(piece: str) -> None:
         return best
 
     small, large = seconds(2_000), seconds(8_000)
-    # Four times the input may cost about four times the time; quadratic would be sixteen.
-    assert large < max(6 * small, 0.05), (piece, small, large)
+    # Four times the input costs about four times the time; quadratic would be sixteen. The
+    # bound sits between the two, with room for a busy machine (a CI run on 2 cores measured
+    # 6.9 times for "<" once).
+    assert large < max(10 * small, 0.05), (piece, small, large)
 
 
 def test_text_made_mostly_of_markup_characters_is_read_as_plain_text() -> None:
