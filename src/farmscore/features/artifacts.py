@@ -34,7 +34,12 @@ from farmscore.features.prompter_lines import (
     find_task_talk,
     introduces_someone_elses_words,
 )
-from farmscore.features.quoted_speech import SENTENCE_BREAK, is_quoted_report, is_reported
+from farmscore.features.quoted_speech import (
+    SENTENCE_BREAK,
+    is_quoted_report,
+    is_reported,
+    line_start,
+)
 from farmscore.features.tell_lines import LEARNED_NOTE
 from farmscore.features.text import AnalyzedText, Span
 from farmscore.words import WORD_PATTERN
@@ -1847,22 +1852,13 @@ def _find_spans(
 
 
 def _own_learned_lines(learned: dict[str, list[Span]], lower: str) -> dict[str, list[Span]]:
-    """The learned scorer's lines, less those the patterns leave out: hand-overs that introduce
-    someone else's words ("Here is the full text of the statement:") and a tutorial's slots."""
+    """The learned scorer's lines, less those the patterns leave out (`_LEFT_OUT_OF_KIND`)."""
     own = dict(learned)
-    if _PROMPTER_ADDRESS.name in own:
-        own[_PROMPTER_ADDRESS.name] = [
-            (start, end)
-            for start, end in own[_PROMPTER_ADDRESS.name]
-            if not introduces_someone_elses_words(lower[start:end])
-        ]
-    if _PLACEHOLDER.name in own:
-        own[_PLACEHOLDER.name] = [
-            (start, end)
-            for start, end in own[_PLACEHOLDER.name]
-            # From the line's start: a span begins at its first word, after any "[".
-            if not _tutorial_slot_line(lower[lower.rfind("\n", 0, start) + 1 : end])
-        ]
+    for name, left_out in _LEFT_OUT_OF_KIND.items():
+        if name in own:
+            own[name] = [
+                (start, end) for start, end in own[name] if not left_out(lower, start, end)
+            ]
     return own
 
 
@@ -1871,6 +1867,19 @@ def _tutorial_slot_line(line: str) -> bool:
     fill: in code, explained ("replace ... with") or named as an identifier
     ("[your_project_id]"), as `_unexplained_slot` leaves them out of the patterns' slots."""
     return _in_code_or_explained(line) or _IDENTIFIER_SLOT.search(line) is not None
+
+
+# For a kind, whether a learned line (`lower[start:end]`) is one the patterns leave out: a
+# hand-over that introduces someone else's words ("Here is the full text of the statement:"),
+# a tutorial's slot (read from the line's start: a span begins at its first word, after "[").
+_LEFT_OUT_OF_KIND: dict[str, Callable[[str, int, int], bool]] = {
+    _PROMPTER_ADDRESS.name: lambda lower, start, end: introduces_someone_elses_words(
+        lower[start:end]
+    ),
+    _PLACEHOLDER.name: lambda lower, start, end: _tutorial_slot_line(
+        lower[line_start(lower, start) : end]
+    ),
+}
 
 
 def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Span]]) -> set[Span]:
