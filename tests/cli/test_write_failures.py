@@ -421,6 +421,25 @@ def test_audit_whose_report_does_not_fit_keeps_the_complete_results_and_names_th
         assert (out / "results.csv").read_bytes() == (measured / "results.csv").read_bytes()
 
 
+# Where a message on standard error begins: a log record ("2026-12-07 22:52:09,123 -
+# distributed.worker - ERROR - ...") or farmscore's own line.
+MESSAGE_START = re.compile(r"^(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - |farmscore:)", re.M)
+HEARTBEAT_LOST = (
+    "distributed.worker - ERROR - Failed to communicate with scheduler during heartbeat."
+)
+
+
+def without_heartbeats_lost_at_shutdown(stderr: str) -> str:
+    """`stderr` without the records, traceback and all, of a worker whose heartbeat was in
+    flight as the local cluster closed: a known race of Dask's own shutdown
+    (dask/distributed#7105; 3 of 135 runs here), not farmscore's error path."""
+    starts = [match.start() for match in MESSAGE_START.finditer(stderr)]
+    ends = [*starts[1:], len(stderr)]
+    messages = [stderr[start:end] for start, end in zip(starts, ends, strict=True)]
+    kept = [message for message in messages if HEARTBEAT_LOST not in message.partition("\n")[0]]
+    return stderr[: starts[0] if starts else len(stderr)] + "".join(kept)
+
+
 def test_a_distributed_audit_on_a_disk_that_fills_changes_nothing_and_names_the_results(
     records: Path, tiny_model_dir: Path, full_soon: Path
 ) -> None:
@@ -442,7 +461,7 @@ def test_a_distributed_audit_on_a_disk_that_fills_changes_nothing_and_names_the_
     )
     # Distributed may log a warning for the tasks still in flight as the cluster closes.
     assert done.returncode == EXIT_WRITE_FAILED, done.stderr
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in without_heartbeats_lost_at_shutdown(done.stderr)
     (line,) = [line for line in done.stderr.splitlines() if line.startswith("farmscore:")]
     assert re.match(
         rf"farmscore: error: cannot write {out}/results\.(parquet|csv): {re.escape(NO_SPACE)}", line
