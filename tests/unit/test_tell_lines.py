@@ -201,6 +201,18 @@ def test_a_learned_line_is_not_counted_again_where_a_pattern_found_it() -> None:
     assert found == {"format_note": [(10, 50)], "prompter_address": [(60, 90)]}
 
 
+def test_a_learned_line_outweighs_a_pattern_that_never_decides() -> None:
+    # "I hope this helps" (a chat courtesy, which bloggers write too) inside a line the scorer
+    # reads as a hand-over: the line counts once, as the hand-over.
+    found: dict[str, list[tuple[int, int]]] = {
+        "prompter_address": [],
+        "chat_courtesy": [(60, 77), (200, 217)],
+    }
+    added = _add_learned_lines(found, {"prompter_address": [(60, 130)]})
+    assert added == {(60, 130)}
+    assert found == {"prompter_address": [(60, 130)], "chat_courtesy": [(200, 217)]}
+
+
 @pytest.mark.parametrize(
     ("line", "kind"),
     [
@@ -215,6 +227,11 @@ def test_a_learned_line_is_not_counted_again_where_a_pattern_found_it() -> None:
         (
             "Being a text generator, I have no way to confirm which of these figures is current.",
             "ai_disclosure",
+        ),
+        # A chat courtesy's pattern ("feel free to ask") finds part of it, and never decides.
+        (
+            "Hope this helps with the newsletter! Feel free to ask if you want the intro shorter.",
+            "prompter_address",
         ),
     ],
 )

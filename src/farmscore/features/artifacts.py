@@ -1884,11 +1884,14 @@ _LEFT_OUT_OF_KIND: dict[str, Callable[[str, int, int], bool]] = {
 
 def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Span]]) -> set[Span]:
     """Add to each kind's spans the lines the learned scorer gives it (`tell_lines`) that no
-    pattern of any kind already found: a line is counted once, under its first finder.
-    Returns the spans added."""
+    pattern of a decisive kind already found: a line is counted once, under its first finder.
+    A learned line outweighs a pattern of a kind that never decides ("I hope this helps" in
+    "I hope this helps with your blog! Feel free to ask for any changes."): the pattern's
+    spans within it are dropped and the line counts under the learned kind. Returns the spans
+    added."""
     if not learned:
         return set()
-    taken = sorted(span for spans in found.values() for span in spans)
+    taken = sorted(span for name in DECISIVE_COUNTS for span in found.get(name, ()))
     starts = [start for start, _ in taken]
     added: set[Span] = set()
     for name, lines in learned.items():
@@ -1896,11 +1899,19 @@ def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Spa
             continue
         for start, end in lines:
             if any(taken_end > start for _, taken_end in taken[: bisect_left(starts, end)]):
-                continue  # overlaps a span found by a pattern
+                continue  # overlaps a span a decisive pattern found
             found[name].append((start, end))
             added.add((start, end))
         found[name].sort()
+    if added:
+        for name, spans in found.items():
+            if name not in DECISIVE_COUNTS:
+                found[name] = [span for span in spans if not _overlaps_any(span, added)]
     return added
+
+
+def _overlaps_any(span: Span, others: set[Span]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in others)
 
 
 def _note(kind: _Kind, text: str, span: Span) -> str:
