@@ -1884,10 +1884,9 @@ _LEFT_OUT_OF_KIND: dict[str, Callable[[str, int, int], bool]] = {
 
 def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Span]]) -> set[Span]:
     """Add to each kind's spans the lines the learned scorer gives it (`tell_lines`) that no
-    pattern of a decisive kind already found: a line is counted once, under its first finder.
-    A learned line outweighs a pattern of a kind that never decides ("I hope this helps" in
-    "I hope this helps with your blog! Feel free to ask for any changes."): the pattern's
-    spans within it are dropped and the line counts under the learned kind. Returns the spans
+    pattern of a decisive kind already found: a line is counted once. A learned line outweighs
+    the spans of a kind that never decides ("I hope this helps" in "I hope this helps with
+    your blog! Feel free to ask for any changes."): they are dropped. Returns the spans
     added."""
     if not learned:
         return set()
