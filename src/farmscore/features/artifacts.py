@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -1891,26 +1891,29 @@ def _add_learned_lines(found: dict[str, list[Span]], learned: dict[str, list[Spa
     if not learned:
         return set()
     taken = sorted(span for name in DECISIVE_COUNTS for span in found.get(name, ()))
-    starts = [start for start, _ in taken]
     added: set[Span] = set()
     for name, lines in learned.items():
         if name not in found:
             continue
-        for start, end in lines:
-            if any(taken_end > start for _, taken_end in taken[: bisect_left(starts, end)]):
-                continue  # overlaps a span a decisive pattern found
-            found[name].append((start, end))
-            added.add((start, end))
+        for line in lines:
+            if _overlaps_any(line, taken):
+                continue  # a decisive pattern found part of it
+            found[name].append(line)
+            added.add(line)
         found[name].sort()
     if added:
+        in_order = sorted(added)
         for name, spans in found.items():
             if name not in DECISIVE_COUNTS:
-                found[name] = [span for span in spans if not _overlaps_any(span, added)]
+                found[name] = [span for span in spans if not _overlaps_any(span, in_order)]
     return added
 
 
-def _overlaps_any(span: Span, others: set[Span]) -> bool:
-    return any(start < span[1] and span[0] < end for start, end in others)
+def _overlaps_any(span: Span, in_order: Sequence[Span]) -> bool:
+    """Whether `span` overlaps one of `in_order` (sorted): one that starts before it ends
+    and ends after it starts."""
+    starting_before_its_end = in_order[: bisect_left(in_order, (span[1],))]
+    return any(end > span[0] for _, end in starting_before_its_end)
 
 
 def _note(kind: _Kind, text: str, span: Span) -> str:
