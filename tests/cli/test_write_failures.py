@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from farmscore.cli import common as cli_common
 from farmscore.cli.common import EXIT_WRITE_FAILED
 from tests.conftest import farm_text, substantive_text
 
@@ -429,15 +430,45 @@ HEARTBEAT_LOST = (
 )
 
 
+# Where farmscore's own code lies: a traceback with a frame in it is farmscore's.
+PACKAGE_FOLDER = f'File "{Path(cli_common.__file__).parents[1]}{os.sep}'
+
+
 def without_heartbeats_lost_at_shutdown(stderr: str) -> str:
     """`stderr` without the records, traceback and all, of a worker whose heartbeat was in
     flight as the local cluster closed: a known race of Dask's own shutdown
-    (dask/distributed#7105; 3 of 135 runs here), not farmscore's error path."""
+    (dask/distributed#7105; 3 of 135 runs here), not farmscore's error path. A record runs to
+    the next one, so a traceback of farmscore's printed right after it would fall inside it:
+    a record with a frame in farmscore's code is kept."""
     starts = [match.start() for match in MESSAGE_START.finditer(stderr)]
     ends = [*starts[1:], len(stderr)]
     messages = [stderr[start:end] for start, end in zip(starts, ends, strict=True)]
-    kept = [message for message in messages if HEARTBEAT_LOST not in message.partition("\n")[0]]
+    kept = [
+        message
+        for message in messages
+        if HEARTBEAT_LOST not in message.partition("\n")[0] or PACKAGE_FOLDER in message
+    ]
     return stderr[: starts[0] if starts else len(stderr)] + "".join(kept)
+
+
+def _heartbeat_record(frame_file: str) -> str:
+    return (
+        f"2026-12-07 22:52:09,123 - {HEARTBEAT_LOST}\n"
+        "Traceback (most recent call last):\n"
+        f'  File "{frame_file}", line 1, in heartbeat\n'
+        "OSError: Timed out\n"
+    )
+
+
+def test_the_heartbeat_filter_drops_dasks_record_and_keeps_a_farmscore_traceback_after_it() -> None:
+    dask_frame = str(Path(os.sep, "venv", "site-packages", "distributed", "worker.py"))
+    farmscore_frame = str(Path(cli_common.__file__).with_name("audit_command.py"))
+    ours = f'Traceback (most recent call last):\n  File "{farmscore_frame}", line 9\nKeyError: 1\n'
+    heartbeat = _heartbeat_record(dask_frame)
+    assert without_heartbeats_lost_at_shutdown(heartbeat + "farmscore: error: x\n") == (
+        "farmscore: error: x\n"
+    )
+    assert "KeyError" in without_heartbeats_lost_at_shutdown(heartbeat + ours)
 
 
 def test_a_distributed_audit_on_a_disk_that_fills_changes_nothing_and_names_the_results(
