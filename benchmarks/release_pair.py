@@ -30,7 +30,7 @@ import numpy as np
 from benchmarks.real_texts import DEFAULT_REAL_DATA_DIR
 from benchmarks.text_stream import split_after_words, word_count
 from benchmarks.timing import median, paired_ratio_median
-from farmscore.training.corpora import LONG_HUMAN_CORPORA, load_corpora
+from farmscore.training.corpora import LONG_HUMAN_CORPORA, CorpusError, load_corpora
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 ARTICLE_WORDS = 1_000
@@ -96,16 +96,25 @@ def microseconds_per_word(version: Version, texts_file: Path, passes: int) -> fl
 def run_pairs(
     this: Version, other: Version, texts: Sequence[str], rounds: int, passes: int
 ) -> PairFigures:
-    """Alternate the two versions for `rounds` rounds; print and return each round's figures
-    and the median ratio of this over the other."""
+    """Alternate the two versions (of different names) for `rounds` rounds; print and return
+    each round's figures and the median ratio of this over the other."""
+    if this.name == other.name:
+        raise ValueError(f"two versions named {this.name!r}: name them apart")
     this_times: list[float] = []
     other_times: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         texts_file = Path(folder) / "articles.json"
         texts_file.write_text(json.dumps(list(texts)), encoding="utf-8")
         for number in range(1, rounds + 1):
-            other_times.append(microseconds_per_word(other, texts_file, passes))
-            this_times.append(microseconds_per_word(this, texts_file, passes))
+            # Each version goes first in every other round, so that neither always runs on a
+            # machine the other has just warmed or heated.
+            first, second = (other, this) if number % 2 else (this, other)
+            times = {
+                version.name: microseconds_per_word(version, texts_file, passes)
+                for version in (first, second)
+            }
+            other_times.append(times[other.name])
+            this_times.append(times[this.name])
             print(
                 f"round {number}: {other.name} {other_times[-1]:.2f} µs/word, "
                 f"{this.name} {this_times[-1]:.2f}, ratio {this_times[-1] / other_times[-1]:.3f}",
@@ -121,13 +130,20 @@ def run_pairs(
     return PairFigures(len(texts), passes, this_times, other_times, ratio)
 
 
+def _at_least_one(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--other", type=Path, required=True, help="checkout of another version")
     parser.add_argument("--other-model", type=Path, help="its model folder (its models/default)")
-    parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--passes", type=int, default=5)
-    parser.add_argument("--texts", type=int, default=300)
+    parser.add_argument("--rounds", type=_at_least_one, default=6)
+    parser.add_argument("--passes", type=_at_least_one, default=5)
+    parser.add_argument("--texts", type=_at_least_one, default=300)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--real-data", type=Path, default=DEFAULT_REAL_DATA_DIR)
     parser.add_argument("--out", type=Path, help="also write the figures here as JSON")
@@ -142,8 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     if not (other.source / "farmscore").is_dir():
         print(f"no farmscore package under {other.source}: pass a checkout", file=sys.stderr)
         return 2
-    texts = long_articles(args.real_data, args.texts, args.seed)
-    figures = run_pairs(Version.at("this", REPOSITORY), other, texts, args.rounds, args.passes)
+    try:
+        texts = long_articles(args.real_data, args.texts, args.seed)
+    except (CorpusError, ValueError) as error:
+        print(f"cannot draw the articles: {error}", file=sys.stderr)
+        return 2
+    try:
+        figures = run_pairs(Version.at("this", REPOSITORY), other, texts, args.rounds, args.passes)
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(asdict(figures), indent=2) + "\n", encoding="utf-8")

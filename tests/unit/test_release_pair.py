@@ -48,6 +48,8 @@ def test_rounds_alternate_the_versions_in_new_processes_and_give_the_median_rati
         len(re.findall(r"^round \d: again [\d.]+ µs/word, this [\d.]+, ratio", printed, re.M)) == 2
     )
     assert "this over again: median ratio" in printed
+    with pytest.raises(ValueError, match="name them apart"):
+        run_pairs(this, this, texts, 1, 1)
 
 
 def test_a_version_that_fails_names_itself(tmp_path: Path) -> None:
@@ -65,3 +67,24 @@ def test_a_checkout_without_farmscore_is_refused(
     assert f"no farmscore package under {tmp_path / 'src'}" in capsys.readouterr().err
     assert main(["--other", str(tmp_path), "--real-data", str(tmp_path / "absent")]) == 2
     assert "no shared corpora" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--other", str(REPOSITORY), "--rounds", "0"])
+    assert "must be 1 or more, not 0" in capsys.readouterr().err
+
+
+@pytest.mark.shared
+def test_more_articles_than_the_corpora_hold_is_an_error_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["--other", str(REPOSITORY), "--real-data", str(shared_path("data"))]
+    assert main([*args, "--texts", str(10**6)]) == 2
+    assert "cannot draw the articles" in capsys.readouterr().err
+
+
+@pytest.mark.shared
+def test_a_version_that_fails_ends_the_run_with_its_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--other", str(REPOSITORY), "--real-data", str(shared_path("data"))]
+    assert main([*args, "--other-model", str(tmp_path), "--texts", "2", "--rounds", "1"]) == 1
+    assert re.search(r"^other \(.*src\) failed:", capsys.readouterr().err, re.M)
