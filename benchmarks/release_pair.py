@@ -29,7 +29,7 @@ import numpy as np
 
 from benchmarks.real_texts import DEFAULT_REAL_DATA_DIR
 from benchmarks.text_stream import split_after_words, word_count
-from benchmarks.timing import median, paired_ratio_median
+from benchmarks.timing import median
 from farmscore.training.corpora import LONG_HUMAN_CORPORA, CorpusError, load_corpora
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -66,9 +66,7 @@ class PairFigures:
 def long_articles(data_dir: Path, n_texts: int, seed: int) -> list[str]:
     """`n_texts` human articles of `ARTICLE_WORDS` words or more, cut after that word."""
     corpora = load_corpora(data_dir)
-    human = corpora[
-        (corpora["label"] == 0) & corpora["source"].str.split("/").str[0].isin(LONG_HUMAN_CORPORA)
-    ]
+    human = corpora[(corpora["label"] == 0) & corpora["corpus"].isin(LONG_HUMAN_CORPORA)]
     long = [text for text in human["text"] if word_count(text) >= ARTICLE_WORDS]
     if len(long) < n_texts:
         raise ValueError(
@@ -78,8 +76,8 @@ def long_articles(data_dir: Path, n_texts: int, seed: int) -> list[str]:
     return [split_after_words(long[i], ARTICLE_WORDS)[0] for i in order]
 
 
-def microseconds_per_word(version: Version, texts_file: Path, passes: int) -> float:
-    """The best of `passes` passes of `version` over the articles, in µs per word."""
+def best_seconds(version: Version, texts_file: Path, passes: int) -> float:
+    """The best of `passes` passes of `version` over the articles, in seconds."""
     environment = {**os.environ, "PYTHONPATH": str(version.source)}
     done = subprocess.run(
         [sys.executable, str(CHILD), str(version.model), str(texts_file), str(passes)],
@@ -90,7 +88,7 @@ def microseconds_per_word(version: Version, texts_file: Path, passes: int) -> fl
     )
     if done.returncode != 0:
         raise RuntimeError(f"{version.name} ({version.source}) failed:\n{done.stderr}")
-    return float(json.loads(done.stdout)["microseconds_per_word"])
+    return float(json.loads(done.stdout)["best_seconds"])
 
 
 def run_pairs(
@@ -102,6 +100,8 @@ def run_pairs(
         raise ValueError(f"two versions named {this.name!r}: name them apart")
     this_times: list[float] = []
     other_times: list[float] = []
+    ratios: list[float] = []
+    microseconds_per_word = 1e6 / sum(map(word_count, texts))
     with tempfile.TemporaryDirectory() as folder:
         texts_file = Path(folder) / "articles.json"
         texts_file.write_text(json.dumps(list(texts)), encoding="utf-8")
@@ -110,18 +110,18 @@ def run_pairs(
             # machine the other has just warmed or heated.
             first, second = (other, this) if number % 2 else (this, other)
             times = {
-                version.name: microseconds_per_word(version, texts_file, passes)
+                version.name: best_seconds(version, texts_file, passes) * microseconds_per_word
                 for version in (first, second)
             }
             other_times.append(times[other.name])
             this_times.append(times[this.name])
+            ratios.append(this_times[-1] / other_times[-1])
             print(
                 f"round {number}: {other.name} {other_times[-1]:.2f} µs/word, "
-                f"{this.name} {this_times[-1]:.2f}, ratio {this_times[-1] / other_times[-1]:.3f}",
+                f"{this.name} {this_times[-1]:.2f}, ratio {ratios[-1]:.3f}",
                 flush=True,
             )
-    ratio = paired_ratio_median(this_times, other_times)
-    ratios = [a / b for a, b in zip(this_times, other_times, strict=True)]
+    ratio = median(ratios)
     print(
         f"{this.name} over {other.name}: median ratio {ratio:.3f} over {rounds} rounds "
         f"(from {min(ratios):.3f} to {max(ratios):.3f}); median µs/word "

@@ -451,20 +451,16 @@ def without_heartbeats_lost_at_shutdown(stderr: str) -> str:
     return stderr[: starts[0] if starts else len(stderr)] + "".join(kept)
 
 
-def _heartbeat_record(frame_file: str) -> str:
-    return (
-        f"2026-12-07 22:52:09,123 - {HEARTBEAT_LOST}\n"
-        "Traceback (most recent call last):\n"
-        f'  File "{frame_file}", line 1, in heartbeat\n'
-        "OSError: Timed out\n"
-    )
-
-
 def test_the_heartbeat_filter_drops_dasks_record_and_keeps_a_farmscore_traceback_after_it() -> None:
     dask_frame = str(Path(os.sep, "venv", "site-packages", "distributed", "worker.py"))
     farmscore_frame = str(Path(cli_common.__file__).with_name("audit_command.py"))
     ours = f'Traceback (most recent call last):\n  File "{farmscore_frame}", line 9\nKeyError: 1\n'
-    heartbeat = _heartbeat_record(dask_frame)
+    heartbeat = (
+        f"2026-12-07 22:52:09,123 - {HEARTBEAT_LOST}\n"
+        "Traceback (most recent call last):\n"
+        f'  File "{dask_frame}", line 1, in heartbeat\n'
+        "OSError: Timed out\n"
+    )
     assert without_heartbeats_lost_at_shutdown(heartbeat + "farmscore: error: x\n") == (
         "farmscore: error: x\n"
     )
